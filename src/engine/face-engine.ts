@@ -1,0 +1,35 @@
+// The face engine as the rest of the server sees it. Today a worker-thread pool
+// in this process; later a client of a job queue spread over machines.
+import type { ModelPackId } from '../domain/ids.js';
+import type { AnalyzeOptions, FrameAnalysis } from '../vision/types.js';
+
+export interface EngineStats {
+  workers: number;
+  busyWorkers: number;
+  queueDepth: number;
+  queueLimit: number;
+  tasksCompleted: number;
+  tasksFailed: number;
+  workerRestarts: number;
+  latencyMs: { p50: number; p95: number; max: number };
+}
+
+export interface FaceEngine {
+  readonly modelId: ModelPackId;
+  readonly embeddingSize: number;
+  /** Decode an encoded image (JPEG/PNG/WebP) and detect, align, assess and embed every face. */
+  analyze(image: Uint8Array, options?: AnalyzeOptions): Promise<FrameAnalysis>;
+  /** Same on a raw BGR frame (from a camera), avoiding an encode/decode round trip. */
+  analyzeRaw(frame: RawFrame, options?: AnalyzeOptions): Promise<FrameAnalysis>;
+  /** Embed aligned 112x112 crops (augmented enrollment variants), one embedding per crop. */
+  embedAligned(crops: Uint8Array[], options?: { signal?: AbortSignal }): Promise<Float32Array[]>;
+  stats(): EngineStats;
+  close(): Promise<void>;
+}
+
+export interface RawFrame {
+  /** Packed BGR bytes, rows * cols * 3. */
+  data: Uint8Array;
+  rows: number;
+  cols: number;
+}

@@ -1,0 +1,59 @@
+// Shapes that cross the worker boundary and the engine interface. Plain data
+// only (structured-clone friendly): typed arrays, numbers, strings.
+import type { ModelPackId } from '../domain/ids.js';
+
+/** Axis-aligned box in source-image pixels: x1, y1, x2, y2. */
+export type Box = readonly [number, number, number, number];
+export type Point = readonly [number, number];
+/** Left eye, right eye, nose tip, left mouth corner, right mouth corner (image left/right). */
+export type FivePoints = readonly [Point, Point, Point, Point, Point];
+
+export interface FaceQuality {
+  /** Variance of the Laplacian on the aligned grey crop. */
+  sharpness: number;
+  /** Mean grey level of the aligned crop, 0..255. */
+  brightness: number;
+  /** Side of the square face box in source pixels. */
+  faceSize: number;
+  /** Degrees; positive yaw = face turned to the person's left (image right). Positive pitch = looking up. */
+  yaw: number;
+  pitch: number;
+  roll: number;
+  /** 0..1 overall score used to rank frames. */
+  score: number;
+  /** Reasons the face is not good enough to enroll or trust; empty when fine. */
+  issues: QualityIssue[];
+}
+
+export type QualityIssue = 'blur' | 'too_dark' | 'too_bright' | 'too_small' | 'occluded' | 'extreme_pose' | 'cut_off';
+
+export interface DetectedFace {
+  box: Box;
+  score: number;
+  landmarks: FivePoints;
+  quality: FaceQuality;
+  /** L2-normalised embedding, present when the request asked for embeddings. */
+  embedding?: Float32Array;
+  /** Aligned 112x112 BGR crop as JPEG, present when the request asked for crops. */
+  alignedJpeg?: Uint8Array;
+}
+
+export interface FrameAnalysis {
+  width: number;
+  height: number;
+  modelId: ModelPackId;
+  /** Faces sorted by detection score, highest first. */
+  faces: DetectedFace[];
+  timings: Partial<Record<'decode' | 'detect' | 'landmarks' | 'align' | 'embed' | 'quality', number>>;
+}
+
+export interface AnalyzeOptions {
+  /** Compute embeddings (default true). */
+  embed?: boolean;
+  /** Return the aligned crop as JPEG (for snapshots and augmentation). */
+  alignedCrops?: boolean;
+  /** Ignore faces whose box side is below this many pixels. */
+  minFaceSize?: number;
+  maxFaces?: number;
+  signal?: AbortSignal;
+}
