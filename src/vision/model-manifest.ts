@@ -1,0 +1,57 @@
+// The manifest committed beside each model pack (models/<pack>/manifest.json):
+// which files, their sha256, tensor names and shapes, and the model id that is
+// stored with every face template made by the pack.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+
+const dim = z.union([z.number().int(), z.string()]);
+const tensorSpec = z.object({ name: z.string(), shape: z.array(dim) });
+
+const modelFile = z.object({
+  file: z.string(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  optional: z.boolean().default(false),
+  input: tensorSpec,
+  outputs: z.array(tensorSpec).min(1),
+  preprocess: z.string().optional(),
+  postprocess: z.string().optional(),
+  /** A file the fetch script derives from `file` (patched in memory, written once). */
+  derived: z
+    .object({
+      file: z.string(),
+      patches: z.array(z.enum(['zero-denormals', 'symbolic-batch'])),
+      sha256: z.string().regex(/^([0-9a-f]{64})?$/),
+    })
+    .optional(),
+});
+export type ModelFileSpec = z.infer<typeof modelFile>;
+
+export const manifestSchema = z.object({
+  id: z.string().min(1),
+  kind: z.literal('faceplugin'),
+  description: z.string().optional(),
+  source: z.object({ npm: z.string(), dir: z.string() }),
+  embeddingSize: z.number().int().positive(),
+  models: z.object({
+    detector: modelFile,
+    landmarks: modelFile,
+    embedder: modelFile,
+    liveness: modelFile.optional(),
+  }),
+});
+export type PackManifest = z.infer<typeof manifestSchema>;
+
+export function readManifest(packDir: string): PackManifest {
+  const path = join(packDir, 'manifest.json');
+  const parsed = manifestSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+  if (!parsed.success) {
+    throw new Error(`${path}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  return parsed.data;
+}
+
+/** The file the runtime loads: the derived (patched) one when the manifest names one. */
+export function runtimeFile(spec: ModelFileSpec): { file: string; sha256: string } {
+  return spec.derived ? { file: spec.derived.file, sha256: spec.derived.sha256 } : { file: spec.file, sha256: spec.sha256 };
+}
