@@ -1,0 +1,95 @@
+// Seeded random unit vectors and a float64 brute-force search: the reference
+// the gallery tests and the gallery benchmark compare against.
+import { employeeId, type EmployeeId } from '../../src/domain/ids.js';
+import type { GalleryRow } from '../../src/vision/gallery.js';
+
+/** mulberry32: small, fast, deterministic. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function gaussian(rand: () => number): number {
+  // Box-Muller; 1 - rand() avoids log(0).
+  return Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+}
+
+export function randomUnit(rand: () => number, dim: number): Float32Array {
+  const v = new Float32Array(dim);
+  let s = 0;
+  for (let j = 0; j < dim; j++) {
+    v[j] = gaussian(rand);
+    s += v[j]! * v[j]!;
+  }
+  const inv = 1 / Math.sqrt(s);
+  for (let j = 0; j < dim; j++) {
+    v[j]! *= inv;
+  }
+  return v;
+}
+
+/** A unit vector at cosine ~`cos` from `v` (v plus scaled orthogonal-ish noise). */
+export function near(rand: () => number, v: Float32Array, cos: number): Float32Array {
+  const noise = randomUnit(rand, v.length);
+  let d = 0;
+  for (let j = 0; j < v.length; j++) {
+    d += noise[j]! * v[j]!;
+  }
+  const s = Math.sqrt(1 - cos * cos);
+  const out = new Float32Array(v.length);
+  let n = 0;
+  for (let j = 0; j < v.length; j++) {
+    out[j] = noise[j]! - d * v[j]!;
+    n += out[j]! * out[j]!;
+  }
+  const inv = 1 / Math.sqrt(n);
+  for (let j = 0; j < v.length; j++) {
+    out[j] = cos * v[j]! + s * out[j]! * inv;
+  }
+  return out;
+}
+
+/** `n` random templates spread over `employees` employees (ids 1..employees). */
+export function randomRows(rand: () => number, n: number, employees: number, dim: number): GalleryRow[] {
+  return Array.from({ length: n }, (_, i) => ({
+    employeeId: employeeId(1 + (i % employees)),
+    embedding: randomUnit(rand, dim),
+  }));
+}
+
+export function dot(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let j = 0; j < a.length; j++) {
+    s += a[j]! * b[j]!;
+  }
+  return s;
+}
+
+export interface Scored {
+  index: number;
+  employeeId: EmployeeId;
+  score: number;
+}
+
+/** Every row's score, best first (ties: lower index first). */
+export function bruteForce(rows: readonly GalleryRow[], q: Float32Array): Scored[] {
+  return rows
+    .map((r, index) => ({ index, employeeId: r.employeeId, score: dot(r.embedding, q) }))
+    .sort((a, b) => b.score - a.score || a.index - b.index);
+}
+
+export function bruteForcePerEmployee(rows: readonly GalleryRow[], q: Float32Array): Scored[] {
+  const best = new Map<number, Scored>();
+  for (const s of bruteForce(rows, q)) {
+    if (!best.has(s.employeeId)) {
+      best.set(s.employeeId, s);
+    }
+  }
+  return [...best.values()];
+}
