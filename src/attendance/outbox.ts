@@ -83,6 +83,7 @@ export function createOutbox(options: OutboxOptions): AttendanceOutbox {
 
   const appendLine = async (line: JournalLine): Promise<void> => {
     if (!handle) {
+      await mkdir(dir, { recursive: true });
       handle = await open(journalPath, 'a');
     }
     await handle.write(`${JSON.stringify(line)}\n`);
