@@ -46,15 +46,29 @@ export class OrtScorer implements BlockScorer {
   }
 
   async score(queries: Float32Array, nq: number, dim: number, block: Block): Promise<BlockScores> {
+    if (nq === 1) {
+      return { data: await this.run(queries.subarray(0, dim), 1, dim, block), stride: block.cap };
+    }
+    // One run per query: MLAS packs the gallery operand when the query batch
+    // is > 1, so a batch of 4 costs about as much as 4 single runs here, and
+    // single runs keep each synchronous slice short.
+    const out = new Float32Array(nq * block.cap);
+    for (let b = 0; b < nq; b++) {
+      out.set(await this.run(queries.subarray(b * dim, (b + 1) * dim), 1, dim, block), b * block.cap);
+    }
+    return { data: out, stride: block.cap };
+  }
+
+  private async run(queries: Float32Array, nq: number, dim: number, block: Block): Promise<Float32Array> {
     const out = await this.session.run({
-      q: new ort.Tensor('float32', queries.subarray(0, nq * dim), [nq, dim]),
+      q: new ort.Tensor('float32', queries, [nq, dim]),
       g: new ort.Tensor('float32', block.data, [dim, block.cap]),
     });
     const scores = out.scores;
     if (!scores || !(scores.data instanceof Float32Array)) {
       throw new Error('gallery MatMul returned no float scores');
     }
-    return { data: scores.data, stride: block.cap };
+    return scores.data;
   }
 
   async release(): Promise<void> {

@@ -22,7 +22,7 @@ export interface GalleryRow {
 export interface GalleryOptions {
   /** 'auto' (default): JS below `ortMinRows` templates x queries, ONNX Runtime above. */
   scorer?: 'auto' | 'js' | 'ort';
-  /** Default 4096: below it the JS loop takes < ~2 ms and needs no session. */
+  /** Default 2048 (templates x queries): below it the JS loop takes < ~1 ms and needs no ORT session. */
   ortMinRows?: number;
   /** Provides the ORT scorer (default: one shared process-wide session). */
   ortScorer?: () => Promise<BlockScorer>;
@@ -59,7 +59,7 @@ export class Gallery implements GallerySearch {
       throw new RangeError(`invalid embedding size ${dim}`);
     }
     this.store = new BlockStore(dim);
-    this.options = { scorer: options.scorer ?? 'auto', ortMinRows: options.ortMinRows ?? 4096, ortScorer: options.ortScorer };
+    this.options = { scorer: options.scorer ?? 'auto', ortMinRows: options.ortMinRows ?? 2048, ortScorer: options.ortScorer };
   }
 
   /** Builds a gallery; `dim` defaults to the first row's length. */
