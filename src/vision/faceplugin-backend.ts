@@ -1,0 +1,162 @@
+// The default pack (faceplugin-face-recognition-js models), following the
+// recipe measured in STACK.md: letterboxed 320x240 RGB (v-127)/128 detector
+// with decoded outputs, 68-point landmarks on the grey 64x64 square crop,
+// BGR (v-127)/128 embedder.
+import { join } from 'node:path';
+import { modelPackId, type ModelPackId } from '../domain/ids.js';
+import { fivePointsFrom68 } from './align.js';
+import { cropSquare } from './crop.js';
+import { computeLetterbox, unletterboxBox } from './letterbox.js';
+import { readManifest, runtimeFile, type ModelFileSpec } from './model-manifest.js';
+import { nms } from './nms.js';
+import { createSession, ort, sha256File, tensorData, type Session } from './onnx-session.js';
+import { cv, type Mat } from './opencv.js';
+import { elapsed, squareByHeight, type FaceCandidate, type PackBackend, type StageTimings } from './pack-backend.js';
+import { bgrToChw, greyToFloats, l2Normalise } from './pixels.js';
+import type { Box } from './types.js';
+
+const DET_W = 320;
+const DET_H = 240;
+const LANDMARK_SIZE = 64;
+const CROP = 112;
+const NMS_IOU = 0.4;
+
+export interface FacepluginOptions {
+  packDir: string;
+  intraOpThreads: number;
+  detectionThreshold: number;
+  /** Check sha256 of the files against the manifest (default true). */
+  verify?: boolean;
+}
+
+async function open(packDir: string, spec: ModelFileSpec, opts: FacepluginOptions): Promise<Session> {
+  const { file, sha256 } = runtimeFile(spec);
+  const path = join(packDir, file);
+  if (opts.verify !== false) {
+    let got: string;
+    try {
+      got = sha256File(path);
+    } catch {
+      throw new Error(`model file ${path} is missing: run \`npm run models:fetch\``);
+    }
+    if (got !== sha256) {
+      throw new Error(`model file ${path} has sha256 ${got}, manifest says ${sha256}: run \`npm run models:fetch\``);
+    }
+  }
+  return createSession(path, { intraOpThreads: opts.intraOpThreads });
+}
+
+export class FacepluginBackend implements PackBackend {
+  private constructor(
+    readonly modelId: ModelPackId,
+    readonly embeddingSize: number,
+    private readonly detector: Session,
+    private readonly landmarks: Session,
+    private readonly embedder: Session,
+    private readonly threshold: number,
+  ) {}
+
+  static async create(opts: FacepluginOptions): Promise<FacepluginBackend> {
+    const manifest = readManifest(opts.packDir);
+    const [detector, landmarks, embedder] = await Promise.all([
+      open(opts.packDir, manifest.models.detector, opts),
+      open(opts.packDir, manifest.models.landmarks, opts),
+      open(opts.packDir, manifest.models.embedder, opts),
+    ]);
+    return new FacepluginBackend(
+      modelPackId(manifest.id),
+      manifest.embeddingSize,
+      detector,
+      landmarks,
+      embedder,
+      opts.detectionThreshold,
+    );
+  }
+
+  async detect(image: Mat, timings: StageTimings): Promise<FaceCandidate[]> {
+    let t = performance.now();
+    const lb = computeLetterbox(image.cols, image.rows, DET_W, DET_H, 'center');
+    let input = image.resize(lb.resizedHeight, lb.resizedWidth, 0, 0, cv.INTER_LINEAR);
+    if (lb.resizedWidth !== DET_W || lb.resizedHeight !== DET_H) {
+      input = input.copyMakeBorder(
+        lb.padY,
+        DET_H - lb.resizedHeight - lb.padY,
+        lb.padX,
+        DET_W - lb.resizedWidth - lb.padX,
+        cv.BORDER_CONSTANT,
+        // Mid-grey: 0 after normalisation, so the padding reads as "nothing" to the detector.
+        new cv.Vec3(127, 127, 127),
+      );
+    }
+    const data = new Float32Array(3 * DET_W * DET_H);
+    bgrToChw(input, { mean: 127, std: 128, order: 'rgb' }, data);
+    const out = await this.detector.run({ input: new ort.Tensor('float32', data, [1, 3, DET_H, DET_W]) });
+    const scores = tensorData(out, 'scores');
+    const boxes = tensorData(out, 'boxes');
+    const found: Box[] = [];
+    const foundScores: number[] = [];
+    for (let i = 0; i < scores.length / 2; i++) {
+      const s = scores[2 * i + 1]!;
+      if (s >= this.threshold) {
+        found.push(
+          unletterboxBox(
+            lb,
+            boxes[4 * i]! * DET_W,
+            boxes[4 * i + 1]! * DET_H,
+            boxes[4 * i + 2]! * DET_W,
+            boxes[4 * i + 3]! * DET_H,
+          ),
+        );
+        foundScores.push(s);
+      }
+    }
+    const kept = nms(found, foundScores, NMS_IOU);
+    timings.detect = elapsed(t);
+    if (kept.length === 0) {
+      timings.landmarks = 0;
+      return [];
+    }
+
+    t = performance.now();
+    const squares = kept.map((i) => squareByHeight(found[i]!));
+    const plane = LANDMARK_SIZE * LANDMARK_SIZE;
+    const lmInput = new Float32Array(kept.length * plane);
+    squares.forEach((sq, k) => {
+      const crop = cropSquare(image, sq[0], sq[1], sq[2] - sq[0], LANDMARK_SIZE).cvtColor(cv.COLOR_BGR2GRAY);
+      greyToFloats(crop, 1 / 256, lmInput, k * plane);
+    });
+    const lmOut = await this.landmarks.run({
+      input: new ort.Tensor('float32', lmInput, [kept.length, 1, LANDMARK_SIZE, LANDMARK_SIZE]),
+    });
+    const pts = tensorData(lmOut, 'output');
+    const faces = kept.map((i, k): FaceCandidate => {
+      const sq = squares[k]!;
+      const side = sq[2] - sq[0];
+      const flat = new Float64Array(136);
+      for (let p = 0; p < 68; p++) {
+        flat[2 * p] = sq[0] + pts[136 * k + 2 * p]! * side;
+        flat[2 * p + 1] = sq[1] + pts[136 * k + 2 * p + 1]! * side;
+      }
+      return { box: found[i]!, squareBox: sq, score: foundScores[i]!, points: fivePointsFrom68(flat) };
+    });
+    timings.landmarks = elapsed(t);
+    return faces;
+  }
+
+  async embed(crops: readonly Mat[]): Promise<Float32Array[]> {
+    if (crops.length === 0) {
+      return [];
+    }
+    const plane = 3 * CROP * CROP;
+    const data = new Float32Array(crops.length * plane);
+    crops.forEach((c, k) => bgrToChw(c, { mean: 127, std: 128, order: 'bgr' }, data, k * plane));
+    const out = await this.embedder.run({ input: new ort.Tensor('float32', data, [crops.length, 3, CROP, CROP]) });
+    const all = tensorData(out, 'output');
+    const d = this.embeddingSize;
+    return crops.map((_, k) => l2Normalise(all.slice(k * d, (k + 1) * d)));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.detector.release(), this.landmarks.release(), this.embedder.release()]);
+  }
+}

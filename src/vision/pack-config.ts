@@ -1,0 +1,41 @@
+// Which model pack to load, as plain data (it travels to workers as workerData).
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Config } from '../config.js';
+
+export type PackConfig =
+  /** A pack with a committed manifest under MODELS_DIR (the default faceplugin pack). */
+  | { kind: 'faceplugin'; dir: string }
+  /** An InsightFace folder (buffalo_l, buffalo_s, antelopev2) the user supplies. */
+  | { kind: 'insightface'; dir: string };
+
+export interface PipelineConfig {
+  pack: PackConfig;
+  intraOpThreads: number;
+  detectionThreshold: number;
+  maxImagePixels: number;
+}
+
+export function packConfigFrom(config: Pick<Config, 'MODEL_PACK' | 'MODELS_DIR' | 'INSIGHTFACE_DIR'>): PackConfig {
+  if (config.INSIGHTFACE_DIR && config.MODEL_PACK !== 'faceplugin') {
+    const base = resolve(config.INSIGHTFACE_DIR);
+    // Accept both ~/.insightface/models (pack in a subfolder) and the pack folder itself.
+    const sub = join(base, config.MODEL_PACK);
+    return { kind: 'insightface', dir: existsSync(sub) ? sub : base };
+  }
+  return { kind: 'faceplugin', dir: resolve(config.MODELS_DIR, config.MODEL_PACK) };
+}
+
+export function pipelineConfigFrom(
+  config: Pick<
+    Config,
+    'MODEL_PACK' | 'MODELS_DIR' | 'INSIGHTFACE_DIR' | 'WORKER_INTRA_OP_THREADS' | 'DETECTION_THRESHOLD' | 'MAX_IMAGE_PIXELS'
+  >,
+): PipelineConfig {
+  return {
+    pack: packConfigFrom(config),
+    intraOpThreads: config.WORKER_INTRA_OP_THREADS,
+    detectionThreshold: config.DETECTION_THRESHOLD,
+    maxImagePixels: config.MAX_IMAGE_PIXELS,
+  };
+}

@@ -1,0 +1,131 @@
+// The per-worker face pipeline: decode -> detect (+ landmarks) -> align ->
+// quality -> embed (batched over the faces of a frame). Holds the ONNX
+// sessions of one model pack. Synchronous OpenCV inside: run it in a worker.
+import type { ModelPackId } from '../domain/ids.js';
+import type { RawFrame } from '../engine/face-engine.js';
+import { alignmentTransform } from './align.js';
+import { warpAligned } from './crop.js';
+import { FacepluginBackend } from './faceplugin-backend.js';
+import { ImageDecodeError } from './image-errors.js';
+import { decodeImage, matFromBgr } from './image-decode.js';
+import { InsightFaceBackend } from './insightface-backend.js';
+import { cv, type Mat } from './opencv.js';
+import type { PackBackend, StageTimings } from './pack-backend.js';
+import { elapsed } from './pack-backend.js';
+import type { PipelineConfig } from './pack-config.js';
+import { assessQuality } from './quality.js';
+import type { AnalyzeOptions, DetectedFace, FrameAnalysis } from './types.js';
+
+const CROP = 112;
+const RAW_CROP_BYTES = CROP * CROP * 3;
+
+/** AnalyzeOptions without the signal (which cannot cross a worker boundary). */
+export type PipelineAnalyzeOptions = Omit<AnalyzeOptions, 'signal'>;
+
+export class FacePipeline {
+  private constructor(
+    private readonly backend: PackBackend,
+    private readonly maxImagePixels: number,
+  ) {}
+
+  static async create(config: PipelineConfig): Promise<FacePipeline> {
+    const common = { intraOpThreads: config.intraOpThreads, detectionThreshold: config.detectionThreshold };
+    const backend =
+      config.pack.kind === 'faceplugin'
+        ? await FacepluginBackend.create({ packDir: config.pack.dir, ...common })
+        : await InsightFaceBackend.create({ dir: config.pack.dir, ...common });
+    return new FacePipeline(backend, config.maxImagePixels);
+  }
+
+  /** For tests and tools that build a backend themselves (e.g. stand-in models). */
+  static fromBackend(backend: PackBackend, maxImagePixels: number): FacePipeline {
+    return new FacePipeline(backend, maxImagePixels);
+  }
+
+  get modelId(): ModelPackId {
+    return this.backend.modelId;
+  }
+
+  get embeddingSize(): number {
+    return this.backend.embeddingSize;
+  }
+
+  /** Encoded JPEG/PNG/WebP bytes in; throws ImageDecodeError for bad input. */
+  async analyzeImage(bytes: Uint8Array, opts: PipelineAnalyzeOptions = {}): Promise<FrameAnalysis> {
+    const t = performance.now();
+    const image = decodeImage(bytes, this.maxImagePixels);
+    return this.analyzeMat(image, opts, { decode: elapsed(t) });
+  }
+
+  /** Packed BGR camera frame in. */
+  async analyzeRaw(frame: RawFrame, opts: PipelineAnalyzeOptions = {}): Promise<FrameAnalysis> {
+    return this.analyzeMat(matFromBgr(frame.data, frame.rows, frame.cols), opts, { decode: 0 });
+  }
+
+  async analyzeMat(image: Mat, opts: PipelineAnalyzeOptions = {}, timings: StageTimings = {}): Promise<FrameAnalysis> {
+    let candidates = await this.backend.detect(image, timings);
+    if (opts.minFaceSize !== undefined) {
+      const min = opts.minFaceSize;
+      candidates = candidates.filter((c) => c.squareBox[2] - c.squareBox[0] >= min);
+    }
+    candidates.sort((a, b) => b.score - a.score);
+    if (opts.maxFaces !== undefined) {
+      candidates = candidates.slice(0, Math.max(0, opts.maxFaces));
+    }
+
+    let t = performance.now();
+    const crops = candidates.map((c) => warpAligned(image, alignmentTransform(c.points, CROP), CROP));
+    timings.align = elapsed(t);
+
+    t = performance.now();
+    const faces: DetectedFace[] = candidates.map((c, k) => {
+      const face: DetectedFace = {
+        box: c.box,
+        score: c.score,
+        landmarks: c.points,
+        quality: assessQuality({
+          crop: crops[k]!,
+          box: c.box,
+          faceSize: c.squareBox[2] - c.squareBox[0],
+          points: c.points,
+          imageWidth: image.cols,
+          imageHeight: image.rows,
+        }),
+      };
+      if (opts.alignedCrops) {
+        face.alignedJpeg = new Uint8Array(cv.imencode('.jpg', crops[k]!, [cv.IMWRITE_JPEG_QUALITY, 95]));
+      }
+      return face;
+    });
+    timings.quality = elapsed(t);
+
+    if (opts.embed !== false && crops.length > 0) {
+      t = performance.now();
+      const embeddings = await this.backend.embed(crops);
+      embeddings.forEach((e, k) => {
+        faces[k]!.embedding = e;
+      });
+      timings.embed = elapsed(t);
+    }
+    return { width: image.cols, height: image.rows, modelId: this.backend.modelId, faces, timings };
+  }
+
+  /**
+   * Embeds aligned 112x112 crops: encoded images (the `alignedJpeg` of a face,
+   * possibly augmented) or packed BGR bytes (112*112*3).
+   */
+  async embedAligned(crops: readonly Uint8Array[]): Promise<Float32Array[]> {
+    const mats = crops.map((bytes, i) => {
+      const mat = bytes.byteLength === RAW_CROP_BYTES ? matFromBgr(bytes, CROP, CROP) : decodeImage(bytes, CROP * CROP);
+      if (mat.rows !== CROP || mat.cols !== CROP) {
+        throw new ImageDecodeError('INVALID_IMAGE', `aligned crop ${i} is ${mat.cols}x${mat.rows}, expected 112x112`);
+      }
+      return mat;
+    });
+    return this.backend.embed(mats);
+  }
+
+  async close(): Promise<void> {
+    await this.backend.close();
+  }
+}
