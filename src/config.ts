@@ -91,3 +91,28 @@ export function loadConfigOrExit(env: Record<string, string | undefined> = proce
   }
   return result.config;
 }
+
+/** The face-engine settings alone, for tools (CLI, benchmark) that need no database or secrets. */
+export const engineConfigSchema = configSchema.pick({
+  MODEL_PACK: true,
+  MODELS_DIR: true,
+  INSIGHTFACE_DIR: true,
+  WORKER_POOL_SIZE: true,
+  WORKER_INTRA_OP_THREADS: true,
+  WORKER_QUEUE_LIMIT: true,
+  WORKER_TASK_TIMEOUT_MS: true,
+  DETECTION_THRESHOLD: true,
+  MAX_IMAGE_PIXELS: true,
+  RECOGNITION_THRESHOLD: true,
+});
+export type EngineConfig = z.infer<typeof engineConfigSchema>;
+
+export function loadEngineConfigOrExit(env: Record<string, string | undefined> = process.env): EngineConfig {
+  const parsed = engineConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  - ${i.path.join('.') || '(env)'}: ${i.message}`);
+    process.stderr.write(`Invalid configuration:\n${problems.join('\n')}\n`);
+    process.exit(1);
+  }
+  return parsed.data;
+}
