@@ -46,19 +46,40 @@ export interface CoverageRequirement {
   minFramesPerSector: number;
 }
 
+/**
+ * Per-session calibration of the neutral pitch. The 5-point pitch estimate is
+ * biased per face (nose length) and per camera height: frontal photos of the
+ * shared set read from -15° to +6°. Without calibration a user looking straight
+ * can land in 'down' or in the dead band. The first good frames whose yaw is
+ * frontal (the first instruction is "Look straight at the camera") define the
+ * neutral pitch as their median, as a phone's face-unlock ring is relative to
+ * where the user started.
+ */
+export interface PitchCalibration {
+  enabled: boolean;
+  /** Frames averaged (median) before the neutral pitch is fixed. */
+  frames: number;
+  /** Frames further than this from the configured neutral pitch are not used (the user is nodding). */
+  maxOffset: number;
+}
+
 export interface CoverageParams {
   sectors: PoseSectorParams;
   requirement: CoverageRequirement;
   /** Best frames kept per sector while the session runs (selection picks fewer later). */
   maxCandidatesPerSector: number;
+  calibration: PitchCalibration;
 }
 
 export const DEFAULT_COVERAGE_REQUIREMENT: CoverageRequirement = { centre: true, ringMin: 6, minFramesPerSector: 2 };
+
+export const DEFAULT_PITCH_CALIBRATION: PitchCalibration = { enabled: true, frames: 3, maxOffset: 20 };
 
 export const DEFAULT_COVERAGE_PARAMS: CoverageParams = {
   sectors: DEFAULT_POSE_SECTOR_PARAMS,
   requirement: DEFAULT_COVERAGE_REQUIREMENT,
   maxCandidatesPerSector: 6,
+  calibration: DEFAULT_PITCH_CALIBRATION,
 };
 
 export type SectorRecord<T> = Readonly<Record<PoseSector, T>>;
@@ -74,6 +95,8 @@ export interface CoverageState {
   readonly framesAccepted: number;
   /** Pose of the last frame with exactly one usable face; guides the next instruction. */
   readonly lastPose: Pose | undefined;
+  /** Raw pitches of the frontal frames used to calibrate the neutral pitch (at most calibration.frames). */
+  readonly pitchSamples: readonly number[];
 }
 
 function sectorRecord<T>(make: (s: PoseSector) => T): SectorRecord<T> {
@@ -84,6 +107,7 @@ export function mergeCoverageParams(overrides: {
   sectors?: Partial<PoseSectorParams>;
   requirement?: Partial<CoverageRequirement>;
   maxCandidatesPerSector?: number;
+  calibration?: Partial<PitchCalibration>;
 } = {}): CoverageParams {
   const requirement = { ...DEFAULT_COVERAGE_REQUIREMENT, ...overrides.requirement };
   if (requirement.ringMin < 0 || requirement.ringMin > RING_SECTORS.length) {
@@ -93,6 +117,7 @@ export function mergeCoverageParams(overrides: {
     sectors: { ...DEFAULT_POSE_SECTOR_PARAMS, ...overrides.sectors },
     requirement,
     maxCandidatesPerSector: overrides.maxCandidatesPerSector ?? DEFAULT_COVERAGE_PARAMS.maxCandidatesPerSector,
+    calibration: { ...DEFAULT_PITCH_CALIBRATION, ...overrides.calibration },
   };
 }
 
@@ -105,7 +130,33 @@ export function createCoverage(params: CoverageParams = DEFAULT_COVERAGE_PARAMS)
     framesSeen: 0,
     framesAccepted: 0,
     lastPose: undefined,
+    pitchSamples: [],
   };
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+/** The sector parameters in effect for this session: the configured ones with the calibrated neutral pitch. */
+export function sessionSectorParams(state: CoverageState): PoseSectorParams {
+  if (state.pitchSamples.length === 0) {
+    return state.params.sectors;
+  }
+  return { ...state.params.sectors, neutralPitch: median(state.pitchSamples) };
+}
+
+/** Uses a good frame's pose for pitch calibration if calibration is still open and the yaw is frontal. */
+export function calibrate(state: CoverageState, pose: Pose): CoverageState {
+  const { calibration, sectors } = state.params;
+  if (!calibration.enabled || state.pitchSamples.length >= calibration.frames) {
+    return state;
+  }
+  const frontal = Math.abs(pose.yaw - sectors.neutralYaw) <= sectors.centreRadius;
+  const plausible = Math.abs(pose.pitch - sectors.neutralPitch) <= calibration.maxOffset;
+  return frontal && plausible ? { ...state, pitchSamples: [...state.pitchSamples, pose.pitch] } : state;
 }
 
 export function hasSeenFrame(state: CoverageState, frameNumber: number): boolean {

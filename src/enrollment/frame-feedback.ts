@@ -5,6 +5,7 @@ import type { FrameAnalysis } from '../vision/types.js';
 import {
   addCandidate,
   allCandidates,
+  calibrate,
   coveredSectors,
   hasSeenFrame,
   isComplete,
@@ -12,6 +13,7 @@ import {
   missingSectors,
   progress,
   recordRejectedFrame,
+  sessionSectorParams,
   type CoverageState,
   type FrameCandidate,
   type Pose,
@@ -127,12 +129,16 @@ export function evaluateFrame(
 
   const { face } = choice;
   const pose: Pose = { yaw: face.quality.yaw, pitch: face.quality.pitch, roll: face.quality.roll };
-  const quality = assessQuality(face, analysis, params.quality, state.params.sectors);
-  const zone = classifyPose(pose.yaw, pose.pitch, state.params.sectors);
+  const quality = assessQuality(face, analysis, params.quality, sessionSectorParams(state));
   const one = { faceStatus: 'one_face', faceCount, quality, pose } as const;
   if (!quality.ok) {
     return reject({ ...one, rejection: 'low_quality' });
   }
+  if (!duplicate) {
+    // From here on, rejections and the accepted frame carry the calibration sample.
+    state = calibrate(state, pose);
+  }
+  const zone = classifyPose(pose.yaw, pose.pitch, sessionSectorParams(state));
   if (zone.zone !== 'centre' && zone.zone !== 'ring') {
     // 'extreme' was already a quality reason, so this is the dead band.
     return reject({ ...one, rejection: 'between_sectors' });

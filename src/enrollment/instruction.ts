@@ -4,7 +4,7 @@
 // person's own left/right (see pose-sectors.ts); a mirrored preview makes
 // that feel natural on a kiosk.
 import type { QualityIssue } from '../vision/types.js';
-import { coverageShortfall, isSectorCovered, missingSectors, type CoverageState } from './coverage.js';
+import { coverageShortfall, isSectorCovered, missingSectors, sessionSectorParams, type CoverageState } from './coverage.js';
 import type { FaceStatus, Instruction, RejectionCode } from './feedback-types.js';
 import {
   RING_SECTORS,
@@ -75,7 +75,7 @@ function nextTarget(state: CoverageState, last: LastFrame | undefined): RingSect
     return undefined;
   }
   if (pose) {
-    const zone = classifyPose(pose.yaw, pose.pitch, state.params.sectors);
+    const zone = classifyPose(pose.yaw, pose.pitch, sessionSectorParams(state));
     if (zone.zone !== 'centre') {
       // Ties go to the earlier sector in sweep order, so the user circles one way.
       let best = missing[0];
@@ -103,7 +103,7 @@ export function instruction(state: CoverageState, last?: LastFrame): Instruction
   }
   if (missingSectors(state).includes('centre') && state.params.requirement.centre) {
     const pose = last?.pose ?? state.lastPose;
-    const atCentre = pose !== undefined && classifyPose(pose.yaw, pose.pitch, state.params.sectors).zone === 'centre';
+    const atCentre = pose !== undefined && classifyPose(pose.yaw, pose.pitch, sessionSectorParams(state)).zone === 'centre';
     return atCentre
       ? { code: 'hold_pose', text: 'Hold still', target: 'centre' }
       : { code: 'look_straight', text: 'Look straight at the camera', target: 'centre' };
@@ -114,7 +114,7 @@ export function instruction(state: CoverageState, last?: LastFrame): Instruction
     return { code: 'look_straight', text: 'Look straight at the camera', target: 'centre' };
   }
   const pose = last?.pose ?? state.lastPose;
-  const zone = pose ? classifyPose(pose.yaw, pose.pitch, state.params.sectors) : undefined;
+  const zone = pose ? classifyPose(pose.yaw, pose.pitch, sessionSectorParams(state)) : undefined;
   if (zone?.zone === 'ring' && zone.sector === target) {
     return { code: 'hold_pose', text: 'Hold still', target };
   }

@@ -124,6 +124,29 @@ describe('coverage from synthetic pose sequences', () => {
     expect(() => mergeCoverageParams({ requirement: { ringMin: 9 } })).toThrow(RangeError);
   });
 
+  it('calibrates the neutral pitch from the first frontal frames (per-face estimator bias)', () => {
+    // This face reads pitch -12 when looking straight (alex-1.jpg reads -14.8).
+    const biased = (p: Step): Step => ({ yaw: p.yaw, pitch: p.pitch - 12 });
+    const circle: Step[] = [];
+    for (let angle = 0; angle < 360; angle += 15) {
+      circle.push(biased(poseAt(angle, 22)), biased(poseAt(angle, 22)));
+    }
+    const steps = [...hold(biased({ yaw: 0, pitch: 0 }), 3), ...circle];
+    const calibrated = run(steps);
+    expect(calibrated.state.pitchSamples).toEqual([-12, -12, -12]);
+    expect(calibrated.results[0]!.feedback.sector).toBe('centre');
+    expect(calibrated.results.at(-1)!.feedback.missingSectors).toEqual([]);
+    const fixed = run(steps, createCoverage(mergeCoverageParams({ calibration: { enabled: false } })));
+    expect(fixed.results[0]!.feedback.sector).toBe('down');
+    // Uncalibrated, the same circle never reaches the upper sectors.
+    expect(fixed.results.at(-1)!.feedback.missingSectors).toEqual(['up-left', 'up', 'up-right']);
+  });
+
+  it('does not calibrate from a turned head', () => {
+    const { state } = run([{ yaw: 25, pitch: -10 }, { yaw: 25, pitch: -10 }]);
+    expect(state.pitchSamples).toEqual([]);
+  });
+
   it('states are immutable and keep only the best candidates per sector', () => {
     const s0 = createCoverage(mergeCoverageParams({ maxCandidatesPerSector: 3 }));
     let s = s0;
