@@ -265,7 +265,7 @@ describe('WorkerPool', () => {
     const pool = makePool({
       size: 1,
       workerData: { failInit: true },
-      restartBackoff: { initialMs: 100, maxMs: 400 },
+      restartBackoff: { initialMs: 400, maxMs: 1_600 },
     });
     const ready = await outcome(pool.ready());
     expect(ready.ok).toBe(false);
@@ -278,11 +278,14 @@ describe('WorkerPool', () => {
     const task = await outcome(pool.run({ op: 'echo', value: 1 }));
     expect(performance.now() - t0).toBeLessThan(50);
     expect(task.ok || (task.error as WorkerInitError).code).toBe('WORKER_INIT_FAILED');
-    // Backoff 100, 200, 400, 400 ... ms plus ~150 ms start-up each: a handful of restarts per second, not hundreds.
+    // No respawn before the first backoff step ...
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(pool.stats().restarts).toBe(0);
+    // ... then 400 ms, 800 ms, 1600 ms apart (plus start-up time): not a restart storm.
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     const { restarts } = pool.stats();
     expect(restarts).toBeGreaterThanOrEqual(1);
-    expect(restarts).toBeLessThanOrEqual(4);
+    expect(restarts).toBeLessThanOrEqual(2);
   });
 
   test('close() rejects queued tasks, lets in-flight ones finish, and refuses new ones', async () => {
