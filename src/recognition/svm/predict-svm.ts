@@ -1,0 +1,72 @@
+// Prediction by evaluating the kernel expansion directly: one dot product per support vector,
+// then each machine's weighted sum, Platt sigmoid, and pairwise coupling (one-vs-one) or normalisation.
+import { kernelFromDot } from './kernel.js';
+import { pairwiseCoupling } from './pairwise-coupling.js';
+import { plattProbability } from './platt.js';
+import type { SvmModel, SvmPrediction } from './types.js';
+import { dotRows, normaliseInPlace } from './vectors.js';
+
+const P_MIN = 1e-7;
+
+export function predictSvm(model: SvmModel, embedding: Float32Array): SvmPrediction {
+  const probs = classProbabilities(model, embedding);
+  const ranking = model.classes
+    .map((employeeId, c) => ({ employeeId, probability: probs[c] as number }))
+    .sort((a, b) => b.probability - a.probability);
+  const top = ranking[0];
+  if (!top) {
+    throw new Error('predictSvm: model has no classes');
+  }
+  return { employeeId: top.employeeId, probability: top.probability, ranking };
+}
+
+/** Raw decision value of every machine (tests and diagnostics). */
+export function machineDecisions(model: SvmModel, embedding: Float32Array): Float64Array {
+  if (embedding.length !== model.dim) {
+    throw new RangeError(`embedding has length ${embedding.length}, model expects ${model.dim}`);
+  }
+  const x = normaliseInPlace(Float32Array.from(embedding));
+  const spec = { type: model.kernel, gamma: model.gamma };
+  const k = new Float64Array(model.svCount);
+  for (let s = 0; s < model.svCount; s++) {
+    k[s] = kernelFromDot(dotRows(x, 0, model.supportVectors, s, model.dim), spec);
+  }
+  const out = new Float64Array(model.machines.length);
+  model.machines.forEach((m, i) => {
+    let f = m.bias;
+    for (let t = 0; t < m.svIndex.length; t++) {
+      f += (m.coef[t] as number) * (k[m.svIndex[t] as number] as number);
+    }
+    out[i] = f;
+  });
+  return out;
+}
+
+export function classProbabilities(model: SvmModel, embedding: Float32Array): Float64Array {
+  const dec = machineDecisions(model, embedding);
+  const k = model.classes.length;
+  const prob = (i: number): number => {
+    const m = model.machines[i];
+    const p = m ? plattProbability(dec[i] as number, m.plattA, m.plattB) : 0.5;
+    return Math.min(1 - P_MIN, Math.max(P_MIN, p));
+  };
+  if (model.strategy === 'ovr') {
+    const p = new Float64Array(k);
+    let sum = 0;
+    for (let c = 0; c < k; c++) {
+      p[c] = prob(c);
+      sum += p[c] as number;
+    }
+    return p.map((v) => v / sum);
+  }
+  const r = new Float64Array(k * k);
+  let i = 0;
+  for (let a = 0; a < k; a++) {
+    for (let b = a + 1; b < k; b++, i++) {
+      const p = prob(i);
+      r[a * k + b] = p;
+      r[b * k + a] = 1 - p;
+    }
+  }
+  return pairwiseCoupling(r, k);
+}
