@@ -1,0 +1,52 @@
+// The one permission matrix. REST routes (config.auth) and GraphQL fields
+// (authScopes: { permission }) both check against it, so the two APIs cannot
+// disagree about who may do what.
+import type { Role } from '../generated/prisma/enums.js';
+
+export type { Role };
+export const roles = ['admin', 'operator', 'kiosk', 'viewer'] as const satisfies readonly Role[];
+
+export type Permission =
+  | 'employees:read'
+  | 'employees:write'
+  | 'employees:erase'
+  | 'enrollment:write'
+  | 'recognition:submit'
+  | 'recognition:read-own'
+  | 'attendance:read'
+  | 'attendance:write'
+  | 'cameras:read'
+  | 'cameras:manage'
+  | 'classifier:read'
+  | 'classifier:train'
+  | 'system:read'
+  | 'api-keys:manage';
+
+// admin ⊇ operator ⊇ viewer for reading; a kiosk is a separate, narrow role: it
+// submits frames and reads its own results, and can never list or delete people.
+const matrix: Record<Permission, readonly Role[]> = {
+  'employees:read': ['admin', 'operator', 'viewer'],
+  'employees:write': ['admin', 'operator'],
+  'employees:erase': ['admin'],
+  'enrollment:write': ['admin', 'operator'],
+  'recognition:submit': ['admin', 'operator', 'kiosk'],
+  'recognition:read-own': ['admin', 'operator', 'kiosk', 'viewer'],
+  'attendance:read': ['admin', 'operator', 'viewer'],
+  'attendance:write': ['admin', 'operator'],
+  'cameras:read': ['admin', 'operator', 'viewer'],
+  'cameras:manage': ['admin'],
+  'classifier:read': ['admin', 'operator', 'viewer'],
+  'classifier:train': ['admin', 'operator'],
+  'system:read': ['admin', 'operator', 'viewer'],
+  'api-keys:manage': ['admin'],
+};
+
+export const permissions = Object.keys(matrix) as Permission[];
+
+export function can(role: Role, permission: Permission): boolean {
+  return matrix[permission].includes(role);
+}
+
+export function permissionsOf(role: Role): Permission[] {
+  return permissions.filter((p) => can(role, p));
+}

@@ -1,0 +1,81 @@
+// One error mapping for every HTTP route, shaped like the replaced FastAPI
+// service: `{ "detail": "..." }`, validation failures as 422 with
+// `{ "detail": [{ loc, msg, type }] }`. Unexpected errors are logged and masked.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { DomainError, ValidationError } from '../domain/errors.js';
+
+export interface FastApiValidationItem {
+  loc: (string | number)[];
+  msg: string;
+  type: string;
+}
+
+// fastify says "querystring"/"params"; FastAPI said "query"/"path".
+const locationNames: Record<string, string> = { body: 'body', querystring: 'query', params: 'path', headers: 'header' };
+
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const { status, body, code } = toResponse(error, request);
+    if (status >= 500) {
+      request.log.error({ err: error }, 'request failed');
+    } else {
+      request.log.info({ status, code }, error.message);
+    }
+    if (isGraphQlRequest(request)) {
+      // GraphQL clients expect a GraphQL-shaped body even for transport errors.
+      const message = typeof body.detail === 'string' ? body.detail : 'Invalid request';
+      return reply.status(status).send({ errors: [{ message, extensions: { code } }] });
+    }
+    return reply.status(status).send(body);
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    return reply.status(404).send({ detail: 'Not Found' });
+  });
+}
+
+function isGraphQlRequest(request: FastifyRequest): boolean {
+  return request.url === '/graphql' || request.url.startsWith('/graphql?');
+}
+
+function toResponse(
+  error: FastifyError,
+  _request: FastifyRequest,
+): { status: number; body: { detail: string | FastApiValidationItem[] }; code: string } {
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const location = locationNames[error.validationContext ?? 'body'] ?? 'body';
+    return {
+      status: 422,
+      code: 'VALIDATION_FAILED',
+      body: {
+        detail: error.validation.map((v) => ({
+          loc: [location, ...v.instancePath.split('/').filter((p) => p !== '')],
+          msg: v.message ?? 'invalid',
+          type: v.keyword,
+        })),
+      },
+    };
+  }
+  if (error instanceof ValidationError) {
+    return {
+      status: 422,
+      code: error.code,
+      body: { detail: error.issues.map((i) => ({ loc: ['body', ...i.path], msg: i.message, type: 'value_error' })) },
+    };
+  }
+  if (error instanceof DomainError) {
+    return { status: error.status, code: error.code, body: { detail: error.message } };
+  }
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    return { status: 413, code: 'PAYLOAD_TOO_LARGE', body: { detail: 'Request body too large' } };
+  }
+  if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (error instanceof SyntaxError && error.statusCode === 400)) {
+    return { status: 400, code: 'BAD_REQUEST', body: { detail: 'Malformed JSON body' } };
+  }
+  const status = error.statusCode ?? 500;
+  if (status >= 400 && status < 500) {
+    return { status, code: error.code ?? 'BAD_REQUEST', body: { detail: error.message } };
+  }
+  return { status: 500, code: 'INTERNAL_SERVER_ERROR', body: { detail: 'Internal Server Error' } };
+}

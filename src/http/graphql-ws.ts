@@ -1,0 +1,93 @@
+// graphql-ws on the /graphql path of the shared HTTP server, executing through
+// yoga's envelop so plugins, masking and the context factory are the same as
+// over HTTP. Auth: connectionParams `{ authorization: 'Bearer <key>' }` or
+// `{ apiKey }`, else the upgrade request's headers. A bad key closes the
+// socket (4403); no key connects, and each field then checks its scopes.
+import { randomUUID } from 'node:crypto';
+import type { ExecutionArgs } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import type { WebSocketServer } from 'ws';
+import type { Logger } from 'pino';
+import type { Authenticator } from '../auth/authenticator.js';
+import type { Caller } from '../auth/caller.js';
+import { extractApiKey } from '../auth/api-key-crypto.js';
+import type { Yoga } from './graphql.js';
+
+// A type alias (not an interface) so it meets graphql-ws' Record constraint.
+type ConnectionExtra = {
+  caller: Caller | null;
+  connectionId: string;
+};
+
+interface EnvelopedRoot {
+  execute: (args: ExecutionArgs) => unknown;
+  subscribe: (args: ExecutionArgs) => unknown;
+}
+
+export function serveGraphQlOverWebSocket(options: {
+  wss: WebSocketServer;
+  yoga: Yoga;
+  authenticator: Authenticator;
+  log: Logger;
+}): { dispose(): Promise<void> } {
+  const log = options.log.child({ component: 'graphql-ws' });
+  const disposable = useServer<Record<string, unknown> | undefined, ConnectionExtra>(
+    {
+      onConnect: async (ctx) => {
+        const rawKey = keyFromConnectionParams(ctx.connectionParams) ?? extractApiKey(ctx.extra.request.headers);
+        ctx.extra.connectionId = randomUUID();
+        if (rawKey === null) {
+          ctx.extra.caller = null;
+          return true;
+        }
+        const caller = await options.authenticator.authenticate(rawKey);
+        if (caller === null) {
+          log.info({ connectionId: ctx.extra.connectionId }, 'websocket refused: invalid API key');
+          return false;
+        }
+        ctx.extra.caller = caller;
+        return true;
+      },
+      execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never,
+      subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args) as never,
+      onSubscribe: async (ctx, _id, payload) => {
+        const requestId = ctx.extra.connectionId ?? randomUUID();
+        const { schema, execute, subscribe, contextFactory, parse, validate } = options.yoga.getEnveloped({
+          caller: ctx.extra.caller ?? null,
+          log: log.child({ reqId: requestId }),
+          requestId,
+          params: payload,
+        });
+        const args: ExecutionArgs = {
+          schema,
+          operationName: payload.operationName,
+          document: parse(payload.query),
+          variableValues: payload.variables,
+          contextValue: await contextFactory(),
+          rootValue: { execute, subscribe } satisfies EnvelopedRoot,
+        };
+        const errors = validate(args.schema, args.document);
+        if (errors.length > 0) {
+          return errors;
+        }
+        return args;
+      },
+    },
+    options.wss,
+  );
+  return { dispose: async () => disposable.dispose() };
+}
+
+function keyFromConnectionParams(params: Record<string, unknown> | undefined): string | null {
+  if (params === undefined) {
+    return null;
+  }
+  const headers: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(params)) {
+    if (typeof value === 'string') {
+      headers[name.toLowerCase()] = value;
+    }
+  }
+  const fromHeaders = extractApiKey({ authorization: headers.authorization, 'x-api-key': headers['x-api-key'] });
+  return fromHeaders ?? headers.apikey ?? headers.api_key ?? null;
+}

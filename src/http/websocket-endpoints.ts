@@ -1,0 +1,17 @@
+// The one list of extra WebSocket endpoints (GraphQL's /graphql is wired in
+// app.ts). Each entry gets its own ws server on the shared HTTP port, e.g.
+//
+//   { path: '/api/v1/recognition/ws/stream', setup: (wss, deps) => serveRecognitionStream(wss, deps) }
+//
+// Authenticate connections with authenticateUpgrade() from websocket-router.ts
+// and check permissions with can() from src/auth/permissions.ts.
+import type { WebSocketServer } from 'ws';
+import type { AppDeps } from '../context.js';
+
+export interface WebSocketEndpoint {
+  path: string;
+  /** Attaches connection handlers; the returned dispose runs on app stop (after sockets close). */
+  setup(wss: WebSocketServer, deps: AppDeps): { dispose(): Promise<void> } | void;
+}
+
+export const websocketEndpoints: WebSocketEndpoint[] = [];

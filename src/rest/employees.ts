@@ -1,0 +1,188 @@
+// Employee REST shims with the replaced service's paths and snake_case fields.
+// They call the same service as GraphQL (src/resolvers/employees.ts).
+import { z } from 'zod';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Employee } from '../generated/prisma/client.js';
+import type { AppDeps } from '../context.js';
+import { createLoaders } from '../loaders.js';
+import type { Loaders } from '../loaders.js';
+import { can } from '../auth/permissions.js';
+import { requireCaller } from '../http/route-auth.js';
+import { ForbiddenError } from '../domain/errors.js';
+import {
+  DEFAULT_PAGE_SIZE,
+  MAX_PAGE_SIZE,
+  createEmployee,
+  deactivateEmployee,
+  employeeFieldSchemas as f,
+  eraseEmployee,
+  getEmployee,
+  listEmployees,
+  updateEmployee,
+} from '../resolvers/employees.js';
+import { errorResponses, idParams, isoDate, isoDateOrNull } from './common.js';
+
+const employeeJson = z
+  .object({
+    id: z.number().int(),
+    employee_code: z.string(),
+    full_name: z.string(),
+    email: z.string().nullable(),
+    department: z.string().nullable(),
+    is_active: z.boolean(),
+    template_count: z.number().int().describe('Stored face templates'),
+    last_seen_at: z.string().nullable().describe('Newest attendance time (ISO-8601)'),
+    erased_at: z.string().nullable(),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .describe('Employee');
+
+const createBody = z.object({
+  employee_code: f.employeeCode,
+  full_name: f.fullName,
+  email: f.email.optional(),
+  department: f.department.optional(),
+  is_active: f.isActive.optional(),
+});
+const updateBody = createBody.partial().describe('Omitted fields stay as they are; null clears email or department');
+
+const listQuery = z.object({
+  skip: z.coerce.number().int().min(0).optional(),
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
+  page: z.coerce.number().int().min(1).optional().describe('1-based page, with page_size (instead of skip/limit)'),
+  page_size: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
+  department: z.string().optional(),
+  is_active: z.enum(['true', 'false']).optional(),
+  search: z.string().optional().describe('Substring of full name, employee code or e-mail'),
+});
+
+const deleteQuery = z.object({
+  erase: z.enum(['true', 'false']).optional().describe('true: right-to-erasure (admin) instead of deactivation'),
+  reason: z.string().max(512).optional(),
+});
+
+async function toJson(employee: Employee, loaders: Loaders): Promise<z.output<typeof employeeJson>> {
+  const [templateCount, latest] = await Promise.all([
+    loaders.templateCountByEmployee.load(employee.id),
+    loaders.latestAttendanceByEmployee.load(employee.id),
+  ]);
+  return {
+    id: employee.id,
+    employee_code: employee.employeeCode,
+    full_name: employee.fullName,
+    email: employee.email,
+    department: employee.department,
+    is_active: employee.isActive,
+    template_count: templateCount,
+    last_seen_at: isoDateOrNull(latest?.checkInTime ?? null),
+    erased_at: isoDateOrNull(employee.erasedAt),
+    created_at: isoDate(employee.createdAt),
+    updated_at: isoDate(employee.updatedAt),
+  };
+}
+
+export const employeeRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
+  app.post('/employees', {
+    config: { auth: 'employees:write' },
+    schema: {
+      tags: ['employees'],
+      summary: 'Create an employee (without enrollment)',
+      body: createBody,
+      response: { 201: employeeJson, ...errorResponses(401, 403, 409, 422) },
+    },
+    handler: async (request, reply) => {
+      const b = request.body;
+      const employee = await createEmployee(deps, requireCaller(request), {
+        employeeCode: b.employee_code,
+        fullName: b.full_name,
+        email: b.email,
+        department: b.department,
+        isActive: b.is_active,
+      });
+      return reply.status(201).send(await toJson(employee, createLoaders(deps.prisma)));
+    },
+  });
+
+  app.get('/employees', {
+    config: { auth: 'employees:read' },
+    schema: {
+      tags: ['employees'],
+      summary: 'List employees (erased ones are left out); total in X-Total-Count',
+      querystring: listQuery,
+      response: { 200: z.array(employeeJson), ...errorResponses(401, 403, 422) },
+    },
+    handler: async (request, reply) => {
+      const q = request.query;
+      const take = q.page_size ?? q.limit ?? DEFAULT_PAGE_SIZE;
+      const skip = q.page !== undefined ? (q.page - 1) * take : (q.skip ?? 0);
+      const page = await listEmployees(deps, {
+        filter: {
+          department: q.department,
+          isActive: q.is_active === undefined ? undefined : q.is_active === 'true',
+          search: q.search,
+        },
+        skip,
+        take,
+      });
+      const loaders = createLoaders(deps.prisma);
+      void reply.header('x-total-count', String(page.totalCount));
+      return Promise.all(page.items.map((e) => toJson(e, loaders)));
+    },
+  });
+
+  app.get('/employees/:id', {
+    config: { auth: 'employees:read' },
+    schema: {
+      tags: ['employees'],
+      summary: 'Get one employee',
+      params: idParams,
+      response: { 200: employeeJson, ...errorResponses(401, 403, 404, 422) },
+    },
+    handler: async (request) => toJson(await getEmployee(deps, request.params.id), createLoaders(deps.prisma)),
+  });
+
+  app.put('/employees/:id', {
+    config: { auth: 'employees:write' },
+    schema: {
+      tags: ['employees'],
+      summary: 'Update an employee (partial)',
+      params: idParams,
+      body: updateBody,
+      response: { 200: employeeJson, ...errorResponses(401, 403, 404, 409, 422) },
+    },
+    handler: async (request) => {
+      const b = request.body;
+      const employee = await updateEmployee(deps, requireCaller(request), request.params.id, {
+        employeeCode: b.employee_code,
+        fullName: b.full_name,
+        email: b.email,
+        department: b.department,
+        isActive: b.is_active,
+      });
+      return toJson(employee, createLoaders(deps.prisma));
+    },
+  });
+
+  app.delete('/employees/:id', {
+    config: { auth: 'employees:write' },
+    schema: {
+      tags: ['employees'],
+      summary: 'Deactivate an employee (soft delete); ?erase=true erases personal data and face templates (admin)',
+      params: idParams,
+      querystring: deleteQuery,
+      response: { 200: employeeJson, ...errorResponses(401, 403, 404, 422) },
+    },
+    handler: async (request) => {
+      const caller = requireCaller(request);
+      const { id } = request.params;
+      if (request.query.erase === 'true') {
+        if (!can(caller.role, 'employees:erase')) {
+          throw new ForbiddenError(`Role ${caller.role} may not erase employees`);
+        }
+        return toJson(await eraseEmployee(deps, caller, id, request.query.reason), createLoaders(deps.prisma));
+      }
+      return toJson(await deactivateEmployee(deps, caller, id), createLoaders(deps.prisma));
+    },
+  });
+};

@@ -1,0 +1,9 @@
+// The one list of REST plugins, all mounted under /api/v1 with the app's deps.
+// Adding a domain = one line here (see src/rest/employees.ts for the shape).
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { AppDeps } from '../context.js';
+import { apiKeyRoutes } from './api-keys.js';
+import { employeeRoutes } from './employees.js';
+import { systemRoutes } from './system.js';
+
+export const restPlugins: FastifyPluginAsyncZod<{ deps: AppDeps }>[] = [systemRoutes, employeeRoutes, apiKeyRoutes];

@@ -1,0 +1,134 @@
+// /api/v1/system/*: health stays open (load balancers, kiosks); status and
+// info need `system:read`.
+import { z } from 'zod';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { AppDeps } from '../context.js';
+import { getHealth, getSystemInfo, getSystemStatus } from '../resolvers/system.js';
+import { errorResponses, isoDate } from './common.js';
+
+const healthJson = z.object({
+  status: z.enum(['healthy', 'unhealthy']),
+  database: z.enum(['up', 'down']),
+  uptime_seconds: z.number().int(),
+});
+
+const engineJson = z
+  .object({
+    workers: z.number(),
+    busy_workers: z.number(),
+    queue_depth: z.number(),
+    queue_limit: z.number(),
+    tasks_completed: z.number(),
+    tasks_failed: z.number(),
+    worker_restarts: z.number(),
+    latency_ms: z.object({ p50: z.number(), p95: z.number(), max: z.number() }),
+  })
+  .nullable();
+
+const statusJson = healthJson.extend({
+  counts: z.object({
+    employees: z.number().int(),
+    active_employees: z.number().int(),
+    face_templates: z.number().int(),
+    attendance_logs: z.number().int(),
+    cameras: z.number().int(),
+  }),
+  engine: engineJson,
+  event_bus: z.enum(['memory', 'redis']),
+});
+
+const infoJson = z.object({
+  name: z.string(),
+  version: z.string(),
+  node_version: z.string(),
+  prisma_version: z.string(),
+  database_version: z.string().nullable(),
+  environment: z.string(),
+  model_pack: z.object({ configured: z.string(), loaded: z.string().nullable(), embedding_size: z.number().nullable() }),
+  uptime_seconds: z.number().int(),
+  started_at: z.string(),
+  config: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+});
+
+export const systemRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
+  app.get('/system/health', {
+    config: { auth: 'public' },
+    schema: {
+      tags: ['system'],
+      summary: 'Liveness and database readiness (503 when the database is down)',
+      response: { 200: healthJson, 503: healthJson },
+    },
+    handler: async (_request, reply) => {
+      const h = await getHealth(deps);
+      return reply
+        .status(h.database === 'up' ? 200 : 503)
+        .send({ status: h.status, database: h.database, uptime_seconds: h.uptimeSeconds });
+    },
+  });
+
+  app.get('/system/status', {
+    config: { auth: 'system:read' },
+    schema: {
+      tags: ['system'],
+      summary: 'Counts, engine statistics, uptime',
+      response: { 200: statusJson, ...errorResponses(401, 403) },
+    },
+    handler: async () => {
+      const s = await getSystemStatus(deps);
+      return {
+        status: s.status,
+        database: s.database,
+        uptime_seconds: s.uptimeSeconds,
+        counts: {
+          employees: s.counts.employees,
+          active_employees: s.counts.activeEmployees,
+          face_templates: s.counts.faceTemplates,
+          attendance_logs: s.counts.attendanceLogs,
+          cameras: s.counts.cameras,
+        },
+        engine:
+          s.engine === null
+            ? null
+            : {
+                workers: s.engine.workers,
+                busy_workers: s.engine.busyWorkers,
+                queue_depth: s.engine.queueDepth,
+                queue_limit: s.engine.queueLimit,
+                tasks_completed: s.engine.tasksCompleted,
+                tasks_failed: s.engine.tasksFailed,
+                worker_restarts: s.engine.workerRestarts,
+                latency_ms: s.engine.latencyMs,
+              },
+        event_bus: s.eventBus,
+      };
+    },
+  });
+
+  app.get('/system/info', {
+    config: { auth: 'system:read' },
+    schema: {
+      tags: ['system'],
+      summary: 'Versions, configuration without secrets, model pack, uptime',
+      response: { 200: infoJson, ...errorResponses(401, 403) },
+    },
+    handler: async () => {
+      const i = await getSystemInfo(deps);
+      return {
+        name: i.name,
+        version: i.version,
+        node_version: i.nodeVersion,
+        prisma_version: i.prismaVersion,
+        database_version: i.databaseVersion,
+        environment: i.environment,
+        model_pack: {
+          configured: i.modelPack.configured,
+          loaded: i.modelPack.loaded,
+          embedding_size: i.modelPack.embeddingSize,
+        },
+        uptime_seconds: i.uptimeSeconds,
+        started_at: isoDate(i.startedAt),
+        config: i.config,
+      };
+    },
+  });
+};

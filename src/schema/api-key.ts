@@ -1,0 +1,84 @@
+// API keys (admin only) and `me`, the caller behind the key in use.
+import { builder } from './builder.js';
+import { createApiKey, listApiKeys, revokeApiKey } from '../resolvers/api-keys.js';
+import type { ApiKeyView, CreatedApiKey } from '../resolvers/api-keys.js';
+import { permissionsOf, roles } from '../auth/permissions.js';
+import type { Caller } from '../auth/caller.js';
+import { ApiKeyNotFoundError, NotFoundError, ValidationError } from '../domain/errors.js';
+
+export const RoleEnum = builder.enumType('Role', { values: roles });
+
+const ApiKeyRef = builder.objectRef<ApiKeyView>('ApiKey').implement({
+  fields: (t) => ({
+    id: t.exposeInt('id'),
+    name: t.exposeString('name'),
+    prefix: t.exposeString('prefix', { description: 'First characters of the key, to tell keys apart.' }),
+    role: t.field({ type: RoleEnum, resolve: (k) => k.role }),
+    cameraId: t.exposeInt('cameraId', { nullable: true }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    lastUsedAt: t.expose('lastUsedAt', { type: 'DateTime', nullable: true }),
+    revokedAt: t.expose('revokedAt', { type: 'DateTime', nullable: true }),
+  }),
+});
+
+const CreatedApiKeyRef = builder.objectRef<CreatedApiKey>('CreatedApiKey').implement({
+  fields: (t) => ({
+    apiKey: t.field({ type: ApiKeyRef, resolve: (c) => c.apiKey }),
+    key: t.exposeString('key', { description: 'The key itself. Shown only in this response.' }),
+  }),
+});
+
+const CallerRef = builder.objectRef<Caller>('Caller').implement({
+  fields: (t) => ({
+    apiKeyId: t.int({ resolve: (c) => c.apiKeyId }),
+    name: t.exposeString('name'),
+    role: t.field({ type: RoleEnum, resolve: (c) => c.role }),
+    cameraId: t.int({ nullable: true, resolve: (c) => c.cameraId }),
+    permissions: t.stringList({ resolve: (c) => permissionsOf(c.role) }),
+  }),
+});
+
+const CreateApiKeyInput = builder.inputType('CreateApiKeyInput', {
+  fields: (t) => ({
+    name: t.string({ required: true }),
+    role: t.field({ type: RoleEnum, required: true }),
+    cameraId: t.int({ description: 'Kiosk keys: the camera whose results the kiosk may read.' }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  me: t.field({
+    type: CallerRef,
+    authScopes: { authenticated: true },
+    resolve: (_root, _args, ctx) => {
+      // authScopes guarantees a caller; the check keeps the type honest.
+      if (ctx.caller === null) {
+        throw new Error('unreachable: unauthenticated caller passed the scope check');
+      }
+      return ctx.caller;
+    },
+  }),
+  apiKeys: t.field({
+    type: [ApiKeyRef],
+    authScopes: { permission: 'api-keys:manage' },
+    args: { includeRevoked: t.arg.boolean() },
+    resolve: (_root, args, ctx) => listApiKeys(ctx.deps, { includeRevoked: args.includeRevoked }),
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  createApiKey: t.field({
+    type: CreatedApiKeyRef,
+    authScopes: { permission: 'api-keys:manage' },
+    errors: { types: [ValidationError, NotFoundError] },
+    args: { input: t.arg({ type: CreateApiKeyInput, required: true }) },
+    resolve: (_root, { input }, ctx) => createApiKey(ctx.deps, ctx.caller, input),
+  }),
+  revokeApiKey: t.field({
+    type: ApiKeyRef,
+    authScopes: { permission: 'api-keys:manage' },
+    errors: { types: [ApiKeyNotFoundError] },
+    args: { id: t.arg.int({ required: true }) },
+    resolve: (_root, { id }, ctx) => revokeApiKey(ctx.deps, ctx.caller, id),
+  }),
+}));

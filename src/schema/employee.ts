@@ -1,0 +1,182 @@
+// Employee type, its queries, mutations and the employeeChanged subscription.
+// Fields stay thin: they call src/resolvers/employees.ts.
+import { filter, pipe } from 'graphql-yoga';
+import type { Employee } from '../generated/prisma/client.js';
+import { builder } from './builder.js';
+import {
+  createEmployee,
+  deactivateEmployee,
+  eraseEmployee,
+  getEmployee,
+  listEmployees,
+  updateEmployee,
+} from '../resolvers/employees.js';
+import type { EmployeePage } from '../resolvers/employees.js';
+import type { EmployeeChangedEvent } from '../events/topics.js';
+import { clearLoaders } from '../loaders.js';
+import {
+  ConflictError,
+  DuplicateEmployeeCodeError,
+  EmployeeNotFoundError,
+  ValidationError,
+} from '../domain/errors.js';
+
+export const EmployeeRef = builder.objectRef<Employee>('Employee').implement({
+  fields: (t) => ({
+    id: t.exposeInt('id'),
+    employeeCode: t.exposeString('employeeCode'),
+    fullName: t.exposeString('fullName'),
+    email: t.exposeString('email', { nullable: true }),
+    department: t.exposeString('department', { nullable: true }),
+    isActive: t.exposeBoolean('isActive'),
+    erasedAt: t.expose('erasedAt', { type: 'DateTime', nullable: true }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    templateCount: t.int({
+      description: 'Stored face templates (all model packs).',
+      resolve: (e, _args, ctx) => ctx.loaders.templateCountByEmployee.load(e.id),
+    }),
+    lastSeenAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'Time of the newest non-voided attendance log.',
+      resolve: async (e, _args, ctx) => (await ctx.loaders.latestAttendanceByEmployee.load(e.id))?.checkInTime ?? null,
+    }),
+  }),
+});
+
+const EmployeePageRef = builder.objectRef<EmployeePage>('EmployeePage').implement({
+  fields: (t) => ({
+    items: t.field({ type: [EmployeeRef], resolve: (p) => p.items }),
+    totalCount: t.exposeInt('totalCount'),
+    skip: t.exposeInt('skip'),
+    take: t.exposeInt('take'),
+  }),
+});
+
+const EmployeeFilterInput = builder.inputType('EmployeeFilter', {
+  fields: (t) => ({
+    department: t.string(),
+    isActive: t.boolean(),
+    search: t.string({ description: 'Substring of full name, employee code or e-mail.' }),
+  }),
+});
+
+const CreateEmployeeInput = builder.inputType('CreateEmployeeInput', {
+  fields: (t) => ({
+    employeeCode: t.string({ required: true }),
+    fullName: t.string({ required: true }),
+    email: t.string(),
+    department: t.string(),
+    isActive: t.boolean(),
+  }),
+});
+
+const UpdateEmployeeInput = builder.inputType('UpdateEmployeeInput', {
+  description: 'Omitted fields stay as they are; null clears email or department.',
+  fields: (t) => ({
+    employeeCode: t.string(),
+    fullName: t.string(),
+    email: t.string(),
+    department: t.string(),
+    isActive: t.boolean(),
+  }),
+});
+
+const EmployeeChangeKindEnum = builder.enumType('EmployeeChangeKind', {
+  values: ['created', 'updated', 'deactivated', 'erased'] as const,
+});
+
+const EmployeeChangedEventRef = builder.objectRef<EmployeeChangedEvent>('EmployeeChangedEvent').implement({
+  fields: (t) => ({
+    kind: t.field({ type: EmployeeChangeKindEnum, resolve: (e) => e.kind }),
+    employeeId: t.exposeInt('employeeId'),
+    at: t.field({ type: 'DateTime', resolve: (e) => e.at }),
+    employee: t.field({
+      type: EmployeeRef,
+      nullable: true,
+      resolve: (e, _args, ctx) => ctx.loaders.employeeById.load(e.employeeId),
+    }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  employee: t.field({
+    type: EmployeeRef,
+    authScopes: { permission: 'employees:read' },
+    errors: { types: [EmployeeNotFoundError] },
+    args: { id: t.arg.int({ required: true }) },
+    resolve: (_root, args, ctx) => getEmployee(ctx.deps, args.id),
+  }),
+  employees: t.field({
+    type: EmployeePageRef,
+    authScopes: { permission: 'employees:read' },
+    args: {
+      filter: t.arg({ type: EmployeeFilterInput }),
+      skip: t.arg.int({ description: 'Rows to skip (default 0).' }),
+      take: t.arg.int({ description: 'Page size (default 50, at most 500).' }),
+    },
+    resolve: (_root, args, ctx) =>
+      listEmployees(ctx.deps, { filter: args.filter ?? {}, skip: args.skip, take: args.take }),
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  createEmployee: t.field({
+    type: EmployeeRef,
+    authScopes: { permission: 'employees:write' },
+    errors: { types: [DuplicateEmployeeCodeError, ValidationError] },
+    args: { input: t.arg({ type: CreateEmployeeInput, required: true }) },
+    resolve: (_root, { input }, ctx) =>
+      createEmployee(ctx.deps, ctx.caller, { ...input, isActive: input.isActive ?? undefined }),
+  }),
+  updateEmployee: t.field({
+    type: EmployeeRef,
+    authScopes: { permission: 'employees:write' },
+    errors: { types: [EmployeeNotFoundError, DuplicateEmployeeCodeError, ValidationError, ConflictError] },
+    args: { id: t.arg.int({ required: true }), input: t.arg({ type: UpdateEmployeeInput, required: true }) },
+    resolve: (_root, { id, input }, ctx) =>
+      updateEmployee(ctx.deps, ctx.caller, id, {
+        // null on a required column means "leave it", as if omitted.
+        employeeCode: input.employeeCode ?? undefined,
+        fullName: input.fullName ?? undefined,
+        isActive: input.isActive ?? undefined,
+        email: input.email,
+        department: input.department,
+      }),
+  }),
+  deactivateEmployee: t.field({
+    type: EmployeeRef,
+    authScopes: { permission: 'employees:write' },
+    errors: { types: [EmployeeNotFoundError] },
+    args: { id: t.arg.int({ required: true }) },
+    resolve: (_root, { id }, ctx) => deactivateEmployee(ctx.deps, ctx.caller, id),
+  }),
+  eraseEmployee: t.field({
+    type: EmployeeRef,
+    description: 'Right to erasure: deletes face templates and snapshots, blanks personal data. Irreversible.',
+    authScopes: { permission: 'employees:erase' },
+    errors: { types: [EmployeeNotFoundError] },
+    args: { id: t.arg.int({ required: true }), reason: t.arg.string() },
+    resolve: (_root, { id, reason }, ctx) => eraseEmployee(ctx.deps, ctx.caller, id, reason),
+  }),
+}));
+
+builder.subscriptionFields((t) => ({
+  employeeChanged: t.field({
+    type: EmployeeChangedEventRef,
+    description: 'Every employee change; pass employeeId to follow one person.',
+    authScopes: { permission: 'employees:read' },
+    args: { employeeId: t.arg.int() },
+    subscribe: (_root, args, ctx) =>
+      pipe(
+        ctx.deps.pubsub.subscribe('employeeChanged'),
+        filter((event) => args.employeeId == null || event.employeeId === args.employeeId),
+      ),
+    resolve: (event, _args, ctx) => {
+      // One context lives as long as the subscription: drop cached rows per event.
+      clearLoaders(ctx.loaders);
+      return event;
+    },
+  }),
+}));

@@ -1,0 +1,9 @@
+// Imports every type file (each registers its types on the builder) and builds
+// the schema. Adding a domain = one import line here.
+import { builder } from './builder.js';
+import './errors.js';
+import './employee.js';
+import './api-key.js';
+import './system.js';
+
+export const schema = builder.toSchema({ sortSchema: true });
