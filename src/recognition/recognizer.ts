@@ -1,0 +1,101 @@
+// Holds what recognition needs for ONE model pack: the current gallery and
+// the optional SVM, swapped atomically when templates change or a model is
+// (re)trained/loaded, and turns the embeddings of a frame's faces into
+// decisions (decision.ts).
+import type { ModelPackId } from '../domain/ids.js';
+import type { GallerySearch } from '../vision/gallery-search.js';
+import type { FaceQuality, QualityIssue } from '../vision/types.js';
+import { decide, NO_FACE, type DecisionParams, type RecognitionDecision, type SvmEvidence } from './decision.js';
+
+/**
+ * What the recognizer needs from a trained SVM. Structural on purpose, so any
+ * model fits, e.g. `{ predict: (x) => predictSvm(model, x) }`.
+ */
+export interface SvmClassifier {
+  predict(x: Float32Array): SvmEvidence;
+}
+
+interface State {
+  gallery: GallerySearch | undefined;
+  svm: SvmClassifier | undefined;
+}
+
+/** Persons looked up per face: the best and the runner-up decide; a third is spare context. */
+const CANDIDATES = 3;
+
+export class Recognizer {
+  // One immutable object, replaced whole: a recognize() call reads it once, so
+  // it never pairs the gallery of one generation with the SVM of another.
+  private state: State;
+
+  constructor(
+    readonly modelId: ModelPackId,
+    private params: DecisionParams,
+    initial: Partial<State> = {},
+  ) {
+    this.state = { gallery: initial.gallery, svm: initial.svm };
+  }
+
+  get gallery(): GallerySearch | undefined {
+    return this.state.gallery;
+  }
+
+  get hasSvm(): boolean {
+    return this.state.svm !== undefined;
+  }
+
+  setGallery(gallery: GallerySearch | undefined): void {
+    this.state = { ...this.state, gallery };
+  }
+
+  /** undefined = no live model (none trained, or its class set no longer matches the gallery). */
+  setSvm(svm: SvmClassifier | undefined): void {
+    this.state = { ...this.state, svm };
+  }
+
+  /** Gallery and SVM together, e.g. after a retrain that also reloaded templates. */
+  swap(next: { gallery: GallerySearch | undefined; svm: SvmClassifier | undefined }): void {
+    this.state = { gallery: next.gallery, svm: next.svm };
+  }
+
+  setParams(params: DecisionParams): void {
+    this.params = params;
+  }
+
+  /**
+   * One decision per face, in order. `embeddings[i]` undefined (face found but
+   * not embedded) gives 'no_face'; qualities[i] absent means no known issues.
+   */
+  async recognize(
+    embeddings: readonly (Float32Array | undefined)[],
+    qualities: readonly (Pick<FaceQuality, 'issues'> | readonly QualityIssue[] | undefined)[] = [],
+  ): Promise<RecognitionDecision[]> {
+    const { gallery, svm } = this.state;
+    const params = this.params;
+    const present = embeddings.flatMap((e, i) => (e ? [{ e, i }] : []));
+    const candidates =
+      gallery && gallery.size > 0 && present.length > 0
+        ? await gallery.bestPerEmployeeBatch(
+            present.map((p) => p.e),
+            CANDIDATES,
+          )
+        : present.map(() => []);
+    const out: RecognitionDecision[] = embeddings.map(() => NO_FACE);
+    present.forEach(({ e, i }, k) => {
+      const issues = issuesOf(qualities[i]);
+      const lowQuality = issues.some((issue) => params.lowQualityIssues.has(issue));
+      const found = candidates[k] ?? [];
+      // The SVM is skipped for empty galleries and low-quality faces (decide ignores it there).
+      const svmEvidence = svm && found.length > 0 && !lowQuality ? svm.predict(e) : undefined;
+      out[i] = decide({ candidates: found, issues, ...(svmEvidence ? { svm: svmEvidence } : {}) }, params);
+    });
+    return out;
+  }
+}
+
+function issuesOf(q: Pick<FaceQuality, 'issues'> | readonly QualityIssue[] | undefined): readonly QualityIssue[] {
+  if (!q) {
+    return [];
+  }
+  return Array.isArray(q) ? q : (q as Pick<FaceQuality, 'issues'>).issues;
+}
