@@ -107,12 +107,14 @@ export function cropToMat(cv: OpenCv, crop: Uint8Array): Mat {
   return resized;
 }
 
-/**
- * `count` augmented variants of one aligned crop, each raw packed BGR
- * 112x112x3 (37,632 bytes), ready for the embedder without an encode/decode.
- * `crop` is raw BGR 112x112x3 or a JPEG/PNG of the aligned crop.
- */
-export function augmentCrop(cv: OpenCv, crop: Uint8Array, count: number, seed: number): Uint8Array[] {
+export interface AugmentedVariant {
+  kinds: AugmentKind[];
+  /** Raw packed BGR, 112x112x3. */
+  bytes: Uint8Array;
+}
+
+/** augmentCrop with the transforms each variant used (for logs and tests). */
+export function augmentVariants(cv: OpenCv, crop: Uint8Array, count: number, seed: number): AugmentedVariant[] {
   if (!Number.isInteger(count) || count < 0) {
     throw new RangeError(`augmentCrop: count must be a non-negative integer, got ${count}`);
   }
@@ -121,18 +123,19 @@ export function augmentCrop(cv: OpenCv, crop: Uint8Array, count: number, seed: n
   }
   const rnd = seededRandom(seed);
   const base = cropToMat(cv, crop);
-  const out: Uint8Array[] = [];
+  const out: AugmentedVariant[] = [];
   try {
     for (let i = 0; i < count; i++) {
+      const kinds = variantKinds(i, rnd);
       let current = base;
-      for (const kind of variantKinds(i, rnd)) {
+      for (const kind of kinds) {
         const next = applyOne(cv, current, kind, rnd);
         if (current !== base) {
           current.release();
         }
         current = next;
       }
-      out.push(new Uint8Array(current.getData()));
+      out.push({ kinds, bytes: new Uint8Array(current.getData()) });
       if (current !== base) {
         current.release();
       }
@@ -141,4 +144,15 @@ export function augmentCrop(cv: OpenCv, crop: Uint8Array, count: number, seed: n
     base.release();
   }
   return out;
+}
+
+/**
+ * `count` augmented variants of one aligned crop, each raw packed BGR
+ * 112x112x3 (37,632 bytes), ready for the embedder without an encode/decode.
+ * `crop` is raw BGR 112x112x3 or a JPEG/PNG of the aligned crop (alignedJpeg).
+ * Call it inside the face worker with that worker's cv module, e.g.
+ * `pipeline.embedAligned(augmentCrop(cv, face.alignedJpeg, AUGMENTATION_COUNT, seed))`.
+ */
+export function augmentCrop(cv: OpenCv, crop: Uint8Array, count: number, seed: number): Uint8Array[] {
+  return augmentVariants(cv, crop, count, seed).map((v) => v.bytes);
 }
