@@ -4,7 +4,8 @@
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import { decideDedupe, dedupeRange } from './dedupe.js';
 import { localDateOf } from './local-time.js';
-import { lockEmployee, relabelDay } from './relabel.js';
+import { labelDay } from './day-labels.js';
+import { lockEmployee } from './relabel.js';
 import { snapshotRelativePath } from './snapshots.js';
 import type { AttendanceConfig, AttendanceLogRecord, RecordResult } from './types.js';
 
@@ -20,54 +21,65 @@ export type WriteEvent = {
 
 export type WriteResult = Exclude<RecordResult, { kind: 'queued' }>;
 
+// Stands for the not yet inserted log when labelling its day; sorts after any
+// real id at the same instant.
+const NEW_LOG = Number.MAX_SAFE_INTEGER;
+
+/**
+ * Five statements in one READ COMMITTED transaction: lock the employee row,
+ * read the logs that matter (same eventId, the dedupe range, the local day),
+ * insert with its final label, and move other labels of the day if needed.
+ */
 export async function writeRecognition(
   prisma: PrismaClient,
   config: AttendanceConfig,
   now: Date,
   event: WriteEvent,
 ): Promise<WriteResult> {
+  const localDate = localDateOf(event.at, config.TIMEZONE);
+  const range = dedupeRange(event.at, config.ATTENDANCE_DEDUPE_MINUTES);
   try {
     return await prisma.$transaction(
       async (tx): Promise<WriteResult> => {
-        // Lock first: every read below then sees what the previous holder committed
-        // (READ COMMITTED), never an older snapshot.
+        // Lock first: every read below then sees what the previous holder
+        // committed (READ COMMITTED), never an older snapshot.
         const employee = await lockEmployee(tx, event.employeeId);
         if (!employee || employee.erased) {
           return { kind: 'rejected', reason: 'unknown_employee' };
         }
-        const same = await tx.attendanceLog.findUnique({ where: { eventId: event.eventId }, select: { id: true } });
+        const related = await tx.attendanceLog.findMany({
+          where: {
+            employeeId: event.employeeId,
+            OR: [
+              // Voided logs count here: replaying a voided event must not revive it.
+              { eventId: event.eventId },
+              { voidedAt: null, OR: [{ localDate }, { checkInTime: range }] },
+            ],
+          },
+          select: { id: true, eventId: true, checkInTime: true, localDate: true, eventType: true, voidedAt: true },
+        });
+        const same = related.find((l) => l.eventId === event.eventId);
         if (same) {
           return { kind: 'duplicate', reason: 'same_event', existingLogId: same.id };
         }
-        if (event.cameraId !== null) {
-          const camera = await tx.camera.findUnique({ where: { id: event.cameraId }, select: { id: true } });
-          if (!camera) {
-            return { kind: 'rejected', reason: 'unknown_camera' };
-          }
-        }
-        const nearby = await tx.attendanceLog.findMany({
-          where: {
-            employeeId: event.employeeId,
-            voidedAt: null,
-            checkInTime: dedupeRange(event.at, config.ATTENDANCE_DEDUPE_MINUTES),
-          },
-          select: { id: true, checkInTime: true },
-        });
+        const live = related.filter((l) => l.voidedAt === null);
+        const nearby = live.filter((l) => l.checkInTime > range.gt && l.checkInTime < range.lt);
         const decision = decideDedupe(nearby, event.at, config.ATTENDANCE_DEDUPE_MINUTES);
         if (decision.kind === 'duplicate') {
           return { kind: 'duplicate', reason: 'dedupe_window', existingLogId: decision.existingLogId };
         }
-        const localDate = localDateOf(event.at, config.TIMEZONE);
+        const day = live.filter((l) => l.localDate === localDate);
+        const labels = labelDay([...day, { id: NEW_LOG, checkInTime: event.at, eventType: 'seen' }], labelRules(config));
         const keepSnapshot = event.hasSnapshot && config.SNAPSHOTS_ENABLED && config.SNAPSHOT_RETENTION_DAYS > 0;
-        const created = await tx.attendanceLog.create({
+        // An unknown camera fails the foreign key (P2003), handled below.
+        const log: AttendanceLogRecord = await tx.attendanceLog.create({
           data: {
             eventId: event.eventId,
             employeeId: event.employeeId,
             cameraId: event.cameraId,
             checkInTime: event.at,
             localDate,
-            // Provisional: relabelDay decides check_in / check_out / seen.
-            eventType: 'seen',
+            eventType: labels.get(NEW_LOG) ?? 'seen',
             confidenceScore: event.confidence,
             recognitionMethod: event.method,
             snapshotPath: keepSnapshot ? snapshotRelativePath(localDate, event.eventId) : null,
@@ -75,20 +87,29 @@ export async function writeRecognition(
               ? new Date(now.getTime() + config.SNAPSHOT_RETENTION_DAYS * 86_400_000)
               : null,
           },
-          select: { id: true },
         });
-        await relabelDay(tx, event.employeeId, localDate, labelRules(config));
-        const log: AttendanceLogRecord = await tx.attendanceLog.findUniqueOrThrow({ where: { id: created.id } });
+        // E.g. the previous check-out becomes a sighting when this one takes over.
+        for (const old of day) {
+          const label = labels.get(old.id);
+          if (label && label !== old.eventType) {
+            await tx.attendanceLog.update({ where: { id: old.id }, data: { eventType: label } });
+          }
+        }
         return { kind: 'logged', log };
       },
       { isolationLevel: Prisma.TransactionIsolationLevel.ReadCommitted, maxWait: 10_000, timeout: 15_000 },
     );
   } catch (error) {
-    // Same eventId reused for another employee (client-supplied keys): still one log.
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
-      const same = await prisma.attendanceLog.findUnique({ where: { eventId: event.eventId }, select: { id: true } });
-      if (same) {
-        return { kind: 'duplicate', reason: 'same_event', existingLogId: same.id };
+    if (error instanceof Prisma.PrismaClientKnownRequestError) {
+      // Same eventId reused for another employee (client-supplied keys): still one log.
+      if (error.code === 'P2002') {
+        const same = await prisma.attendanceLog.findUnique({ where: { eventId: event.eventId }, select: { id: true } });
+        if (same) {
+          return { kind: 'duplicate', reason: 'same_event', existingLogId: same.id };
+        }
+      }
+      if (error.code === 'P2003' && event.cameraId !== null) {
+        return { kind: 'rejected', reason: 'unknown_camera' };
       }
     }
     throw error;

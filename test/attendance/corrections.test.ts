@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConflictError, NotFoundError, ValidationError } from '../../src/domain/errors.js';
 import { cameraId, employeeId } from '../../src/domain/ids.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { createCamera, createEmployee } from '../helpers/factories.js';
+import { makeCamera, makeEmployee } from '../helpers/factories.js';
 import { createServiceFixture, type ServiceFixture } from './service-fixture.js';
 
 let db: TestDatabase;
@@ -39,8 +39,8 @@ async function recognized(emp: number, cam: number, utc: string) {
 
 describe('add', () => {
   it('adds a manual log that becomes the check-in when earlier, with an audit entry', async () => {
-    const emp = await createEmployee(db.prisma);
-    const cam = await createCamera(db.prisma);
+    const emp = await makeEmployee(db.prisma);
+    const cam = await makeCamera(db.prisma);
     const seen = await recognized(emp.id, cam.id, '2024-06-12T13:30:00Z'); // 09:30
     const added = await fx.service.addLog({
       employeeId: emp.id,
@@ -60,7 +60,7 @@ describe('add', () => {
   });
 
   it('refuses an unknown employee or camera and an empty reason', async () => {
-    const emp = await createEmployee(db.prisma);
+    const emp = await makeEmployee(db.prisma);
     const base = { employeeId: emp.id, at: new Date('2024-06-12T13:00:00Z'), actor: 'admin', reason: 'x' };
     await expect(fx.service.addLog({ ...base, employeeId: 987654 })).rejects.toBeInstanceOf(NotFoundError);
     await expect(fx.service.addLog({ ...base, cameraId: 987654 })).rejects.toBeInstanceOf(NotFoundError);
@@ -71,9 +71,9 @@ describe('add', () => {
 
 describe('edit', () => {
   it('moves a log to another local day, relabels both days and audits before/after', async () => {
-    const emp = await createEmployee(db.prisma);
-    const cam = await createCamera(db.prisma);
-    const other = await createCamera(db.prisma);
+    const emp = await makeEmployee(db.prisma);
+    const cam = await makeCamera(db.prisma);
+    const other = await makeCamera(db.prisma);
     const a = await recognized(emp.id, cam.id, '2024-06-12T12:50:00Z'); // 06-12 08:50 check_in
     const b = await recognized(emp.id, cam.id, '2024-06-12T14:00:00Z'); // 06-12 10:00 seen
     expect(b.eventType).toBe('seen');
@@ -98,8 +98,8 @@ describe('edit', () => {
 
 describe('void', () => {
   it('voids with a reason: audited, next log becomes the check-in, out of stats and out of the dedupe window', async () => {
-    const emp = await createEmployee(db.prisma);
-    const cam = await createCamera(db.prisma);
+    const emp = await makeEmployee(db.prisma);
+    const cam = await makeCamera(db.prisma);
     fx.setNow('2024-06-20T16:00:00Z');
     const wrong = await recognized(emp.id, cam.id, '2024-06-20T12:00:00Z'); // 08:00: someone else
     const real = await recognized(emp.id, cam.id, '2024-06-20T13:20:00Z'); // 09:20: late
@@ -134,8 +134,8 @@ describe('void', () => {
   });
 
   it('refuses to void or edit a voided log, and 404s an unknown one', async () => {
-    const emp = await createEmployee(db.prisma);
-    const cam = await createCamera(db.prisma);
+    const emp = await makeEmployee(db.prisma);
+    const cam = await makeCamera(db.prisma);
     const log = await recognized(emp.id, cam.id, '2024-06-21T13:00:00Z');
     await fx.service.voidLog({ logId: log.id, actor: 'admin', reason: 'test' });
     await expect(fx.service.voidLog({ logId: log.id, actor: 'admin', reason: 'again' })).rejects.toBeInstanceOf(ConflictError);

@@ -11,7 +11,7 @@ import { createPrisma } from '../../src/db/prisma.js';
 import { cameraId, employeeId } from '../../src/domain/ids.js';
 import type { PrismaClient } from '../../src/generated/prisma/client.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { createCamera, createEmployee } from '../helpers/factories.js';
+import { makeCamera, makeEmployee } from '../helpers/factories.js';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 import { createServiceFixture, type ServiceFixture } from './service-fixture.js';
 
@@ -73,9 +73,9 @@ describe('database unreachable', () => {
     const fx = await createServiceFixture(viaProxy, {}, { outboxBackoffMs: BACKOFF });
     try {
       await fx.service.start();
-      const [a, b, c] = [await createEmployee(db.prisma), await createEmployee(db.prisma), await createEmployee(db.prisma)];
-      const cam1 = await createCamera(db.prisma);
-      const cam2 = await createCamera(db.prisma);
+      const [a, b, c] = [await makeEmployee(db.prisma), await makeEmployee(db.prisma), await makeEmployee(db.prisma)];
+      const cam1 = await makeCamera(db.prisma);
+      const cam2 = await makeCamera(db.prisma);
       // Up: a checks in normally.
       expect((await fx.service.recordRecognition(ev(a.id, cam1.id, '2024-06-12T12:00:00Z'))).kind).toBe('logged');
 
@@ -124,9 +124,9 @@ describe('database unreachable', () => {
       await fx.service.start();
       const staff = [];
       for (let i = 0; i < 6; i += 1) {
-        staff.push(await createEmployee(db.prisma));
+        staff.push(await makeEmployee(db.prisma));
       }
-      const cam = await createCamera(db.prisma);
+      const cam = await makeCamera(db.prisma);
       // 6 employees x 5 sightings, 10 minutes apart (outside the window): 30 logs expected.
       const events = staff.flatMap((emp, i) =>
         Array.from({ length: 5 }, (_, k) => ev(emp.id, cam.id, new Date(Date.UTC(2024, 5, 14, 12, k * 10, i)).toISOString())),
@@ -163,8 +163,8 @@ describe('database unreachable', () => {
   it('survives a restart: queued events are replayed by the next process, and a replay of an already written event is not doubled', async () => {
     const first = await createServiceFixture(viaProxy, {}, { outboxBackoffMs: BACKOFF });
     const dataDir = first.dataDir;
-    const d = await createEmployee(db.prisma);
-    const cam = await createCamera(db.prisma);
+    const d = await makeEmployee(db.prisma);
+    const cam = await makeCamera(db.prisma);
     let second: ServiceFixture | undefined;
     try {
       await first.service.start();

@@ -6,7 +6,7 @@ import { EmployeeNotFoundError, ValidationError } from '../../src/domain/errors.
 import { cameraId, employeeId } from '../../src/domain/ids.js';
 import type { Camera, Employee } from '../../src/generated/prisma/client.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { createCamera, createEmployee } from '../helpers/factories.js';
+import { makeCamera, makeEmployee } from '../helpers/factories.js';
 import { createServiceFixture, type ServiceFixture } from './service-fixture.js';
 
 let db: TestDatabase;
@@ -21,15 +21,15 @@ beforeAll(async () => {
   db = await createTestDatabase();
   fx = await createServiceFixture(db.prisma);
   e = [
-    await createEmployee(db.prisma, { employeeCode: 'A-1', fullName: 'Alice Adams' }),
-    await createEmployee(db.prisma, { employeeCode: 'B-2', fullName: 'Bob, Jr.' }),
-    await createEmployee(db.prisma, { employeeCode: 'C-3', fullName: 'Chloé Chen' }),
-    await createEmployee(db.prisma, { employeeCode: 'D-4', fullName: 'Dan Diaz' }),
+    await makeEmployee(db.prisma, { employeeCode: 'A-1', fullName: 'Alice Adams' }),
+    await makeEmployee(db.prisma, { employeeCode: 'B-2', fullName: 'Bob, Jr.' }),
+    await makeEmployee(db.prisma, { employeeCode: 'C-3', fullName: 'Chloé Chen' }),
+    await makeEmployee(db.prisma, { employeeCode: 'D-4', fullName: 'Dan Diaz' }),
   ];
   // Inactive: not in the attendance-rate denominator.
-  await createEmployee(db.prisma, { employeeCode: 'X-9', fullName: 'Former', isActive: false });
-  front = await createCamera(db.prisma, { name: 'Front door' });
-  back = await createCamera(db.prisma, { name: 'Back door' });
+  await makeEmployee(db.prisma, { employeeCode: 'X-9', fullName: 'Former', isActive: false });
+  front = await makeCamera(db.prisma, 'Front door');
+  back = await makeCamera(db.prisma, 'Back door');
   const rec = async (i: number, cam: Camera, utc: string, confidence: number, method: 'svm' | 'cosine') => {
     const r = await fx.service.recordRecognition({
       employeeId: employeeId((e[i] as Employee).id),

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cameraId, employeeId } from '../../src/domain/ids.js';
 import type { RecordResult } from '../../src/attendance/types.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { createCamera, createEmployee } from '../helpers/factories.js';
+import { makeCamera, makeEmployee } from '../helpers/factories.js';
 import { createServiceFixture, type ServiceFixture } from './service-fixture.js';
 
 let db: TestDatabase;
@@ -26,9 +26,9 @@ afterAll(async () => {
 const at = (utc: string): Date => new Date(utc);
 
 async function seed(): Promise<{ emp: number; camA: number; camB: number }> {
-  const e = await createEmployee(db.prisma);
-  const a = await createCamera(db.prisma);
-  const b = await createCamera(db.prisma);
+  const e = await makeEmployee(db.prisma);
+  const a = await makeCamera(db.prisma);
+  const b = await makeCamera(db.prisma);
   return { emp: e.id, camA: a.id, camB: b.id };
 }
 

@@ -1,70 +1,57 @@
-// Small factories for seeding tests: each creates one row with sensible,
-// unique defaults and takes overrides for what the test cares about.
-import type { AttendanceLog, Camera, Employee, PrismaClient } from '../../src/generated/prisma/client.js';
-import type { Prisma } from '../../src/generated/prisma/client.js';
+// Small factories for seeding tests straight through Prisma (no SQL dumps).
+import { randomUUID } from 'node:crypto';
+import type { PrismaClient } from '../../src/generated/prisma/client.js';
+import type { AttendanceLog, Camera, Employee, FaceTemplate } from '../../src/generated/prisma/client.js';
 
 let sequence = 0;
-const next = (): number => {
-  sequence += 1;
-  return sequence;
-};
+const next = (): number => ++sequence;
 
-export async function createEmployee(
-  prisma: PrismaClient,
-  overrides: Partial<Prisma.EmployeeUncheckedCreateInput> = {},
-): Promise<Employee> {
+export async function makeEmployee(prisma: PrismaClient, data: Partial<Employee> = {}): Promise<Employee> {
   const n = next();
   return prisma.employee.create({
     data: {
-      employeeCode: `E${String(n).padStart(4, '0')}`,
-      fullName: `Employee ${n}`,
-      email: `employee${n}@example.test`,
-      department: 'Engineering',
-      ...overrides,
+      employeeCode: data.employeeCode ?? `EMP-${n}`,
+      fullName: data.fullName ?? `Person ${n}`,
+      email: data.email === undefined ? `person${n}@example.com` : data.email,
+      department: data.department === undefined ? 'Engineering' : data.department,
+      isActive: data.isActive ?? true,
     },
   });
 }
 
-export async function createEmployees(prisma: PrismaClient, count: number): Promise<Employee[]> {
-  const out: Employee[] = [];
-  for (let i = 0; i < count; i += 1) {
-    out.push(await createEmployee(prisma));
-  }
-  return out;
-}
-
-export async function createCamera(
-  prisma: PrismaClient,
-  overrides: Partial<Prisma.CameraUncheckedCreateInput> = {},
-): Promise<Camera> {
-  const n = next();
-  return prisma.camera.create({
+export async function makeTemplate(prisma: PrismaClient, employeeId: number, modelId = 'test-pack'): Promise<FaceTemplate> {
+  const embedding = new Float32Array(512).map(() => Math.random() - 0.5);
+  return prisma.faceTemplate.create({
     data: {
-      name: `Camera ${n}`,
-      sourceKind: 'file',
-      source: `/dev/null/${n}`,
-      ...overrides,
+      employeeId,
+      modelId,
+      embedding: new Uint8Array(embedding.buffer),
+      quality: 0.9,
+      source: 'test',
     },
   });
 }
 
-/**
- * Inserts a log row directly (no dedupe, no labels): for read-side tests.
- * Pass `localDate` when the test uses a time zone other than UTC.
- */
-export async function createAttendanceLog(
+export async function makeCamera(prisma: PrismaClient, name = `camera-${next()}`): Promise<Camera> {
+  return prisma.camera.create({ data: { name, sourceKind: 'file', source: '/dev/null' } });
+}
+
+export async function makeAttendance(
   prisma: PrismaClient,
-  data: { employeeId: number; checkInTime: Date } & Partial<Prisma.AttendanceLogUncheckedCreateInput>,
+  employeeId: number,
+  checkInTime: Date,
+  data: Partial<AttendanceLog> = {},
 ): Promise<AttendanceLog> {
-  const n = next();
   return prisma.attendanceLog.create({
     data: {
-      eventId: `test-${n}-${data.checkInTime.getTime()}`,
-      localDate: data.checkInTime.toISOString().slice(0, 10),
-      eventType: 'check_in',
-      confidenceScore: 0.9,
-      recognitionMethod: 'cosine',
-      ...data,
+      eventId: randomUUID(),
+      employeeId,
+      cameraId: data.cameraId ?? null,
+      checkInTime,
+      localDate: checkInTime.toISOString().slice(0, 10),
+      confidenceScore: data.confidenceScore ?? 0.8,
+      recognitionMethod: data.recognitionMethod ?? 'cosine',
+      snapshotPath: data.snapshotPath ?? null,
     },
   });
 }
