@@ -2,7 +2,7 @@
 // 1k / 10k / 100k random unit templates of 512 floats. Prints a table and
 // writes bench/results/gallery.json.  Run: npm run bench:gallery
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Gallery } from '../src/vision/gallery.js';
 import { randomRows, randomUnit, rng } from '../test/vision/gallery-fixtures.js';
@@ -85,6 +85,8 @@ writeFileSync(
       node: process.version,
       cpu: cpus()[0]?.model,
       cores: availableParallelism(),
+      // Other processes share these cores: a high load average inflates every number.
+      loadAverage1m: Math.round(loadavg()[0]! * 100) / 100,
       dim: DIM,
       note: 'ort = onnxruntime-node MatMul per block of <= 8192 templates, 2 intra-op threads; js = plain loop; random unit vectors',
       results,
