@@ -1,6 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  resolve: {
+    // graphql 16 ships ESM (.mjs, picked by Vite) and CJS (.js, picked by Node for
+    // dependencies); one copy everywhere keeps instanceof checks and the schema sane.
+    alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }],
+  },
   test: {
     include: ['test/**/*.test.ts'],
     pool: 'forks',

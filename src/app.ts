@@ -38,6 +38,8 @@ export interface App {
   readonly deps: AppDeps;
   readonly http: FastifyInstance;
   readonly websockets: WebSocketRouter;
+  /** Every HTTP route registered, as `METHOD /path` (HEAD left out); the OpenAPI test compares it with /openapi.json. */
+  routes(): string[];
   /** Listens on HOST:PORT (PORT=0 picks a free port) and registers ADMIN_API_KEY. */
   start(): Promise<{ url: string; port: number }>;
   /** Closes WebSockets, HTTP, the event bus and what buildApp created itself (Prisma, engine). Idempotent. */
@@ -80,6 +82,14 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   http.setValidatorCompiler(validatorCompiler);
   http.setSerializerCompiler(serializerCompiler);
   installErrorHandler(http);
+  const routes: string[] = [];
+  http.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') {
+        routes.push(`${method} ${route.url}`);
+      }
+    }
+  });
   installRouteAuth(http, authenticator);
   http.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
@@ -111,6 +121,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     deps,
     http,
     websockets,
+    routes: () => [...routes],
     async start() {
       if (config.ADMIN_API_KEY !== undefined) {
         await ensureBootstrapAdminKey(deps, config.ADMIN_API_KEY);

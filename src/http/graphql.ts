@@ -49,14 +49,16 @@ export function createGraphQl(deps: AppDeps): Yoga {
 
 /** Domain errors reach the client with their stable code; anything else is yoga's "Unexpected error.". */
 export function exposeDomainErrors(error: unknown, message: string, isDev?: boolean): Error {
-  const original = error instanceof GraphQLError ? error.originalError : error;
-  if (error instanceof GraphQLError && original instanceof DomainError) {
+  // Duck-typed on purpose: a second copy of `graphql` (ESM and CJS builds) breaks instanceof.
+  const located = error as Partial<GraphQLError> | undefined;
+  const original = located?.originalError ?? error;
+  if (original instanceof DomainError && located?.name === 'GraphQLError') {
     return new GraphQLError(original.message, {
-      nodes: error.nodes,
-      source: error.source,
-      positions: error.positions,
-      path: error.path,
-      extensions: { ...error.extensions, code: original.code },
+      nodes: located.nodes,
+      source: located.source,
+      positions: located.positions,
+      path: located.path,
+      extensions: { ...located.extensions, code: original.code },
     });
   }
   return yogaMaskError(error, message, isDev);
