@@ -1,50 +1,54 @@
-// The blocking read loop that runs inside a camera's capture worker: open the
-// source, read frames, pace files in real time, post frames to the main thread,
-// reconnect with back-off. Every OpenCV call here is synchronous, which is why
-// it lives in its own thread. Sleeps use Atomics.wait on the shared control
-// block so stop() wakes the thread at once.
+// The read loop of one camera, run in its capture process: open the source,
+// read frames, pace files in real time, emit frames, reconnect with back-off.
+// OpenCV calls block (a read waits for the next frame of a live source), which
+// is why this runs in its own process; between reads the loop yields so the
+// parent's acks and stop request get through.
 import { backoffDelay } from './backoff.js';
-import { CONTROL_IN_FLIGHT, CONTROL_STOP, type CaptureWorkerData, type CaptureWorkerMessage } from './capture-protocol.js';
+import type { CaptureEvent, CaptureSettings, FrameHeader } from './capture-protocol.js';
 import { loadOpenCv } from './opencv.js';
 
 type OpenCv = ReturnType<typeof loadOpenCv>;
 type Capture = InstanceType<OpenCv['VideoCapture']>;
 
+/** What the loop needs from its host (the process entry, or a test). */
+export interface CaptureLoopHost {
+  stopped(): boolean;
+  /** Frames emitted and not yet acknowledged by the consumer. */
+  inFlight(): number;
+  /** Resolves after ms, or early (true) when stop is requested. */
+  sleep(ms: number): Promise<boolean>;
+  /** Resolves when a frame is acknowledged or stop is requested. */
+  nextAck(): Promise<void>;
+  emit(event: Exclude<CaptureEvent, FrameHeader>): void;
+  /** Sends a frame; resolves once it is handed to the OS (back-pressure from the pipe). */
+  emitFrame(header: FrameHeader, pixels: Buffer): Promise<void>;
+}
+
 const now = (): number => performance.timeOrigin + performance.now();
 
-export function runCaptureLoop(data: CaptureWorkerData, post: (message: CaptureWorkerMessage, transfer?: ArrayBuffer[]) => void): void {
+export async function runCaptureLoop(settings: CaptureSettings, host: CaptureLoopHost): Promise<void> {
   const cv = loadOpenCv();
-  const control = new Int32Array(data.control);
-  const stopped = (): boolean => Atomics.load(control, CONTROL_STOP) !== 0;
-  /** Sleeps up to ms; returns early (true) when stop was requested. */
-  const sleep = (ms: number): boolean => {
-    if (ms > 0 && !stopped()) {
-      Atomics.wait(control, CONTROL_STOP, 0, ms);
-    }
-    return stopped();
-  };
-
   let frameNumber = 0;
   let skipped = 0;
   let failures = 0;
 
-  while (!stopped()) {
-    post({ type: 'opening', attempt: failures });
+  while (!host.stopped()) {
+    host.emit({ type: 'opening', attempt: failures });
     let capture: Capture | undefined;
     let framesThisOpen = 0;
     let error: string | undefined;
     try {
-      capture = openCapture(cv, data);
-      const fileFps = capture.get(cv.CAP_PROP_FPS);
-      const fps = Number.isFinite(fileFps) && fileFps > 0 ? fileFps : (data.fps ?? 25);
+      capture = openCapture(cv, settings);
+      const reportedFps = capture.get(cv.CAP_PROP_FPS);
+      const fps = Number.isFinite(reportedFps) && reportedFps > 0 && reportedFps < 1000 ? reportedFps : (settings.fps ?? 25);
       const frameCount = capture.get(cv.CAP_PROP_FRAME_COUNT);
-      const isFile = data.source.kind === 'file';
-      let width = capture.get(cv.CAP_PROP_FRAME_WIDTH);
-      let height = capture.get(cv.CAP_PROP_FRAME_HEIGHT);
-      let announced = false;
+      const isFile = settings.source.kind === 'file';
+      const lossless = isFile && !settings.realtime;
+      let width = 0;
+      let height = 0;
       const openedAt = now();
 
-      while (!stopped()) {
+      while (!host.stopped()) {
         const mat = capture.read();
         if (mat.empty) {
           mat.release();
@@ -52,13 +56,12 @@ export function runCaptureLoop(data: CaptureWorkerData, post: (message: CaptureW
         }
         const rows = mat.rows;
         const cols = mat.cols;
-        const buffer = mat.getData();
+        const pixels = mat.getData();
         mat.release();
-        if (!announced || rows !== height || cols !== width) {
+        if (rows !== height || cols !== width) {
           width = cols;
           height = rows;
-          announced = true;
-          post({ type: 'opened', width, height, fps, frameCount: isFile && frameCount > 0 ? frameCount : null });
+          host.emit({ type: 'opened', width, height, fps, frameCount: isFile && frameCount > 0 ? frameCount : null });
         }
         // A frame was read: the source works, so the next failure starts the back-off afresh.
         failures = 0;
@@ -66,68 +69,66 @@ export function runCaptureLoop(data: CaptureWorkerData, post: (message: CaptureW
         framesThisOpen += 1;
         frameNumber += 1;
 
-        if (isFile && data.realtime) {
+        if (isFile && settings.realtime) {
           // Play the file like a camera: frame k is due k/fps after the first.
-          if (sleep(openedAt + mediaTimeMs! - now())) {
+          if (await host.sleep(openedAt + (mediaTimeMs ?? 0) - now())) {
             break;
           }
         }
-        if (!isFile || data.realtime) {
-          if (Atomics.load(control, CONTROL_IN_FLIGHT) >= data.maxInFlight) {
-            skipped += 1; // the consumer is behind: a live source drops, it never queues
-            continue;
+        if (lossless) {
+          while (!host.stopped() && host.inFlight() >= settings.maxInFlight) {
+            await host.nextAck();
           }
-        } else {
-          // Lossless: wait until the consumer has room.
-          while (!stopped()) {
-            const inFlight = Atomics.load(control, CONTROL_IN_FLIGHT);
-            if (inFlight < data.maxInFlight) {
-              break;
-            }
-            Atomics.wait(control, CONTROL_IN_FLIGHT, inFlight, 100);
-          }
-          if (stopped()) {
+          if (host.stopped()) {
             break;
           }
+        } else if (host.inFlight() >= settings.maxInFlight) {
+          // The consumer is behind: a live source drops frames, it never queues them.
+          skipped += 1;
+          host.emit({ type: 'skipped', total: skipped });
+          await yieldToEvents();
+          continue;
         }
-        const arrayBuffer = toTransferable(buffer);
-        Atomics.add(control, CONTROL_IN_FLIGHT, 1);
-        post({ type: 'frame', frameNumber, capturedAt: now(), mediaTimeMs, rows, cols, data: arrayBuffer, skipped }, [arrayBuffer]);
+        await host.emitFrame(
+          { type: 'frame', frameNumber, capturedAt: now(), mediaTimeMs, rows, cols, byteLength: pixels.length, skipped },
+          pixels,
+        );
+        await yieldToEvents();
       }
-      if (!stopped() && isFile) {
-        if (framesThisOpen > 0 && data.source.kind === 'file' && !data.source.loop) {
-          post({ type: 'ended', frames: framesThisOpen });
+      if (!host.stopped()) {
+        if (isFile && settings.source.kind === 'file' && !settings.source.loop && framesThisOpen > 0) {
+          host.emit({ type: 'ended', frames: framesThisOpen });
           break;
         }
         if (framesThisOpen === 0) {
-          error = 'file has no readable frames';
+          error = isFile ? 'file has no readable frames' : 'source opened but gave no frame';
+        } else if (!isFile) {
+          error = 'stream ended';
         }
-        // A looping file re-opens at once (failures is 0 after a good pass).
-      } else if (!stopped()) {
-        error = framesThisOpen === 0 ? 'source opened but gave no frame' : 'stream ended';
+        // A looping file that played through re-opens at once.
       }
     } catch (cause) {
       error = typeof cause === 'string' ? cause : cause instanceof Error ? cause.message : String(cause);
     } finally {
       capture?.release();
     }
-    if (stopped()) {
+    if (host.stopped()) {
       break;
     }
     if (error !== undefined) {
-      const retryInMs = backoffDelay(failures, data.backoff);
-      post({ type: 'reconnecting', attempt: failures + 1, retryInMs, error });
+      const retryInMs = backoffDelay(failures, settings.backoff);
       failures += 1;
-      if (sleep(retryInMs)) {
+      host.emit({ type: 'reconnecting', attempt: failures, retryInMs, error });
+      if (await host.sleep(retryInMs)) {
         break;
       }
     }
   }
-  post({ type: 'stopped' });
+  host.emit({ type: 'stopped' });
 }
 
-function openCapture(cv: OpenCv, data: CaptureWorkerData): Capture {
-  const source = data.source;
+function openCapture(cv: OpenCv, settings: CaptureSettings): Capture {
+  const source = settings.source;
   let capture: Capture;
   switch (source.kind) {
     case 'device':
@@ -148,25 +149,17 @@ function openCapture(cv: OpenCv, data: CaptureWorkerData): Capture {
       break;
   }
   if (source.kind !== 'file') {
-    if (data.width !== undefined) {
-      capture.set(cv.CAP_PROP_FRAME_WIDTH, data.width);
+    if (settings.width !== undefined) {
+      capture.set(cv.CAP_PROP_FRAME_WIDTH, settings.width);
     }
-    if (data.height !== undefined) {
-      capture.set(cv.CAP_PROP_FRAME_HEIGHT, data.height);
+    if (settings.height !== undefined) {
+      capture.set(cv.CAP_PROP_FRAME_HEIGHT, settings.height);
     }
-    if (data.fps !== undefined) {
-      capture.set(cv.CAP_PROP_FPS, data.fps);
+    if (settings.fps !== undefined) {
+      capture.set(cv.CAP_PROP_FPS, settings.fps);
     }
   }
   return capture;
 }
 
-/** Mat.getData() gives a Buffer that owns its ArrayBuffer; copy only if it is a slice of a larger one. */
-function toTransferable(buffer: Buffer): ArrayBuffer {
-  if (buffer.byteOffset === 0 && buffer.byteLength === buffer.buffer.byteLength && buffer.buffer instanceof ArrayBuffer) {
-    return buffer.buffer;
-  }
-  const copy = new ArrayBuffer(buffer.byteLength);
-  new Uint8Array(copy).set(buffer);
-  return copy;
-}
+const yieldToEvents = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

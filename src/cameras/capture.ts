@@ -1,24 +1,26 @@
-// One camera's capture, seen from the main thread: owns the capture worker,
-// turns its messages into frames and state, restarts it with back-off if the
-// thread itself dies, and stops it on request. The event loop never blocks on
-// a camera: opening, reading and decoding happen in the worker.
+// One camera's capture, seen from the server: owns the capture process,
+// turns its output into frames and state, restarts it with back-off if it
+// dies, and stops it on request. The event loop never blocks on a camera:
+// opening, reading and decoding happen in the child process.
+//
+// Why a process and not a worker thread: @u4/opencv4nodejs keeps its class
+// templates in process-wide statics, so loading it in a second thread (or in a
+// new thread after the first exited) aborts the whole process (V8 "Check
+// failed: node->IsInUse()" or a segfault). A process per camera is also the
+// only way to survive a crash inside FFmpeg or a camera driver, and a stuck
+// blocking open (unreachable stream) can simply be killed.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import type { Worker } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { RawFrame } from '../engine/face-engine.js';
 import { DEFAULT_BACKOFF, backoffDelay, type BackoffOptions } from './backoff.js';
-import {
-  CONTROL_IN_FLIGHT,
-  CONTROL_LENGTH,
-  CONTROL_STOP,
-  type CaptureWorkerData,
-  type CaptureWorkerMessage,
-} from './capture-protocol.js';
+import { CaptureRecordDecoder, type CaptureEvent, type CaptureSettings, type ParentMessage } from './capture-protocol.js';
 import type { CameraSource } from './source.js';
-import { spawnWorker } from './spawn-worker.js';
 
 export interface CapturedFrame extends RawFrame {
   frameNumber: number;
-  /** Epoch ms when the worker read the frame. */
+  /** Epoch ms when the capture read the frame. */
   capturedAt: number;
   /** Position in a video file, ms; null for live sources. */
   mediaTimeMs: number | null;
@@ -35,44 +37,56 @@ export interface CaptureOptions {
   width?: number;
   height?: number;
   fps?: number;
-  /** Files: true (default) plays at the file's rate; false reads as fast as frames are acknowledged. */
+  /** Files: true (default) plays at the file's rate; false reads as fast as frames are released. */
   realtime?: boolean;
-  /** Un-acknowledged frames allowed before the worker skips (live) or waits (lossless). Default 4. */
+  /** Un-released frames allowed before the capture skips (live) or waits (lossless). Default 4. */
   maxInFlight?: number;
   backoff?: BackoffOptions;
-  /** How long stop() waits for the worker to finish a blocking call before terminating it. */
+  /** How long stop() waits for the process to finish a blocking call before killing it. Default 2000. */
   stopTimeoutMs?: number;
+  /** Lines the capture process writes to stderr (OpenCV / FFmpeg warnings). */
+  onLog?: (line: string) => void;
 }
 
 export interface CaptureHandlers {
-  /** A new frame. Call release() once it is processed or dropped: that is the worker's credit. */
+  /** A new frame. Call release() once it is processed or dropped: that is the capture's credit. */
   onFrame(frame: CapturedFrame, release: () => void): void;
   onState?(state: CaptureState): void;
 }
 
 export interface CaptureStats {
   framesRead: number;
-  /** Frames the worker skipped because the consumer held maxInFlight frames. */
+  /** Frames the capture skipped because the consumer held maxInFlight frames. */
   framesSkipped: number;
-  workerRestarts: number;
+  /** Capture processes restarted after dying. */
+  processRestarts: number;
 }
 
-const WORKER_ENTRY = (() => {
+const ENTRY = (() => {
   const js = new URL('../workers/capture-worker.js', import.meta.url);
   return existsSync(js) ? js : new URL('../workers/capture-worker.ts', import.meta.url);
 })();
 
+/** node arguments to run the entry: a .ts entry needs tsx's loader (the server itself runs under tsx). */
+function nodeArgs(entry: URL): string[] {
+  const path = fileURLToPath(entry);
+  if (!path.endsWith('.ts')) {
+    return [path];
+  }
+  const loader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+  return ['--import', loader, path];
+}
+
 export class CameraCapture {
   #state: CaptureState = { kind: 'stopped', reason: 'requested' };
-  #worker: Worker | undefined;
-  #control: Int32Array | undefined;
+  #child: ChildProcess | undefined;
   #restartTimer: NodeJS.Timeout | undefined;
   #crashes = 0;
   #stopping = false;
   #framesRead = 0;
-  #skippedBefore = 0; // skipped counts of earlier worker instances
+  #skippedBefore = 0; // skipped counts of earlier processes
   #skippedNow = 0;
-  #workerRestarts = 0;
+  #restarts = 0;
   #lastFrameNumber = 0;
   #frameOffset = 0;
 
@@ -85,12 +99,17 @@ export class CameraCapture {
     return this.#state;
   }
 
+  /** The capture process's id, while one runs (diagnostics, tests). */
+  get pid(): number | undefined {
+    return this.#child?.pid;
+  }
+
   stats(): CaptureStats {
-    return { framesRead: this.#framesRead, framesSkipped: this.#skippedBefore + this.#skippedNow, workerRestarts: this.#workerRestarts };
+    return { framesRead: this.#framesRead, framesSkipped: this.#skippedBefore + this.#skippedNow, processRestarts: this.#restarts };
   }
 
   start(): void {
-    if (this.#worker !== undefined || this.#restartTimer !== undefined) {
+    if (this.#child !== undefined || this.#restartTimer !== undefined) {
       return;
     }
     this.#stopping = false;
@@ -102,29 +121,24 @@ export class CameraCapture {
     this.#stopping = true;
     clearTimeout(this.#restartTimer);
     this.#restartTimer = undefined;
-    const worker = this.#worker;
-    const control = this.#control;
-    this.#worker = undefined;
-    this.#control = undefined;
+    const child = this.#child;
+    this.#child = undefined;
     this.#setState({ kind: 'stopped', reason: 'requested' });
-    if (worker === undefined || control === undefined) {
+    if (child === undefined || child.exitCode !== null || child.signalCode !== null) {
       return;
     }
-    Atomics.store(control, CONTROL_STOP, 1);
-    Atomics.notify(control, CONTROL_STOP);
-    Atomics.notify(control, CONTROL_IN_FLIGHT);
-    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    send(child, { type: 'stop' });
     const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), this.options.stopTimeoutMs ?? 2000).unref());
     if ((await Promise.race([exited, timeout])) === 'timeout') {
-      // Stuck in a blocking open/read (an unreachable stream): terminate takes effect when it returns.
-      worker.unref();
-      void worker.terminate();
+      // Stuck in a blocking open or read (an unreachable stream): kill it.
+      child.kill('SIGKILL');
+      await exited;
     }
   }
 
   #spawn(): void {
-    const control = new SharedArrayBuffer(CONTROL_LENGTH * Int32Array.BYTES_PER_ELEMENT);
-    const data: CaptureWorkerData = {
+    const settings: CaptureSettings = {
       source: this.options.source,
       width: this.options.width,
       height: this.options.height,
@@ -132,104 +146,119 @@ export class CameraCapture {
       realtime: this.options.realtime ?? true,
       maxInFlight: this.options.maxInFlight ?? 4,
       backoff: this.options.backoff ?? DEFAULT_BACKOFF,
-      control,
     };
-    const controlView = new Int32Array(control);
-    const worker = spawnWorker(WORKER_ENTRY, { workerData: data, name: 'capture' });
-    this.#worker = worker;
-    this.#control = controlView;
+    const child = spawn(process.execPath, nodeArgs(ENTRY), { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'json' });
+    this.#child = child;
     this.#skippedBefore += this.#skippedNow;
     this.#skippedNow = 0;
-    // Frame numbers keep growing across worker restarts.
+    // Frame numbers keep growing across restarts.
     this.#frameOffset = this.#lastFrameNumber;
-    worker.on('message', (message: CaptureWorkerMessage) => {
-      if (this.#worker === worker) {
-        this.#onMessage(message, controlView);
-      }
-    });
-    worker.on('error', (error) => {
-      if (this.#worker === worker) {
-        this.#crashed(error.message);
-      }
-    });
-    worker.on('exit', (code) => {
-      if (this.#worker !== worker) {
+    const decoder = new CaptureRecordDecoder();
+    child.stdout?.on('data', (chunk: Buffer) => {
+      if (this.#child !== child) {
         return;
       }
-      if (!this.#stopping && this.#state.kind !== 'stopped') {
-        this.#crashed(`capture worker exited with code ${code}`);
-      } else {
-        this.#worker = undefined; // a file that ended: start() may play it again
-        this.#control = undefined;
+      for (const record of decoder.push(chunk)) {
+        if ('payload' in record) {
+          this.#onFrame(child, record.event, record.payload);
+        } else {
+          this.#onEvent(record.event);
+        }
       }
     });
+    let stderrTail = '';
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (text: string) => {
+      const lines = (stderrTail + text).split('\n');
+      stderrTail = lines.pop() ?? '';
+      for (const line of lines) {
+        if (line.trim() !== '') {
+          this.options.onLog?.(line);
+        }
+      }
+    });
+    child.on('error', (error) => {
+      if (this.#child === child) {
+        this.#crashed(`capture process failed to start: ${error.message}`);
+      }
+    });
+    child.on('exit', (code, signal) => {
+      if (this.#child !== child) {
+        return;
+      }
+      this.#child = undefined;
+      if (!this.#stopping && this.#state.kind !== 'stopped') {
+        this.#crashed(`capture process exited (${signal ?? `code ${code}`})`);
+      }
+    });
+    send(child, { type: 'start', settings });
   }
 
   #crashed(error: string): void {
-    const worker = this.#worker;
-    this.#worker = undefined;
-    this.#control = undefined;
-    void worker?.terminate();
-    const backoff = this.options.backoff ?? DEFAULT_BACKOFF;
-    const retryInMs = backoffDelay(this.#crashes, backoff);
+    const child = this.#child;
+    this.#child = undefined;
+    child?.kill('SIGKILL');
+    const retryInMs = backoffDelay(this.#crashes, this.options.backoff ?? DEFAULT_BACKOFF);
     this.#crashes += 1;
     this.#setState({ kind: 'reconnecting', attempt: this.#crashes, retryInMs, error, retryAt: Date.now() + retryInMs });
     this.#restartTimer = setTimeout(() => {
       this.#restartTimer = undefined;
       if (!this.#stopping) {
-        this.#workerRestarts += 1;
+        this.#restarts += 1;
         this.#spawn();
       }
     }, retryInMs);
   }
 
-  #onMessage(message: CaptureWorkerMessage, control: Int32Array): void {
-    switch (message.type) {
+  #onFrame(child: ChildProcess, header: Extract<CaptureEvent, { type: 'frame' }>, payload: Uint8Array): void {
+    this.#framesRead += 1;
+    this.#skippedNow = header.skipped;
+    const frameNumber = this.#frameOffset + header.frameNumber;
+    this.#lastFrameNumber = frameNumber;
+    let released = false;
+    const release = (): void => {
+      if (!released) {
+        released = true;
+        send(child, { type: 'ack', frames: 1 });
+      }
+    };
+    const frame: CapturedFrame = {
+      data: payload,
+      rows: header.rows,
+      cols: header.cols,
+      frameNumber,
+      capturedAt: header.capturedAt,
+      mediaTimeMs: header.mediaTimeMs,
+    };
+    try {
+      this.handlers.onFrame(frame, release);
+    } catch {
+      release(); // a throwing consumer must not starve the capture of credits
+    }
+  }
+
+  #onEvent(event: Exclude<CaptureEvent, { type: 'frame' }>): void {
+    switch (event.type) {
       case 'opening':
         if (this.#state.kind !== 'reconnecting') {
-          this.#setState({ kind: 'connecting', attempt: message.attempt });
+          this.#setState({ kind: 'connecting', attempt: event.attempt });
         }
         return;
       case 'opened':
         this.#crashes = 0;
-        this.#setState({ kind: 'connected', width: message.width, height: message.height, fps: message.fps, frameCount: message.frameCount });
+        this.#setState({ kind: 'connected', width: event.width, height: event.height, fps: event.fps, frameCount: event.frameCount });
         return;
-      case 'frame': {
-        this.#framesRead += 1;
-        this.#skippedNow = message.skipped;
-        const frameNumber = this.#frameOffset + message.frameNumber;
-        this.#lastFrameNumber = frameNumber;
-        let released = false;
-        const release = (): void => {
-          if (!released) {
-            released = true;
-            Atomics.sub(control, CONTROL_IN_FLIGHT, 1);
-            Atomics.notify(control, CONTROL_IN_FLIGHT);
-          }
-        };
-        const frame: CapturedFrame = {
-          data: new Uint8Array(message.data),
-          rows: message.rows,
-          cols: message.cols,
-          frameNumber,
-          capturedAt: message.capturedAt,
-          mediaTimeMs: message.mediaTimeMs,
-        };
-        try {
-          this.handlers.onFrame(frame, release);
-        } catch {
-          release(); // a throwing consumer must not starve the worker of credits
-        }
-        return;
-      }
       case 'reconnecting':
         this.#setState({
           kind: 'reconnecting',
-          attempt: message.attempt,
-          retryInMs: message.retryInMs,
-          error: message.error,
-          retryAt: Date.now() + message.retryInMs,
+          attempt: event.attempt,
+          retryInMs: event.retryInMs,
+          error: event.error,
+          retryAt: Date.now() + event.retryInMs,
         });
+        return;
+      case 'skipped':
+        this.#skippedNow = event.total;
         return;
       case 'ended':
         this.#setState({ kind: 'stopped', reason: 'ended' });
@@ -246,5 +275,13 @@ export class CameraCapture {
     } catch {
       // a listener's bug must not break the capture
     }
+  }
+}
+
+function send(child: ChildProcess, message: ParentMessage): void {
+  if (child.connected) {
+    child.send(message, (error) => {
+      void error; // the process is gone; its exit handler deals with it
+    });
   }
 }

@@ -1,5 +1,6 @@
-// Loads @u4/opencv4nodejs (CommonJS) without its auto-build and banner. Only
-// for worker threads: every call is synchronous and may block.
+// Loads @u4/opencv4nodejs (CommonJS) without its auto-build and banner, for
+// the capture process. Never load it in a second thread of the same process:
+// its class templates are process-wide statics (see capture.ts).
 import { createRequire } from 'node:module';
 
 type OpenCv = typeof import('@u4/opencv4nodejs');
@@ -10,6 +11,8 @@ export function loadOpenCv(): OpenCv {
   if (cached === undefined) {
     // The package reads this at load time; otherwise it tries to build OpenCV.
     process.env.OPENCV4NODEJS_DISABLE_AUTOBUILD = '1';
+    // OpenCV's own warnings (e.g. GStreamer probing) are noise for a camera that fails to open.
+    process.env.OPENCV_LOG_LEVEL = 'ERROR';
     const require = createRequire(import.meta.url);
     (require('@u4/opencv-build') as { Log: { silence: boolean } }).Log.silence = true;
     cached = require('@u4/opencv4nodejs') as OpenCv;

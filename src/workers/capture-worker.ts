@@ -1,11 +1,7 @@
-// Entry of a camera's capture worker thread: runs the blocking read loop and
-// posts frames and state to the main thread (see src/cameras/capture.ts).
-import { parentPort, workerData } from 'node:worker_threads';
-import type { CaptureWorkerData } from '../cameras/capture-protocol.js';
+// Entry of a camera's capture process (see src/cameras/capture.ts for why a
+// process): waits for its settings over IPC, runs the read loop, writes
+// frames to stdout, exits when told to stop or when the server goes away.
 import { runCaptureLoop } from '../cameras/capture-loop.js';
+import { startCaptureHost } from '../cameras/capture-host.js';
 
-const port = parentPort;
-if (port === null) {
-  throw new Error('capture-worker must run in a worker thread');
-}
-runCaptureLoop(workerData as CaptureWorkerData, (message, transfer) => port.postMessage(message, transfer ?? []));
+startCaptureHost(runCaptureLoop);

@@ -1,0 +1,30 @@
+// The shared walk-by video and its ground truth, for camera tests and benchmarks.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+export const FACES_DIR = resolve(process.cwd(), '../shared/faces');
+export const WALKBY_MP4 = resolve(FACES_DIR, 'video/walkby.mp4');
+export const WALKBY_CSV = resolve(FACES_DIR, 'video/walkby.csv');
+
+export interface WalkbySegment {
+  startMs: number;
+  endMs: number;
+  /** Names left to right; empty when nobody is in view. */
+  people: string[];
+}
+
+export function readWalkby(): WalkbySegment[] {
+  const lines = readFileSync(WALKBY_CSV, 'utf8').trim().split('\n').slice(1);
+  return lines.map((line) => {
+    const [start, end, faces = ''] = line.split(',');
+    return {
+      startMs: Number(start) * 1000,
+      endMs: Number(end) * 1000,
+      people: faces.trim() === '' ? [] : faces.trim().split(';'),
+    };
+  });
+}
+
+export function peopleAt(segments: readonly WalkbySegment[], ms: number): string[] {
+  return segments.find((s) => ms >= s.startMs && ms < s.endMs)?.people ?? [];
+}
