@@ -5,14 +5,13 @@
 import { join } from 'node:path';
 import { modelPackId, type ModelPackId } from '../domain/ids.js';
 import { fivePointsFrom68 } from './align.js';
-import { cropSquare } from './crop.js';
 import { computeLetterbox, unletterboxBox } from './letterbox.js';
 import { readManifest, runtimeFile, type ModelFileSpec } from './model-manifest.js';
 import { nms } from './nms.js';
 import { createSession, ort, sha256File, tensorData, type Session } from './onnx-session.js';
-import { cv, type Mat } from './opencv.js';
 import { elapsed, squareByHeight, type FaceCandidate, type PackBackend, type StageTimings } from './pack-backend.js';
-import { bgrToChw, greyToFloats, l2Normalise } from './pixels.js';
+import { l2Normalise } from './pixels.js';
+import { cropSquare, grey, pad, resize, toChw, type Raster } from './raster.js';
 import type { Box } from './types.js';
 
 const DET_W = 320;
@@ -73,23 +72,13 @@ export class FacepluginBackend implements PackBackend {
     );
   }
 
-  async detect(image: Mat, timings: StageTimings): Promise<FaceCandidate[]> {
+  async detect(image: Raster, timings: StageTimings): Promise<FaceCandidate[]> {
     let t = performance.now();
-    const lb = computeLetterbox(image.cols, image.rows, DET_W, DET_H, 'center');
-    let input = image.resize(lb.resizedHeight, lb.resizedWidth, 0, 0, cv.INTER_LINEAR);
-    if (lb.resizedWidth !== DET_W || lb.resizedHeight !== DET_H) {
-      input = input.copyMakeBorder(
-        lb.padY,
-        DET_H - lb.resizedHeight - lb.padY,
-        lb.padX,
-        DET_W - lb.resizedWidth - lb.padX,
-        cv.BORDER_CONSTANT,
-        // Mid-grey: 0 after normalisation, so the padding reads as "nothing" to the detector.
-        new cv.Vec3(127, 127, 127),
-      );
-    }
+    const lb = computeLetterbox(image.width, image.height, DET_W, DET_H, 'center');
+    // Mid-grey padding: 0 after normalisation, so it reads as "nothing" to the detector.
+    const input = pad(resize(image, lb.resizedWidth, lb.resizedHeight), DET_W, DET_H, lb.padX, lb.padY, 127);
     const data = new Float32Array(3 * DET_W * DET_H);
-    bgrToChw(input, { mean: 127, std: 128, order: 'rgb' }, data);
+    toChw(input, { mean: 127, std: 128, order: 'rgb' }, data);
     const out = await this.detector.run({ input: new ort.Tensor('float32', data, [1, 3, DET_H, DET_W]) });
     const scores = tensorData(out, 'scores');
     const boxes = tensorData(out, 'boxes');
@@ -122,8 +111,10 @@ export class FacepluginBackend implements PackBackend {
     const plane = LANDMARK_SIZE * LANDMARK_SIZE;
     const lmInput = new Float32Array(kept.length * plane);
     squares.forEach((sq, k) => {
-      const crop = cropSquare(image, sq[0], sq[1], sq[2] - sq[0], LANDMARK_SIZE).cvtColor(cv.COLOR_BGR2GRAY);
-      greyToFloats(crop, 1 / 256, lmInput, k * plane);
+      const g = grey(cropSquare(image, sq[0], sq[1], sq[2] - sq[0], LANDMARK_SIZE));
+      for (let i = 0; i < plane; i++) {
+        lmInput[k * plane + i] = g[i]! / 256;
+      }
     });
     const lmOut = await this.landmarks.run({
       input: new ort.Tensor('float32', lmInput, [kept.length, 1, LANDMARK_SIZE, LANDMARK_SIZE]),
@@ -143,13 +134,13 @@ export class FacepluginBackend implements PackBackend {
     return faces;
   }
 
-  async embed(crops: readonly Mat[]): Promise<Float32Array[]> {
+  async embed(crops: readonly Raster[]): Promise<Float32Array[]> {
     if (crops.length === 0) {
       return [];
     }
     const plane = 3 * CROP * CROP;
     const data = new Float32Array(crops.length * plane);
-    crops.forEach((c, k) => bgrToChw(c, { mean: 127, std: 128, order: 'bgr' }, data, k * plane));
+    crops.forEach((c, k) => toChw(c, { mean: 127, std: 128, order: 'bgr' }, data, k * plane));
     const out = await this.embedder.run({ input: new ort.Tensor('float32', data, [crops.length, 3, CROP, CROP]) });
     const all = tensorData(out, 'output');
     const d = this.embeddingSize;

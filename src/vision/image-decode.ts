@@ -1,14 +1,17 @@
-// Encoded bytes -> BGR Mat, refusing bad or oversized input with typed errors.
-import { cv, type Mat } from './opencv.js';
+// Encoded bytes -> RGB raster, refusing bad or oversized input with typed
+// errors. sharp (libvips) decodes: it is thread-safe, unlike the OpenCV addon
+// (see raster.ts).
+import sharp from 'sharp';
 import { ImageDecodeError } from './image-errors.js';
 import { readImageHeader } from './image-header.js';
+import type { Raster } from './raster.js';
 
 /**
  * Checks the header (format, completeness, pixel count <= maxPixels) before
- * decoding. IMREAD_COLOR applies the EXIF orientation, so phone photos come out
- * upright (width/height may then be swapped relative to the header).
+ * decoding, then decodes with the EXIF orientation applied (phone photos come
+ * out upright; width/height may be swapped relative to the header).
  */
-export function decodeImage(bytes: Uint8Array, maxPixels: number): Mat {
+export async function decodeImage(bytes: Uint8Array, maxPixels: number): Promise<Raster> {
   const header = readImageHeader(bytes);
   if (!header.ok) {
     throw new ImageDecodeError('INVALID_IMAGE', `invalid image: ${header.reason}`, { bytes: bytes.length });
@@ -24,28 +27,44 @@ export function decodeImage(bytes: Uint8Array, maxPixels: number): Mat {
       { width, height, maxPixels },
     );
   }
-  let mat: Mat;
   try {
-    mat = cv.imdecode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), cv.IMREAD_COLOR);
+    const { data, info } = await sharp(bytes, { limitInputPixels: maxPixels, failOn: 'truncated' })
+      .rotate()
+      .removeAlpha()
+      .toColourspace('srgb')
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    if (info.channels !== 3) {
+      throw new Error(`decoded to ${info.channels} channels`);
+    }
+    return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height, order: 'rgb' };
   } catch (err) {
     throw new ImageDecodeError('INVALID_IMAGE', `invalid ${header.format} image: ${(err as Error).message}`, {
       bytes: bytes.length,
     });
   }
-  if (mat.empty || mat.rows === 0 || mat.cols === 0) {
-    throw new ImageDecodeError('INVALID_IMAGE', `invalid ${header.format} image: could not be decoded`, {
-      bytes: bytes.length,
-    });
-  }
-  return mat;
 }
 
-/** Wraps a packed BGR frame (camera) as a Mat without copying. */
-export function matFromBgr(data: Uint8Array, rows: number, cols: number): Mat {
+/** Wraps a packed BGR frame (camera) without copying. */
+export function rasterFromBgr(data: Uint8Array, rows: number, cols: number): Raster {
   if (rows <= 0 || cols <= 0 || data.byteLength !== rows * cols * 3) {
     throw new ImageDecodeError('INVALID_IMAGE', `raw frame: ${data.byteLength} bytes is not ${rows}x${cols}x3`, {
       bytes: data.byteLength,
     });
   }
-  return new cv.Mat(Buffer.from(data.buffer, data.byteOffset, data.byteLength), rows, cols, cv.CV_8UC3);
+  return { data, width: cols, height: rows, order: 'bgr' };
+}
+
+export async function encodeJpeg(src: Raster, quality = 95): Promise<Uint8Array> {
+  let data = src.data;
+  if (src.order === 'bgr') {
+    data = new Uint8Array(data.length);
+    for (let j = 0; j < data.length; j += 3) {
+      data[j] = src.data[j + 2]!;
+      data[j + 1] = src.data[j + 1]!;
+      data[j + 2] = src.data[j]!;
+    }
+  }
+  const out = await sharp(data, { raw: { width: src.width, height: src.height, channels: 3 } }).jpeg({ quality }).toBuffer();
+  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
 }

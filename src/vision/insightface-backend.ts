@@ -10,9 +10,9 @@ import { modelPackId, type ModelPackId } from '../domain/ids.js';
 import { computeLetterbox, unletterboxBox, unletterboxPoint } from './letterbox.js';
 import { nms } from './nms.js';
 import { createSession, inputShape, ort, outputShape, tensorData, type Session } from './onnx-session.js';
-import { cv, type Mat } from './opencv.js';
 import { elapsed, type FaceCandidate, type PackBackend, type StageTimings } from './pack-backend.js';
-import { bgrToChw, l2Normalise } from './pixels.js';
+import { l2Normalise } from './pixels.js';
+import { pad, resize, toChw, type Raster } from './raster.js';
 import { decodeScrfd, scrfdLayout, type ScrfdLayout } from './scrfd-decode.js';
 import type { FivePoints, Point } from './types.js';
 
@@ -121,17 +121,14 @@ export class InsightFaceBackend implements PackBackend {
     );
   }
 
-  async detect(image: Mat, timings: StageTimings): Promise<FaceCandidate[]> {
+  async detect(image: Raster, timings: StageTimings): Promise<FaceCandidate[]> {
     const t = performance.now();
     const W = this.detWidth;
     const H = this.detHeight;
-    const lb = computeLetterbox(image.cols, image.rows, W, H, 'top-left');
-    let input = image.resize(lb.resizedHeight, lb.resizedWidth, 0, 0, cv.INTER_LINEAR);
-    if (lb.resizedWidth !== W || lb.resizedHeight !== H) {
-      input = input.copyMakeBorder(0, H - lb.resizedHeight, 0, W - lb.resizedWidth, cv.BORDER_CONSTANT, new cv.Vec3(0, 0, 0));
-    }
+    const lb = computeLetterbox(image.width, image.height, W, H, 'top-left');
+    const input = pad(resize(image, lb.resizedWidth, lb.resizedHeight), W, H, 0, 0, 0);
     const data = new Float32Array(3 * W * H);
-    bgrToChw(input, { mean: 127.5, std: 128, order: 'rgb' }, data);
+    toChw(input, { mean: 127.5, std: 128, order: 'rgb' }, data);
     const out = await this.detector.run({
       [this.detector.inputNames[0]!]: new ort.Tensor('float32', data, [1, 3, H, W]),
     });
@@ -168,7 +165,7 @@ export class InsightFaceBackend implements PackBackend {
     return faces;
   }
 
-  async embed(crops: readonly Mat[]): Promise<Float32Array[]> {
+  async embed(crops: readonly Raster[]): Promise<Float32Array[]> {
     if (crops.length === 0) {
       return [];
     }
@@ -181,7 +178,7 @@ export class InsightFaceBackend implements PackBackend {
     }
     const plane = 3 * CROP * CROP;
     const data = new Float32Array(crops.length * plane);
-    crops.forEach((c, k) => bgrToChw(c, { mean: 127.5, std: 127.5, order: 'rgb' }, data, k * plane));
+    crops.forEach((c, k) => toChw(c, { mean: 127.5, std: 127.5, order: 'rgb' }, data, k * plane));
     const out = await this.recognizer.run({
       [this.recognizer.inputNames[0]!]: new ort.Tensor('float32', data, [crops.length, 3, CROP, CROP]),
     });

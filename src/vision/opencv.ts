@@ -1,6 +1,12 @@
 // Loads @u4/opencv4nodejs (CommonJS) without its auto-build and start-up banner.
-// Use synchronous calls only, and only inside worker threads on the server's
-// request path: the *Async variants crash V8 with memory tracking on (STACK.md).
+// Use synchronous calls only: the *Async variants crash V8 with memory tracking
+// on (STACK.md).
+// WARNING: the addon is not context-aware (NAN, static constructor handles).
+// Load it in ONE thread per process only: used from a second thread (two
+// workers, or a worker and the main thread) it aborts the process with
+// "v8::Object::GetInternalField() Internal field out of bounds" or "Cannot
+// create a handle without a HandleScope". The face workers do not use it (they
+// use sharp + raster.ts); tests, the CLI and the benchmark's frame reader may.
 import { createRequire } from 'node:module';
 import type * as OpenCV from '@u4/opencv4nodejs';
 

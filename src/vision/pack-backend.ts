@@ -1,7 +1,7 @@
 // What the pipeline needs from a model pack: find faces with five alignment
 // points, and embed aligned 112x112 crops. One implementation per pack family.
 import type { ModelPackId } from '../domain/ids.js';
-import type { Mat } from './opencv.js';
+import type { Raster } from './raster.js';
 import type { Box, FivePoints, FrameAnalysis } from './types.js';
 
 export type StageTimings = FrameAnalysis['timings'];
@@ -20,9 +20,9 @@ export interface PackBackend {
   readonly modelId: ModelPackId;
   readonly embeddingSize: number;
   /** Detect and locate landmarks; adds 'detect' (and 'landmarks') to `timings`. */
-  detect(image: Mat, timings: StageTimings): Promise<FaceCandidate[]>;
-  /** One L2-normalised embedding per 112x112 BGR crop, batched where the model allows. */
-  embed(crops: readonly Mat[]): Promise<Float32Array[]>;
+  detect(image: Raster, timings: StageTimings): Promise<FaceCandidate[]>;
+  /** One L2-normalised embedding per 112x112 crop, batched where the model allows. */
+  embed(crops: readonly Raster[]): Promise<Float32Array[]>;
   close(): Promise<void>;
 }
 

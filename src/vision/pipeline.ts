@@ -1,19 +1,18 @@
 // The per-worker face pipeline: decode -> detect (+ landmarks) -> align ->
 // quality -> embed (batched over the faces of a frame). Holds the ONNX
-// sessions of one model pack. Synchronous OpenCV inside: run it in a worker.
+// sessions of one model pack. CPU-bound JS and ONNX inside: run it in a worker.
 import type { ModelPackId } from '../domain/ids.js';
 import type { RawFrame } from '../engine/face-engine.js';
 import { alignmentTransform } from './align.js';
-import { warpAligned } from './crop.js';
 import { FacepluginBackend } from './faceplugin-backend.js';
 import { ImageDecodeError } from './image-errors.js';
-import { decodeImage, matFromBgr } from './image-decode.js';
+import { decodeImage, encodeJpeg, rasterFromBgr } from './image-decode.js';
 import { InsightFaceBackend } from './insightface-backend.js';
-import { cv, type Mat } from './opencv.js';
 import type { PackBackend, StageTimings } from './pack-backend.js';
 import { elapsed } from './pack-backend.js';
 import type { PipelineConfig } from './pack-config.js';
 import { assessQuality } from './quality.js';
+import { warpAffine, type Raster } from './raster.js';
 import type { AnalyzeOptions, DetectedFace, FrameAnalysis } from './types.js';
 
 const CROP = 112;
@@ -53,16 +52,16 @@ export class FacePipeline {
   /** Encoded JPEG/PNG/WebP bytes in; throws ImageDecodeError for bad input. */
   async analyzeImage(bytes: Uint8Array, opts: PipelineAnalyzeOptions = {}): Promise<FrameAnalysis> {
     const t = performance.now();
-    const image = decodeImage(bytes, this.maxImagePixels);
-    return this.analyzeMat(image, opts, { decode: elapsed(t) });
+    const image = await decodeImage(bytes, this.maxImagePixels);
+    return this.analyzeRaster(image, opts, { decode: elapsed(t) });
   }
 
   /** Packed BGR camera frame in. */
   async analyzeRaw(frame: RawFrame, opts: PipelineAnalyzeOptions = {}): Promise<FrameAnalysis> {
-    return this.analyzeMat(matFromBgr(frame.data, frame.rows, frame.cols), opts, { decode: 0 });
+    return this.analyzeRaster(rasterFromBgr(frame.data, frame.rows, frame.cols), opts, { decode: 0 });
   }
 
-  async analyzeMat(image: Mat, opts: PipelineAnalyzeOptions = {}, timings: StageTimings = {}): Promise<FrameAnalysis> {
+  async analyzeRaster(image: Raster, opts: PipelineAnalyzeOptions = {}, timings: StageTimings = {}): Promise<FrameAnalysis> {
     let candidates = await this.backend.detect(image, timings);
     if (opts.minFaceSize !== undefined) {
       const min = opts.minFaceSize;
@@ -74,10 +73,11 @@ export class FacePipeline {
     }
 
     let t = performance.now();
-    const crops = candidates.map((c) => warpAligned(image, alignmentTransform(c.points, CROP), CROP));
+    const crops = candidates.map((c) => warpAffine(image, alignmentTransform(c.points, CROP), CROP));
     timings.align = elapsed(t);
 
     t = performance.now();
+    const jpegs = opts.alignedCrops ? await Promise.all(crops.map((c) => encodeJpeg(c))) : [];
     const faces: DetectedFace[] = candidates.map((c, k) => {
       const face: DetectedFace = {
         box: c.box,
@@ -88,12 +88,12 @@ export class FacePipeline {
           box: c.box,
           faceSize: c.squareBox[2] - c.squareBox[0],
           points: c.points,
-          imageWidth: image.cols,
-          imageHeight: image.rows,
+          imageWidth: image.width,
+          imageHeight: image.height,
         }),
       };
-      if (opts.alignedCrops) {
-        face.alignedJpeg = new Uint8Array(cv.imencode('.jpg', crops[k]!, [cv.IMWRITE_JPEG_QUALITY, 95]));
+      if (jpegs[k]) {
+        face.alignedJpeg = jpegs[k];
       }
       return face;
     });
@@ -107,7 +107,7 @@ export class FacePipeline {
       });
       timings.embed = elapsed(t);
     }
-    return { width: image.cols, height: image.rows, modelId: this.backend.modelId, faces, timings };
+    return { width: image.width, height: image.height, modelId: this.backend.modelId, faces, timings };
   }
 
   /**
@@ -115,14 +115,17 @@ export class FacePipeline {
    * possibly augmented) or packed BGR bytes (112*112*3).
    */
   async embedAligned(crops: readonly Uint8Array[]): Promise<Float32Array[]> {
-    const mats = crops.map((bytes, i) => {
-      const mat = bytes.byteLength === RAW_CROP_BYTES ? matFromBgr(bytes, CROP, CROP) : decodeImage(bytes, CROP * CROP);
-      if (mat.rows !== CROP || mat.cols !== CROP) {
-        throw new ImageDecodeError('INVALID_IMAGE', `aligned crop ${i} is ${mat.cols}x${mat.rows}, expected 112x112`);
-      }
-      return mat;
-    });
-    return this.backend.embed(mats);
+    const rasters = await Promise.all(
+      crops.map(async (bytes, i) => {
+        const r =
+          bytes.byteLength === RAW_CROP_BYTES ? rasterFromBgr(bytes, CROP, CROP) : await decodeImage(bytes, CROP * CROP);
+        if (r.width !== CROP || r.height !== CROP) {
+          throw new ImageDecodeError('INVALID_IMAGE', `aligned crop ${i} is ${r.width}x${r.height}, expected 112x112`);
+        }
+        return r;
+      }),
+    );
+    return this.backend.embed(rasters);
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,7 @@
 // Per-face quality from the aligned crop and the geometry. The thresholds were
 // chosen on ../shared/faces and the walk-by video (see test/vision); they flag
 // faces not good enough to enroll, they do not block recognition.
-import { cv, type Mat } from './opencv.js';
+import { grey, laplacianVariance, type Raster } from './raster.js';
 import { estimatePose } from './pose.js';
 import type { Box, FaceQuality, FivePoints, QualityIssue } from './types.js';
 
@@ -19,8 +19,8 @@ export const QUALITY_LIMITS = {
 } as const;
 
 export interface QualityInput {
-  /** Aligned BGR crop. */
-  crop: Mat;
+  /** Aligned crop. */
+  crop: Raster;
   box: Box;
   faceSize: number;
   points: FivePoints;
@@ -29,12 +29,11 @@ export interface QualityInput {
 }
 
 export function assessQuality(q: QualityInput): FaceQuality {
-  const grey = q.crop.cvtColor(cv.COLOR_BGR2GRAY);
-  const { mean } = grey.meanStdDev();
-  const brightness = mean.at(0, 0);
-  const lap = grey.laplacian(cv.CV_64F).meanStdDev();
-  const sd = lap.stddev.at(0, 0);
-  const sharpness = sd * sd;
+  const g = grey(q.crop);
+  let sum = 0;
+  for (let i = 0; i < g.length; i++) sum += g[i]!;
+  const brightness = sum / g.length;
+  const sharpness = laplacianVariance(g, q.crop.width, q.crop.height);
   const { yaw, pitch, roll } = estimatePose(q.points);
   const L = QUALITY_LIMITS;
 
