@@ -1,13 +1,11 @@
 // Augmented variants of an aligned 112x112 face crop, so that the templates of
 // an employee cover small changes the camera will see (mirror, light, focus,
-// head tilt, sensor noise). Runs INSIDE the face worker (synchronous OpenCV),
-// right before embedAligned, which is why the cv module is an argument:
-// nothing here loads native code or touches the event loop's thread.
+// head tilt, sensor noise). Plain JS (crop-ops.ts), synchronous and free of
+// native code, so it can run inside a face worker right before the embedder
+// (or anywhere else) without touching OpenCV; about 1-2 ms per variant.
 //
 // Deterministic: the same crop, count and seed give the same bytes.
-import type { cv as CvNamespace, Mat } from '@u4/opencv4nodejs';
-
-export type OpenCv = typeof CvNamespace;
+import { addNoise, flipHorizontal, gaussianBlur, linearTransform, rotate, type Image3 } from './crop-ops.js';
 
 export const CROP_SIZE = 112;
 export const CROP_BYTES = CROP_SIZE * CROP_SIZE * 3;
@@ -34,40 +32,26 @@ const uniform = (rnd: () => number, lo: number, hi: number): number => lo + (hi 
 /** A magnitude in [lo, hi] with a random sign, so a transform is never (near) the identity. */
 const signed = (rnd: () => number, lo: number, hi: number): number => (rnd() < 0.5 ? -1 : 1) * uniform(rnd, lo, hi);
 
-function gaussian(rnd: () => number): number {
-  // Box-Muller; 1 - rnd() avoids log(0).
-  return Math.sqrt(-2 * Math.log(1 - rnd())) * Math.cos(2 * Math.PI * rnd());
+/** Standard normal draws (Box-Muller) from a uniform source. */
+export function gaussianSource(rnd: () => number): () => number {
+  // 1 - rnd() avoids log(0).
+  return () => Math.sqrt(-2 * Math.log(1 - rnd())) * Math.cos(2 * Math.PI * rnd());
 }
 
-function applyOne(cv: OpenCv, src: Mat, kind: AugmentKind, rnd: () => number): Mat {
+function applyOne(src: Image3, kind: AugmentKind, rnd: () => number): Image3 {
   switch (kind) {
     case 'flip':
       // The ArcFace template is left-right symmetric (eyes at x=38.3 and 73.5),
       // so a mirrored aligned crop is still aligned.
-      return src.flip(1);
+      return flipHorizontal(src);
     case 'brightness_contrast':
-      return src.convertTo(cv.CV_8UC3, 1 + signed(rnd, 0.1, 0.25), signed(rnd, 8, 30));
-    case 'blur': {
-      const sigma = uniform(rnd, 0.8, 1.6);
-      return src.gaussianBlur(new cv.Size(5, 5), sigma);
-    }
-    case 'rotate': {
-      const angle = signed(rnd, 3, 8);
-      const m = cv.getRotationMatrix2D(new cv.Point2(CROP_SIZE / 2, CROP_SIZE / 2), angle, 1);
-      // Reflected borders instead of black corners, which the embedder never sees in real crops.
-      const out = src.warpAffine(m, new cv.Size(CROP_SIZE, CROP_SIZE), cv.INTER_LINEAR, cv.BORDER_REFLECT_101);
-      m.release();
-      return out;
-    }
-    case 'noise': {
-      const sigma = uniform(rnd, 4, 10);
-      const data = new Uint8Array(src.getData());
-      for (let i = 0; i < data.length; i++) {
-        const v = (data[i] ?? 0) + sigma * gaussian(rnd);
-        data[i] = v < 0 ? 0 : v > 255 ? 255 : Math.round(v);
-      }
-      return new cv.Mat(Buffer.from(data.buffer, data.byteOffset, data.byteLength), src.rows, src.cols, cv.CV_8UC3);
-    }
+      return linearTransform(src, 1 + signed(rnd, 0.1, 0.25), signed(rnd, 8, 30));
+    case 'blur':
+      return gaussianBlur(src, uniform(rnd, 0.8, 1.6));
+    case 'rotate':
+      return rotate(src, signed(rnd, 3, 8));
+    case 'noise':
+      return addNoise(src, uniform(rnd, 4, 10), gaussianSource(rnd));
   }
 }
 
@@ -79,80 +63,42 @@ export function variantKinds(index: number, rnd: () => number): AugmentKind[] {
   }
   const others = KINDS.filter((k) => k !== primary);
   const second = others[Math.floor(rnd() * others.length)] ?? 'noise';
-  // Apply geometric transforms first so noise/blur are not rotated afterwards.
+  // In KINDS order: geometric changes before blur/noise, as a camera would.
   return KINDS.filter((k) => k === primary || k === second);
-}
-
-/** Decodes a raw BGR 112x112 buffer or an encoded image (JPEG/PNG) into a 112x112 BGR Mat. */
-export function cropToMat(cv: OpenCv, crop: Uint8Array): Mat {
-  const buf = Buffer.from(crop.buffer, crop.byteOffset, crop.byteLength);
-  if (crop.byteLength === CROP_BYTES) {
-    return new cv.Mat(buf, CROP_SIZE, CROP_SIZE, cv.CV_8UC3);
-  }
-  let decoded: Mat;
-  try {
-    decoded = cv.imdecode(buf, cv.IMREAD_COLOR);
-  } catch {
-    throw new Error('augmentCrop: crop is neither raw 112x112 BGR nor a decodable image');
-  }
-  if (decoded.empty) {
-    throw new Error('augmentCrop: crop is neither raw 112x112 BGR nor a decodable image');
-  }
-  if (decoded.rows === CROP_SIZE && decoded.cols === CROP_SIZE) {
-    return decoded;
-  }
-  // Not an aligned crop size: scale it so the embedder gets what it expects.
-  const resized = decoded.resize(CROP_SIZE, CROP_SIZE, 0, 0, cv.INTER_AREA);
-  decoded.release();
-  return resized;
 }
 
 export interface AugmentedVariant {
   kinds: AugmentKind[];
-  /** Raw packed BGR, 112x112x3. */
+  /** Packed 112x112x3 bytes, same channel order as the input. */
   bytes: Uint8Array;
 }
 
 /** augmentCrop with the transforms each variant used (for logs and tests). */
-export function augmentVariants(cv: OpenCv, crop: Uint8Array, count: number, seed: number): AugmentedVariant[] {
+export function augmentVariants(crop: Uint8Array, count: number, seed: number): AugmentedVariant[] {
   if (!Number.isInteger(count) || count < 0) {
     throw new RangeError(`augmentCrop: count must be a non-negative integer, got ${count}`);
   }
-  if (count === 0) {
-    return [];
+  if (crop.byteLength !== CROP_BYTES) {
+    throw new RangeError(
+      `augmentCrop: expected a raw 112x112x3 crop (${CROP_BYTES} bytes), got ${crop.byteLength} bytes; decode a JPEG first (decodeCrop)`,
+    );
   }
   const rnd = seededRandom(seed);
-  const base = cropToMat(cv, crop);
+  const base: Image3 = { data: crop, width: CROP_SIZE, height: CROP_SIZE };
   const out: AugmentedVariant[] = [];
-  try {
-    for (let i = 0; i < count; i++) {
-      const kinds = variantKinds(i, rnd);
-      let current = base;
-      for (const kind of kinds) {
-        const next = applyOne(cv, current, kind, rnd);
-        if (current !== base) {
-          current.release();
-        }
-        current = next;
-      }
-      out.push({ kinds, bytes: new Uint8Array(current.getData()) });
-      if (current !== base) {
-        current.release();
-      }
-    }
-  } finally {
-    base.release();
+  for (let i = 0; i < count; i++) {
+    const kinds = variantKinds(i, rnd);
+    const img = kinds.reduce((acc, kind) => applyOne(acc, kind, rnd), base);
+    out.push({ kinds, bytes: img.data });
   }
   return out;
 }
 
 /**
- * `count` augmented variants of one aligned crop, each raw packed BGR
- * 112x112x3 (37,632 bytes), ready for the embedder without an encode/decode.
- * `crop` is raw BGR 112x112x3 or a JPEG/PNG of the aligned crop (alignedJpeg).
- * Call it inside the face worker with that worker's cv module, e.g.
- * `pipeline.embedAligned(augmentCrop(cv, face.alignedJpeg, AUGMENTATION_COUNT, seed))`.
+ * `count` augmented variants of one aligned crop given as packed BGR
+ * 112x112x3 bytes (37,632), each returned in the same layout, ready for
+ * FaceEngine.embedAligned / FacePipeline.embedAligned without an encode.
  */
-export function augmentCrop(cv: OpenCv, crop: Uint8Array, count: number, seed: number): Uint8Array[] {
-  return augmentVariants(cv, crop, count, seed).map((v) => v.bytes);
+export function augmentCrop(crop: Uint8Array, count: number, seed: number): Uint8Array[] {
+  return augmentVariants(crop, count, seed).map((v) => v.bytes);
 }
