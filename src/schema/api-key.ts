@@ -70,14 +70,14 @@ builder.mutationFields((t) => ({
   createApiKey: t.field({
     type: CreatedApiKeyRef,
     authScopes: { permission: 'api-keys:manage' },
-    errors: { types: [ValidationError, NotFoundError] },
+    errors: { types: [ValidationError, NotFoundError], directResult: true },
     args: { input: t.arg({ type: CreateApiKeyInput, required: true }) },
     resolve: (_root, { input }, ctx) => createApiKey(ctx.deps, ctx.caller, input),
   }),
   revokeApiKey: t.field({
     type: ApiKeyRef,
     authScopes: { permission: 'api-keys:manage' },
-    errors: { types: [ApiKeyNotFoundError] },
+    errors: { types: [ApiKeyNotFoundError], directResult: true },
     args: { id: t.arg.int({ required: true }) },
     resolve: (_root, { id }, ctx) => revokeApiKey(ctx.deps, ctx.caller, id),
   }),

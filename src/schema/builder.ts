@@ -45,10 +45,9 @@ export const builder = new SchemaBuilder<SchemaTypes>({
     // No key → 401-like UNAUTHENTICATED; a key without the permission → FORBIDDEN.
     unauthorizedError: (_parent, ctx) => (ctx.caller === null ? new UnauthenticatedError() : new ForbiddenError()),
   },
-  errors: {
-    // Result types as `Employee | EmployeeNotFoundError`, without a Success wrapper.
-    directResult: true,
-  },
+  // Fields returning an object type usually set `errors: { types: [...], directResult: true }`
+  // for `Employee | EmployeeNotFoundError` without a Success wrapper (scalars cannot).
+  errors: {},
 });
 
 builder.queryType({});

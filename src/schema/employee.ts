@@ -104,7 +104,7 @@ builder.queryFields((t) => ({
   employee: t.field({
     type: EmployeeRef,
     authScopes: { permission: 'employees:read' },
-    errors: { types: [EmployeeNotFoundError] },
+    errors: { types: [EmployeeNotFoundError], directResult: true },
     args: { id: t.arg.int({ required: true }) },
     resolve: (_root, args, ctx) => getEmployee(ctx.deps, args.id),
   }),
@@ -125,7 +125,7 @@ builder.mutationFields((t) => ({
   createEmployee: t.field({
     type: EmployeeRef,
     authScopes: { permission: 'employees:write' },
-    errors: { types: [DuplicateEmployeeCodeError, ValidationError] },
+    errors: { types: [DuplicateEmployeeCodeError, ValidationError], directResult: true },
     args: { input: t.arg({ type: CreateEmployeeInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
       createEmployee(ctx.deps, ctx.caller, { ...input, isActive: input.isActive ?? undefined }),
@@ -133,7 +133,7 @@ builder.mutationFields((t) => ({
   updateEmployee: t.field({
     type: EmployeeRef,
     authScopes: { permission: 'employees:write' },
-    errors: { types: [EmployeeNotFoundError, DuplicateEmployeeCodeError, ValidationError, ConflictError] },
+    errors: { types: [EmployeeNotFoundError, DuplicateEmployeeCodeError, ValidationError, ConflictError], directResult: true },
     args: { id: t.arg.int({ required: true }), input: t.arg({ type: UpdateEmployeeInput, required: true }) },
     resolve: (_root, { id, input }, ctx) =>
       updateEmployee(ctx.deps, ctx.caller, id, {
@@ -148,7 +148,7 @@ builder.mutationFields((t) => ({
   deactivateEmployee: t.field({
     type: EmployeeRef,
     authScopes: { permission: 'employees:write' },
-    errors: { types: [EmployeeNotFoundError] },
+    errors: { types: [EmployeeNotFoundError], directResult: true },
     args: { id: t.arg.int({ required: true }) },
     resolve: (_root, { id }, ctx) => deactivateEmployee(ctx.deps, ctx.caller, id),
   }),
@@ -156,7 +156,7 @@ builder.mutationFields((t) => ({
     type: EmployeeRef,
     description: 'Right to erasure: deletes face templates and snapshots, blanks personal data. Irreversible.',
     authScopes: { permission: 'employees:erase' },
-    errors: { types: [EmployeeNotFoundError] },
+    errors: { types: [EmployeeNotFoundError], directResult: true },
     args: { id: t.arg.int({ required: true }), reason: t.arg.string() },
     resolve: (_root, { id, reason }, ctx) => eraseEmployee(ctx.deps, ctx.caller, id, reason),
   }),
