@@ -98,6 +98,8 @@ export class CameraRunner {
   readonly #voting: TrackVoting;
   readonly #crops = new Map<TrackId, { score: number; jpeg: Uint8Array }>();
   readonly #lastDecision = new Map<TrackId, FaceDecision>();
+  /** Votes held while a track is suspect (its last embedding looked like someone else). */
+  readonly #held = new Map<TrackId, FaceDecision>();
   readonly #fpsIn = new RateMeter();
   readonly #fpsProcessed = new RateMeter();
   readonly #latency = new LatencyWindow();
@@ -112,6 +114,8 @@ export class CameraRunner {
   #startedAt: number | null = null;
   #lastFrameAt: number | null = null;
   #lastError: string | null = null;
+  /** Last connected geometry, still shown once the camera stops. */
+  #geometry: { width: number; height: number; fps: number } | null = null;
   #lastFailureLog = 0;
 
   constructor(options: CameraRunnerOptions) {
@@ -193,9 +197,9 @@ export class CameraRunner {
       stoppedReason: !this.#running ? 'requested' : state?.kind === 'stopped' ? state.reason : null,
       reconnectAttempt: state?.kind === 'reconnecting' ? state.attempt : 0,
       nextRetryAt: state?.kind === 'reconnecting' ? state.retryAt : null,
-      width: state?.kind === 'connected' ? state.width : null,
-      height: state?.kind === 'connected' ? state.height : null,
-      sourceFps: state?.kind === 'connected' ? state.fps : null,
+      width: this.#geometry?.width ?? null,
+      height: this.#geometry?.height ?? null,
+      sourceFps: this.#geometry?.fps ?? null,
       fpsIn: round1(this.#fpsIn.rate(now)),
       fpsProcessed: round1(this.#fpsProcessed.rate(now)),
       predictInterval: this.#interval,
@@ -216,6 +220,8 @@ export class CameraRunner {
       this.#lastError = state.error;
       this.#log.warn({ cameraId: this.cameraId, attempt: state.attempt, retryInMs: state.retryInMs, error: state.error }, 'camera reconnecting');
     } else if (state.kind === 'connected') {
+      this.#geometry = { width: state.width, height: state.height, fps: state.fps };
+      this.#lastError = null;
       this.#log.info({ cameraId: this.cameraId, width: state.width, height: state.height, fps: state.fps }, 'camera connected');
     } else if (state.kind === 'stopped' && state.reason === 'ended') {
       this.#log.info({ cameraId: this.cameraId }, 'camera file ended');
@@ -314,13 +320,16 @@ export class CameraRunner {
 
     // Every face that has an embedding votes, wanted or not: the work is done already.
     const embeddedIdx = faces.flatMap((f, i) => (f.embedding === undefined ? [] : [i]));
-    for (const i of embeddedIdx) {
-      const check = this.#tracker.recordEmbedding(trackIds[i]!, faces[i]!.embedding!);
+    const checks = embeddedIdx.map((i) => {
+      const check = this.#tracker.recordEmbedding(trackIds[i]!, faces[i]!.embedding!, frame.capturedAt);
       if (check.kind === 'split') {
+        const held = this.#held.get(check.ended.id);
         this.#forget(check.ended.id);
         trackIds[i] = check.trackId;
+        return { check, held };
       }
-    }
+      return { check, held: undefined };
+    });
     let decisions: readonly FaceDecision[] = [];
     if (embeddedIdx.length > 0) {
       try {
@@ -333,31 +342,26 @@ export class CameraRunner {
     const recognized: RecognizedEvent[] = [];
     embeddedIdx.forEach((i, k) => {
       const decision = decisions[k];
-      const face = faces[i]!;
+      const { check, held } = checks[k]!;
       const trackId = trackIds[i]!;
       if (decision === undefined) {
         return;
       }
-      this.#lastDecision.set(trackId, decision);
-      this.#keepBestCrop(trackId, face);
-      const vote = this.#voting.vote(trackId, decision, now);
-      if (vote.decided && vote.identity.kind === 'recognized') {
-        const track = this.#tracker.get(trackId);
-        const crop = this.#crops.get(trackId)?.jpeg;
-        recognized.push({
-          cameraId: this.cameraId,
-          trackId,
-          employeeId: vote.identity.employeeId,
-          confidence: vote.identity.confidence,
-          method: vote.identity.method,
-          at: now,
-          firstSeenAt: track?.firstSeenAt ?? frame.capturedAt,
-          frameNumber: frame.frameNumber,
-          mediaTimeMs: frame.mediaTimeMs,
-          box: face.box,
-          ...(crop === undefined ? {} : { snapshotJpeg: crop }),
-        });
+      switch (check.kind) {
+        case 'suspect':
+          // Someone else, or a bad frame? Hold the vote until the next look decides.
+          this.#held.set(trackId, decision);
+          return;
+        case 'same':
+          this.#held.delete(trackId);
+          break;
+        case 'split':
+          if (held !== undefined) {
+            this.#vote(trackId, held, faces[i]!, frame, now, recognized);
+          }
+          break;
       }
+      this.#vote(trackId, decision, faces[i]!, frame, now, recognized);
     });
 
     const frameFaces: FrameFace[] = faces.map((face, i) => this.#describe(face, trackIds[i]!));
@@ -381,6 +385,29 @@ export class CameraRunner {
       this.#log.info({ cameraId: this.cameraId, trackId: r.trackId, employeeId: r.employeeId, confidence: r.confidence }, 'face recognized');
       this.#safely('recognized listener', () => this.#o.onRecognized?.(r));
     }
+  }
+
+  #vote(trackId: TrackId, decision: FaceDecision, face: DetectedFace, frame: CapturedFrame, now: number, out: RecognizedEvent[]): void {
+    this.#lastDecision.set(trackId, decision);
+    this.#keepBestCrop(trackId, face);
+    const vote = this.#voting.vote(trackId, decision, now);
+    if (!vote.decided || vote.identity.kind !== 'recognized') {
+      return;
+    }
+    const crop = this.#crops.get(trackId)?.jpeg;
+    out.push({
+      cameraId: this.cameraId,
+      trackId,
+      employeeId: vote.identity.employeeId,
+      confidence: vote.identity.confidence,
+      method: vote.identity.method,
+      at: now,
+      firstSeenAt: this.#tracker.get(trackId)?.firstSeenAt ?? frame.capturedAt,
+      frameNumber: frame.frameNumber,
+      mediaTimeMs: frame.mediaTimeMs,
+      box: face.box,
+      ...(crop === undefined ? {} : { snapshotJpeg: crop }),
+    });
   }
 
   #describe(face: DetectedFace, trackId: TrackId): FrameFace {
@@ -411,6 +438,7 @@ export class CameraRunner {
     this.#voting.forget(trackId);
     this.#crops.delete(trackId);
     this.#lastDecision.delete(trackId);
+    this.#held.delete(trackId);
   }
 
   #safely(what: string, fn: () => void): void {

@@ -1,7 +1,9 @@
 // Multi-face tracker for one camera: IoU matching against each track's
 // constant-velocity prediction, with a centroid fallback for fast movers, and
 // an appearance check that splits a track when the face in it changes (a cut
-// from one person to another at the same spot).
+// from one person to another at the same spot). One odd embedding (blur, a
+// bad crop) only makes the track "suspect" and asks for another look on the
+// next frame; the split needs two in a row that agree with each other.
 //
 // When to embed (the expensive step, ~13 ms a face): the engine detects on every
 // processed frame and embeds only when some track needs it (new, not yet
@@ -34,7 +36,7 @@ export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
   centroidFactor: 0.6,
   maxMisses: 5,
   jumpIou: 0.5,
-  refreshEvery: 5,
+  refreshEvery: 4,
   appearanceThreshold: 0.3,
 };
 
@@ -52,6 +54,8 @@ export interface Track {
   /** The last match landed further from the prediction than jumpIou allows. */
   jumped: boolean;
   lastEmbedding: Float32Array | undefined;
+  /** An embedding that did not look like the track's, waiting for a second look. */
+  suspect: { embedding: Float32Array; at: number } | undefined;
 }
 
 export interface TrackMatch {
@@ -66,7 +70,13 @@ export interface TrackerUpdate {
   lost: Track[];
 }
 
-export type EmbeddingCheck = { kind: 'same' } | { kind: 'split'; ended: Track; trackId: TrackId };
+export type EmbeddingCheck =
+  /** Looks like the track's face (a pending suspicion was a bad frame: drop it). */
+  | { kind: 'same'; discardedSuspect: boolean }
+  /** Does not look like the track's face: hold this frame's vote until the next look. */
+  | { kind: 'suspect' }
+  /** Two looks in a row at someone else: the old track ended, a new one holds this face (and the held vote). */
+  | { kind: 'split'; ended: Track; trackId: TrackId };
 
 export class FaceTracker {
   readonly options: TrackerOptions;
@@ -131,7 +141,13 @@ export class FaceTracker {
     if (track === undefined) {
       return false;
     }
-    return track.lastEmbedding === undefined || !settled || track.jumped || track.framesSinceEmbed >= this.options.refreshEvery;
+    return (
+      track.lastEmbedding === undefined ||
+      track.suspect !== undefined ||
+      !settled ||
+      track.jumped ||
+      track.framesSinceEmbed >= this.options.refreshEvery
+    );
   }
 
   /** Plan for the next frame: will any visible track want an embedding (jumps aside)? */
@@ -140,30 +156,46 @@ export class FaceTracker {
       if (track.misses > 0) {
         continue;
       }
-      if (track.lastEmbedding === undefined || !isSettled(track.id) || track.framesSinceEmbed + 1 >= this.options.refreshEvery) {
+      if (
+        track.lastEmbedding === undefined ||
+        track.suspect !== undefined ||
+        !isSettled(track.id) ||
+        track.framesSinceEmbed + 1 >= this.options.refreshEvery
+      ) {
         return true;
       }
     }
     return false;
   }
 
-  /** Records a fresh embedding; a face that no longer looks like the track's ends it and starts a new track. */
-  recordEmbedding(id: TrackId, embedding: Float32Array): EmbeddingCheck {
+  /** Records a fresh embedding and checks that the track still holds the same face. */
+  recordEmbedding(id: TrackId, embedding: Float32Array, at: number): EmbeddingCheck {
     const track = this.#tracks.get(id);
     if (track === undefined) {
-      return { kind: 'same' };
+      return { kind: 'same', discardedSuspect: false };
     }
-    const previous = track.lastEmbedding;
-    if (previous !== undefined && cosine(previous, embedding) < this.options.appearanceThreshold) {
-      this.#tracks.delete(id);
-      const fresh = this.#create(track.box, track.lastSeenAt);
-      fresh.lastEmbedding = embedding;
-      return { kind: 'split', ended: track, trackId: fresh.id };
+    const threshold = this.options.appearanceThreshold;
+    const reference = track.lastEmbedding;
+    if (reference === undefined || cosine(reference, embedding) >= threshold) {
+      const discardedSuspect = track.suspect !== undefined;
+      track.lastEmbedding = embedding;
+      track.suspect = undefined;
+      track.framesSinceEmbed = 0;
+      track.jumped = false;
+      return { kind: 'same', discardedSuspect };
     }
-    track.lastEmbedding = embedding;
-    track.framesSinceEmbed = 0;
-    track.jumped = false;
-    return { kind: 'same' };
+    const suspect = track.suspect;
+    if (suspect === undefined || cosine(suspect.embedding, embedding) < threshold) {
+      // First odd look, or two odd looks that disagree with each other too: look again.
+      track.suspect = { embedding, at };
+      return { kind: 'suspect' };
+    }
+    this.#tracks.delete(id);
+    const fresh = this.#create(track.box, suspect.at);
+    fresh.lastSeenAt = track.lastSeenAt;
+    fresh.hits = 2;
+    fresh.lastEmbedding = embedding;
+    return { kind: 'split', ended: track, trackId: fresh.id };
   }
 
   clear(): Track[] {
@@ -212,6 +244,7 @@ export class FaceTracker {
       framesSinceEmbed: 0,
       jumped: false,
       lastEmbedding: undefined,
+      suspect: undefined,
     };
     this.#nextId += 1;
     this.#tracks.set(track.id, track);

@@ -99,7 +99,7 @@ describe('FaceTracker', () => {
     const tracker = new FaceTracker({ refreshEvery: 3 });
     const id = tracker.update([box(100, 100)], 0).matches[0]!.trackId;
     expect(tracker.needsEmbedding(id, true)).toBe(true); // never embedded
-    expect(tracker.recordEmbedding(id, unit(8, 0))).toEqual({ kind: 'same' });
+    expect(tracker.recordEmbedding(id, unit(8, 0), 0)).toEqual({ kind: 'same', discardedSuspect: false });
     expect(tracker.needsEmbedding(id, false)).toBe(true); // voting not decided yet
     expect(tracker.needsEmbedding(id, true)).toBe(false);
     tracker.update([box(102, 100)], 40);
@@ -109,21 +109,25 @@ describe('FaceTracker', () => {
     expect(tracker.anyNeedsEmbeddingNext(() => true)).toBe(true); // the next frame is the 3rd
     tracker.update([box(106, 100)], 120);
     expect(tracker.needsEmbedding(id, true)).toBe(true); // refresh due
-    tracker.recordEmbedding(id, unit(8, 0, 0.05));
+    tracker.recordEmbedding(id, unit(8, 0, 0.05), 120);
     expect(tracker.needsEmbedding(id, true)).toBe(false);
     // A jump (far from where the track should be, but close enough to match) wants a look.
     tracker.update([box(150, 100)], 160);
     expect(tracker.needsEmbedding(id, true)).toBe(true);
   });
 
-  it('splits a track when the face in it turns into someone else', () => {
+  it('splits a track when the face in it turns into someone else, on the second look', () => {
     const tracker = new FaceTracker();
     const id = tracker.update([box(100, 100)], 0).matches[0]!.trackId;
-    tracker.recordEmbedding(id, unit(16, 1));
+    tracker.recordEmbedding(id, unit(16, 1), 0);
     tracker.update([box(101, 100)], 40);
-    expect(tracker.recordEmbedding(id, unit(16, 1, 0.1))).toEqual({ kind: 'same' });
+    expect(tracker.recordEmbedding(id, unit(16, 1, 0.1), 40)).toEqual({ kind: 'same', discardedSuspect: false });
     tracker.update([box(102, 100)], 80);
-    const check = tracker.recordEmbedding(id, unit(16, 5)); // a cut to another person at the same spot
+    // A cut to another person at the same spot: first a suspicion, and a wish for another look.
+    expect(tracker.recordEmbedding(id, unit(16, 5), 80)).toEqual({ kind: 'suspect' });
+    expect(tracker.needsEmbedding(id, true)).toBe(true);
+    tracker.update([box(103, 100)], 120);
+    const check = tracker.recordEmbedding(id, unit(16, 5, 0.1), 120);
     expect(check.kind).toBe('split');
     if (check.kind !== 'split') {
       return;
@@ -131,6 +135,22 @@ describe('FaceTracker', () => {
     expect(check.ended.id).toBe(id);
     expect(check.trackId).not.toBe(id);
     expect(tracker.get(id)).toBeUndefined();
-    expect(tracker.update([box(103, 100)], 120).matches[0]).toEqual({ trackId: check.trackId, isNew: false });
+    expect(tracker.get(check.trackId)!.firstSeenAt).toBe(80); // the new face was first seen at the suspicious look
+    expect(tracker.update([box(104, 100)], 160).matches[0]).toEqual({ trackId: check.trackId, isNew: false });
+  });
+
+  it('does not split on one odd frame', () => {
+    const tracker = new FaceTracker();
+    const id = tracker.update([box(100, 100)], 0).matches[0]!.trackId;
+    tracker.recordEmbedding(id, unit(16, 1), 0);
+    tracker.update([box(101, 100)], 40);
+    expect(tracker.recordEmbedding(id, unit(16, 9), 40)).toEqual({ kind: 'suspect' }); // blur, a bad crop
+    tracker.update([box(102, 100)], 80);
+    expect(tracker.recordEmbedding(id, unit(16, 1, 0.05), 80)).toEqual({ kind: 'same', discardedSuspect: true });
+    expect(tracker.get(id)).toBeDefined();
+    // Two odd looks that disagree with each other are not a new person either.
+    tracker.recordEmbedding(id, unit(16, 3), 120);
+    expect(tracker.recordEmbedding(id, unit(16, 7), 160)).toEqual({ kind: 'suspect' });
+    expect(tracker.get(id)).toBeDefined();
   });
 });
