@@ -153,7 +153,7 @@ describe('duplicate identity', () => {
       { id: employeeId(5), template: frameEmbedding(alice, 10) },
       { id: employeeId(6), template: frameEmbedding(bob, 11) },
     ];
-    const lookup = async (e: Float32Array) => gallery.map((g) => ({ employeeId: g.id, similarity: cosine(e, g.template) }));
+    const lookup = (e: Float32Array) => Promise.resolve(gallery.map((g) => ({ employeeId: g.id, similarity: cosine(e, g.template) })));
     const d = await checkDuplicateIdentity(mean, lookup, { threshold: 0.5 });
     expect(d.kind).toBe('duplicate');
     expect(d.kind === 'duplicate' && d.employeeId).toBe(5);

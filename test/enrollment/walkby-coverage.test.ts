@@ -87,7 +87,7 @@ afterAll(async () => {
 });
 
 describe('enrollment feedback on the walk-by video', () => {
-  it('covers the centre from a frontal walk-by, gives per-frame feedback, and refuses to complete without head turns', async () => {
+  it('gives per-frame feedback along the walk-by and refuses to complete without head turns', async () => {
     let state = createCoverage();
     const fed: Fed[] = [];
     for (const f of videoFrames()) {
@@ -95,36 +95,38 @@ describe('enrollment feedback on the walk-by video', () => {
       state = r.state;
       fed.push({ second: f.frameNumber / FPS, feedback: r.feedback });
     }
+    expect(fed).toHaveLength(85);
     const inRange = (a: number, b: number) => fed.filter((x) => x.second >= a + 0.2 && x.second < b - 0.2).map((x) => x.feedback);
-    const summary = (fs: FrameFeedback[]) => fs.map((f) => (f.status === 'accepted' ? `ok:${f.sector}` : f.rejection));
-    // 0-3 s: Obama alone, frontal: accepted into the centre (the session's person).
-    const obama = inRange(0, 3);
-    expect(summary(obama).filter((s) => s.startsWith('ok')).length, summary(obama).join(' ')).toBeGreaterThanOrEqual(obama.length - 2);
-    // 3-4 s: nobody.
-    expect(inRange(3, 4).every((f) => f.faceStatus === 'no_face')).toBe(true);
-    // 4-10 s: other people alone in view: someone else stepped in.
-    const others = inRange(4, 10).filter((f) => f.faceStatus === 'one_face');
-    expect(others.length).toBeGreaterThan(10);
-    expect(others.filter((f) => f.status === 'accepted'), summary(others).join(' ')).toHaveLength(0);
-    expect(others.filter((f) => f.status === 'rejected' && f.rejection === 'different_person').length).toBeGreaterThan(others.length / 2);
-    // 10-13 s and 13-16 s: two people of similar size: refused.
-    const pairs = [...inRange(10, 13), ...inRange(13, 16)];
-    expect(pairs.filter((f) => f.faceStatus === 'multiple_faces').length, summary(pairs).join(' ')).toBeGreaterThan(pairs.length / 2);
-    expect(pairs.filter((f) => f.status === 'accepted')).toHaveLength(0);
+    const summary = (fs: FrameFeedback[]) => fs.map((f) => (f.status === 'accepted' ? `ok:${f.sector}` : f.rejection)).join(' ');
 
+    // 0-3 s: Obama alone. The still behind this segment shows him turned to his
+    // left (yaw ~ +21°, pitch ~ +2°), so every frame lands in 'left', and the
+    // kiosk asks him to look straight (the centre is still missing).
+    const obama = inRange(0, 3);
+    expect(obama.length).toBeGreaterThan(10);
+    for (const f of obama) {
+      expect(f, summary(obama)).toMatchObject({ status: 'accepted', faceStatus: 'one_face', sector: 'left' });
+      expect(f.instruction).toBe('Look straight at the camera');
+    }
+    // 3-4 s: nobody.
+    expect(inRange(3, 4).every((f) => f.faceStatus === 'no_face' && f.instruction === 'Look straight at the camera')).toBe(true);
+    // 4-10 s: Kit Harington, then Alex Lacamoire, alone in view: not the session's person.
+    const others = inRange(4, 10);
+    expect(others.length).toBeGreaterThan(20);
+    expect(others.every((f) => f.status === 'rejected' && f.rejection === 'different_person'), summary(others)).toBe(true);
+    expect(others[0]!.instruction).toBe('Only the person being enrolled should be in view');
+    // 10-16 s: two people of similar size (sometimes a third, small face): refused.
+    const pairs = inRange(10, 16);
+    expect(pairs.every((f) => f.faceStatus === 'multiple_faces' && f.faceCount >= 2), summary(pairs)).toBe(true);
+    expect(pairs[0]!.instruction).toBe('Only one person in view, please');
+
+    // Nothing of the other people entered the session.
     const last = fed.at(-1)!.feedback;
-    expect(last.coveredSectors).toContain('centre');
+    expect(last.coveredSectors).toEqual(['left']);
+    expect(state.framesAccepted).toBe(fed.filter((x) => x.feedback.status === 'accepted').length);
     expect(last.complete).toBe(false);
     const plan = planSessionCompletion(state);
-    expect(plan.ok).toBe(false);
-    expect(!plan.ok && plan.reason).toBe('insufficient_coverage');
-    // With the user standing in front again the instruction asks for a head turn.
-    const back = fed.find((x) => x.second < 3 && x.feedback.status === 'accepted')!;
-    expect(back.feedback.instructionCode === 'turn' || back.feedback.instructionCode === 'hold_pose').toBe(true);
-    console.log(
-      `walkby: ${fed.length} frames, covered ${last.coveredSectors.join(',')}; ` +
-        `obama ${summary(obama).join(' ')}; pairs ${summary(pairs).join(' ')}`,
-    );
+    expect(plan).toMatchObject({ ok: false, reason: 'insufficient_coverage', message: 'No usable frontal (centre) frames yet' });
   }, 60_000);
 
   it('bad frames (not an image, no face, a group photo) get clear feedback and do not break the session', async () => {
