@@ -25,15 +25,15 @@ export interface EvalMetrics {
 export function auc(pairs: readonly ScoredPair[]): number {
   const pos = pairs.filter((p) => p.same).map((p) => p.score);
   const neg = pairs.filter((p) => !p.same).map((p) => p.score);
-  if (pos.length === 0 || neg.length === 0) return Number.NaN;
+  if (pos.length === 0 || neg.length === 0) {return Number.NaN;}
   // Rank-sum (Mann-Whitney U) with average ranks for ties: O(n log n).
   const all = [...pos.map((s) => ({ s, p: true })), ...neg.map((s) => ({ s, p: false }))].sort((x, y) => x.s - y.s);
   let rankSumPos = 0;
   for (let i = 0; i < all.length; ) {
     let j = i;
-    while (j < all.length && all[j]!.s === all[i]!.s) j++;
+    while (j < all.length && all[j]!.s === all[i]!.s) {j++;}
     const avgRank = (i + 1 + j) / 2;
-    for (let k = i; k < j; k++) if (all[k]!.p) rankSumPos += avgRank;
+    for (let k = i; k < j; k++) {if (all[k]!.p) {rankSumPos += avgRank;}}
     i = j;
   }
   return (rankSumPos - (pos.length * (pos.length + 1)) / 2) / (pos.length * neg.length);
@@ -41,7 +41,7 @@ export function auc(pairs: readonly ScoredPair[]): number {
 
 /** Fraction classified right when "same" means score >= threshold. */
 export function accuracyAt(pairs: readonly ScoredPair[], threshold: number): number {
-  if (pairs.length === 0) return Number.NaN;
+  if (pairs.length === 0) {return Number.NaN;}
   return pairs.filter((p) => (p.score >= threshold) === p.same).length / pairs.length;
 }
 
@@ -52,7 +52,7 @@ export function bestThreshold(pairs: readonly ScoredPair[]): { threshold: number
   let best = { threshold: candidates[0]!, accuracy: -1 };
   for (const t of candidates) {
     const a = accuracyAt(pairs, t);
-    if (a > best.accuracy) best = { threshold: t, accuracy: a };
+    if (a > best.accuracy) {best = { threshold: t, accuracy: a };}
   }
   return best;
 }
@@ -64,7 +64,7 @@ export function bestThreshold(pairs: readonly ScoredPair[]): { threshold: number
 export function tarAtFar(pairs: readonly ScoredPair[], far: number): { tar: number; threshold: number } {
   const neg = pairs.filter((p) => !p.same).map((p) => p.score).sort((a, b) => b - a);
   const pos = pairs.filter((p) => p.same).map((p) => p.score);
-  if (neg.length === 0 || pos.length === 0) return { tar: Number.NaN, threshold: Number.NaN };
+  if (neg.length === 0 || pos.length === 0) {return { tar: Number.NaN, threshold: Number.NaN };}
   const allowed = Math.floor(far * neg.length);
   const threshold = neg[allowed]!; // accept strictly above this score
   return { tar: pos.filter((s) => s > threshold).length / pos.length, threshold };

@@ -29,7 +29,7 @@ export async function evalCommand(ctx: CliContext, pairsFile: string, imagesDir:
         imagesWithoutFace.push(image);
       }
     } catch (err) {
-      if (!isImageDecodeError(err)) throw err;
+      if (!isImageDecodeError(err)) {throw err;}
       invalidImages.push({ image, error: err.message });
     }
   }
@@ -37,7 +37,7 @@ export async function evalCommand(ctx: CliContext, pairsFile: string, imagesDir:
   for (const p of pairs) {
     const ea = embeddings.get(p.a);
     const eb = embeddings.get(p.b);
-    if (ea && eb) scored.push({ a: p.a, b: p.b, same: p.same, score: cosine(ea, eb) });
+    if (ea && eb) {scored.push({ a: p.a, b: p.b, same: p.same, score: cosine(ea, eb) });}
   }
   const report: EvalReport = {
     ...evaluate(scored, ctx.config.RECOGNITION_THRESHOLD),

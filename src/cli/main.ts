@@ -29,7 +29,7 @@ async function main(argv: string[]): Promise<void> {
   });
   const [command, ...rest] = positionals;
   const need = (n: number): void => {
-    if (rest.length !== n) throw new CliError(`${command} takes ${n} argument(s)\n${USAGE}`);
+    if (rest.length !== n) {throw new CliError(`${command} takes ${n} argument(s)\n${USAGE}`);}
   };
   if (values.help || !command) {
     process.stdout.write(USAGE);

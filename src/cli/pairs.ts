@@ -13,14 +13,14 @@ const NO = new Set(['no', 'n', '0', 'false', 'different']);
 
 export function parseLabel(value: string): boolean {
   const v = value.trim().toLowerCase();
-  if (YES.has(v)) return true;
-  if (NO.has(v)) return false;
+  if (YES.has(v)) {return true;}
+  if (NO.has(v)) {return false;}
   throw new Error(`pair label "${value}" is not Yes/No, 1/0 or true/false`);
 }
 
 /** Pairs CSV with a header row and three columns: image a, image b, label. */
 export function parsePairsCsv(text: string): Pair[] {
-  const rows = parse(text, { skip_empty_lines: true, trim: true }) as string[][];
+  const rows: string[][] = parse(text, { skip_empty_lines: true, trim: true });
   return rows.slice(1).map((row, i) => {
     if (row.length < 3) {
       throw new Error(`pairs CSV line ${i + 2}: expected 3 columns, got ${row.length}`);
@@ -31,7 +31,7 @@ export function parsePairsCsv(text: string): Pair[] {
 
 /** labels.csv (file, faces left to right `;`-separated) -> every pair of single-face photos. */
 export function pairsFromLabels(labelsCsv: string): Pair[] {
-  const rows = parse(labelsCsv, { skip_empty_lines: true, trim: true }) as string[][];
+  const rows: string[][] = parse(labelsCsv, { skip_empty_lines: true, trim: true });
   const single = rows
     .slice(1)
     .map(([file, people]) => ({ file: file!, people: (people ?? '').split(';').filter(Boolean) }))

@@ -32,8 +32,8 @@ export async function runFaceTask(
           : await pipeline.analyzeRaw(task.frame, task.options);
       const transfer: ArrayBuffer[] = [];
       for (const f of result.faces) {
-        if (f.embedding) transfer.push(f.embedding.buffer as ArrayBuffer);
-        if (f.alignedJpeg) transfer.push(f.alignedJpeg.buffer as ArrayBuffer);
+        if (f.embedding) {transfer.push(f.embedding.buffer as ArrayBuffer);}
+        if (f.alignedJpeg) {transfer.push(f.alignedJpeg.buffer as ArrayBuffer);}
       }
       return { result, transfer };
     }

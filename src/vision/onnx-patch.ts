@@ -151,5 +151,5 @@ export function patchModel(bytes: Uint8Array, opts: PatchOptions): { bytes: Uint
       }
     }
   }
-  return { bytes: type.encode(type.fromObject(model as unknown as Record<string, unknown>)).finish(), report };
+  return { bytes: type.encode(type.fromObject(model)).finish(), report };
 }

@@ -31,7 +31,7 @@ export interface QualityInput {
 export function assessQuality(q: QualityInput): FaceQuality {
   const g = grey(q.crop);
   let sum = 0;
-  for (let i = 0; i < g.length; i++) sum += g[i]!;
+  for (let i = 0; i < g.length; i++) {sum += g[i]!;}
   const brightness = sum / g.length;
   const sharpness = laplacianVariance(g, q.crop.width, q.crop.height);
   const { yaw, pitch, roll } = estimatePose(q.points);
@@ -42,12 +42,12 @@ export function assessQuality(q: QualityInput): FaceQuality {
   const cutOff = x1 < -tol || y1 < -tol || x2 > q.imageWidth + tol || y2 > q.imageHeight + tol;
 
   const issues: QualityIssue[] = [];
-  if (sharpness < L.minSharpness) issues.push('blur');
-  if (brightness < L.minBrightness) issues.push('too_dark');
-  if (brightness > L.maxBrightness) issues.push('too_bright');
-  if (q.faceSize < L.minFaceSize) issues.push('too_small');
-  if (Math.abs(yaw) > L.maxYaw || Math.abs(pitch) > L.maxPitch) issues.push('extreme_pose');
-  if (cutOff) issues.push('cut_off');
+  if (sharpness < L.minSharpness) {issues.push('blur');}
+  if (brightness < L.minBrightness) {issues.push('too_dark');}
+  if (brightness > L.maxBrightness) {issues.push('too_bright');}
+  if (q.faceSize < L.minFaceSize) {issues.push('too_small');}
+  if (Math.abs(yaw) > L.maxYaw || Math.abs(pitch) > L.maxPitch) {issues.push('extreme_pose');}
+  if (cutOff) {issues.push('cut_off');}
 
   // A smooth 0..1 score to rank frames of the same person.
   const clamp01 = (v: number): number => Math.max(0, Math.min(1, v));

@@ -123,6 +123,9 @@ export function resize(src: Raster, width: number, height: number): Raster {
   const f = Math.floor(Math.min(src.width / width, src.height / height));
   if (f >= 2) {
     img = boxShrink(src, f);
+    if (img.width === width && img.height === height) {
+      return img; // exact integer reduction (640x480 -> 320x240): the box filter is the resize
+    }
   }
   const sx = img.width / width;
   const sy = img.height / height;
@@ -206,7 +209,7 @@ export function laplacianVariance(g: Float32Array, width: number, height: number
       n++;
     }
   }
-  if (n === 0) return 0;
+  if (n === 0) {return 0;}
   const mean = sum / n;
   return sumSq / n - mean * mean;
 }
@@ -229,7 +232,7 @@ export function toChw(src: Raster, norm: Normalisation, out: Float32Array, offse
 
 /** Same pixels with the channel order swapped (for encoders that want RGB). */
 export function toRgb(src: Raster): Raster {
-  if (src.order === 'rgb') return src;
+  if (src.order === 'rgb') {return src;}
   const d = new Uint8Array(src.data.length);
   const s = src.data;
   for (let j = 0; j < s.length; j += 3) {

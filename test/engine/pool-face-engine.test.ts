@@ -32,7 +32,7 @@ describe('PoolFaceEngine', () => {
 
   it('analyses raw frames and embeds aligned crops', async () => {
     const { data, info } = await sharp(readFace('probes/obama-biden-1.jpg')).raw().toBuffer({ resolveWithObject: true });
-    for (let j = 0; j < data.length; j += 3) [data[j], data[j + 2]] = [data[j + 2]!, data[j]!]; // RGB -> BGR
+    for (let j = 0; j < data.length; j += 3) {[data[j], data[j + 2]] = [data[j + 2]!, data[j]!];} // RGB -> BGR
     const r = await engine.analyzeRaw(
       { data: new Uint8Array(data), rows: info.height, cols: info.width },
       { alignedCrops: true, maxFaces: 2 },

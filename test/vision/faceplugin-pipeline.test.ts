@@ -1,7 +1,7 @@
 // The default pack on real photos: detection counts, the accuracy property,
 // quality flags, batching and the model patches.
 import { readFileSync } from 'node:fs';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cosine } from '../../src/vision/pixels.js';
 import { FacePipeline } from '../../src/vision/pipeline.js';
@@ -65,8 +65,8 @@ describe('recognition accuracy on ../shared/faces', () => {
     for (let i = 0; i < emb.length; i++) {
       for (let j = i + 1; j < emb.length; j++) {
         const s = cosine(emb[i]!.e, emb[j]!.e);
-        if (emb[i]!.who === emb[j]!.who) minSame = Math.min(minSame, s);
-        else maxDiff = Math.max(maxDiff, s);
+        if (emb[i]!.who === emb[j]!.who) {minSame = Math.min(minSame, s);}
+        else {maxDiff = Math.max(maxDiff, s);}
       }
     }
     // Measured with this model: same >= 0.59, different <= 0.19 (README of the photos).
@@ -106,7 +106,7 @@ describe('quality', () => {
   it('flags small, blurred, dark and bright faces', async () => {
     const big = readFace('probes/obama-portrait-1080p.jpg');
     const half = () => sharp(big).resize(960, 540);
-    const analyse = async (s: sharp.Sharp) =>
+    const analyse = async (s: Sharp) =>
       (await pipeline.analyzeImage(await s.png().toBuffer(), { embed: false })).faces[0]!.quality;
     expect((await analyse(half())).issues).toEqual([]);
     expect((await analyse(sharp(big).resize(240, 135))).issues).toContain('too_small');
@@ -141,7 +141,7 @@ describe('embedder batching and crops', () => {
 
   it('analyses a raw BGR frame like the encoded image', async () => {
     const { data, info } = await sharp(readFace('probes/obama-biden-1.jpg')).raw().toBuffer({ resolveWithObject: true });
-    for (let j = 0; j < data.length; j += 3) [data[j], data[j + 2]] = [data[j + 2]!, data[j]!]; // RGB -> BGR like a camera
+    for (let j = 0; j < data.length; j += 3) {[data[j], data[j + 2]] = [data[j + 2]!, data[j]!];} // RGB -> BGR like a camera
     const raw = await pipeline.analyzeRaw({ data: new Uint8Array(data), rows: info.height, cols: info.width });
     const enc = results.get('probes/obama-biden-1.jpg')!;
     expect(raw.faces.length).toBe(enc.faces.length);

@@ -15,7 +15,7 @@ async function expectDecodeError(bytes: Uint8Array, code: 'INVALID_IMAGE' | 'IMA
   } catch (err) {
     expect(err).toBeInstanceOf(ImageDecodeError);
     expect((err as ImageDecodeError).code).toBe(code);
-    if (message) expect((err as Error).message).toMatch(message);
+    if (message) {expect((err as Error).message).toMatch(message);}
     return;
   }
   throw new Error('expected an ImageDecodeError');

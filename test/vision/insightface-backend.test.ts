@@ -14,7 +14,7 @@ import { makeRaster, type Raster } from '../../src/vision/raster.js';
 /** A uniform BGR raster (like cv.Mat(rows, cols, CV_8UC3, [b, g, r])). */
 function solid(height: number, width: number, bgr: [number, number, number]): Raster {
   const r = makeRaster(width, height, 'bgr');
-  for (let i = 0; i < r.data.length; i += 3) r.data.set(bgr, i);
+  for (let i = 0; i < r.data.length; i += 3) {r.data.set(bgr, i);}
   return r;
 }
 import { buildArcFace, buildScrfd, type ScrfdFace } from './helpers/build-onnx.js';
@@ -87,13 +87,17 @@ describe('InsightFace backend on stand-in models', () => {
     const g = (128 - 127.5) / 127.5;
     const bl = (255 - 127.5) / 127.5;
     const n = Math.hypot(r, g, bl);
-    expect(Array.from(e!)).toEqual([r / n, g / n, bl / n, 0].map((v) => expect.closeTo(v, 5)));
+    const expectClose = (got: Float32Array, want: number[]): void => {
+      expect(got).toHaveLength(want.length);
+      want.forEach((v, i) => expect(got[i]).toBeCloseTo(v, 5));
+    };
+    expectClose(e!, [r / n, g / n, bl / n, 0]);
     // Batched run gives the same rows.
     const both = await b.embed([crop, solid(112, 112, [0, 0, 255])]);
-    expect(Array.from(both[0]!)).toEqual(Array.from(e!).map((v) => expect.closeTo(v, 5)));
+    expectClose(both[0]!, Array.from(e!));
     // Pure red (BGR 0,0,255): R = +1, G = B = -1, R first.
     const k = 1 / Math.sqrt(3);
-    expect(Array.from(both[1]!)).toEqual([k, -k, -k, 0].map((v) => expect.closeTo(v, 5)));
+    expectClose(both[1]!, [k, -k, -k, 0]);
     await b.close();
   });
 

@@ -99,9 +99,9 @@ export function buildScrfd(size: number, faces: ScrfdFace[], names: 'named' | 'n
       const data = new Float32Array(n * width);
       for (const f of faces.filter((x) => x.stride === stride)) {
         const i = (f.row * (size / stride) + f.col) * 2 + f.anchor;
-        if (kind === 'score') data[i] = f.score;
-        if (kind === 'bbox') data.set(f.distances, 4 * i);
-        if (kind === 'kps') data.set(f.keypoints.flat(), 10 * i);
+        if (kind === 'score') {data[i] = f.score;}
+        if (kind === 'bbox') {data.set(f.distances, 4 * i);}
+        if (kind === 'kps') {data.set(f.keypoints.flat(), 10 * i);}
       }
       const name = names === 'named' ? `${kind}_${stride}` : String(numeric++);
       inits.push({ name: `c_${name}`, dims: [n, width], data });

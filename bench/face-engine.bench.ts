@@ -1,0 +1,159 @@
+// Face engine benchmark: per-stage latency (in-process, one thread), end-to-end
+// latency through the worker pool for a 640x480 JPEG with one and two faces,
+// and pool throughput over the walk-by video (detection on every frame, every
+// face embedded). Prints a table, writes bench/results/face-engine.json.
+//   npm run bench   (env: WORKER_POOL_SIZE, WORKER_INTRA_OP_THREADS, ... as the server)
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import { loadEngineConfigOrExit } from '../src/config.js';
+import { PoolFaceEngine } from '../src/engine/pool-face-engine.js';
+import type { RawFrame } from '../src/engine/face-engine.js';
+import { pipelineConfigFrom } from '../src/vision/pack-config.js';
+import { FacePipeline } from '../src/vision/pipeline.js';
+import type { FrameAnalysis } from '../src/vision/types.js';
+
+const FACES = fileURLToPath(new URL('../../shared/faces/', import.meta.url));
+const OUT = fileURLToPath(new URL('./results/face-engine.json', import.meta.url));
+const ITER = 60;
+const WARMUP = 5;
+
+const config = loadEngineConfigOrExit();
+const pipelineConfig = pipelineConfigFrom(config);
+
+function summary(samples: number[]): { p50: number; p95: number; mean: number; n: number } {
+  const s = [...samples].sort((a, b) => a - b);
+  const at = (q: number): number => s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? Number.NaN;
+  const r = (v: number): number => Math.round(v * 100) / 100;
+  return { p50: r(at(0.5)), p95: r(at(0.95)), mean: r(s.reduce((a, b) => a + b, 0) / s.length), n: s.length };
+}
+
+/** A 640x480 JPEG made from a shared photo, letterboxed (no face cut off). */
+async function jpeg640(file: string): Promise<Uint8Array> {
+  return sharp(readFileSync(`${FACES}${file}`))
+    .resize(640, 480, { fit: 'contain', background: { r: 0, g: 0, b: 0 } })
+    .jpeg({ quality: 90 })
+    .toBuffer();
+}
+
+/** Every frame of the video as packed BGR, read before timing (OpenCV only in this main thread). */
+async function readVideo(path: string): Promise<RawFrame[]> {
+  const { cv } = await import('../src/vision/opencv.js');
+  const cap = new cv.VideoCapture(path, cv.CAP_FFMPEG);
+  const frames: RawFrame[] = [];
+  for (let m = cap.read(); !m.empty; m = cap.read()) {
+    frames.push({ data: new Uint8Array(m.getData()), rows: m.rows, cols: m.cols });
+  }
+  cap.release();
+  return frames;
+}
+
+const oneFace = await jpeg640('probes/obama-portrait-1080p.jpg');
+const twoFaces = await jpeg640('probes/obama-biden-1.jpg');
+
+// 1. Per-stage latency, in-process, one pipeline (as one worker runs it).
+const pipeline = await FacePipeline.create(pipelineConfig);
+const stages: Record<string, number[]> = {};
+const inProcess: number[] = [];
+for (let i = 0; i < ITER + WARMUP; i++) {
+  const t = performance.now();
+  const r = await pipeline.analyzeImage(oneFace);
+  const dt = performance.now() - t;
+  if (r.faces.length !== 1) {throw new Error(`one-face fixture gave ${r.faces.length} faces`);}
+  if (i < WARMUP) {continue;}
+  inProcess.push(dt);
+  for (const [k, v] of Object.entries(r.timings)) {(stages[k] ??= []).push(v);}
+}
+await pipeline.close();
+
+// 2. End-to-end latency through the pool (bytes in -> faces with embeddings out), one request at a time.
+const engine = await PoolFaceEngine.create({
+  pipeline: pipelineConfig,
+  workers: config.WORKER_POOL_SIZE,
+  queueLimit: Math.max(config.WORKER_QUEUE_LIMIT, 64),
+  taskTimeoutMs: config.WORKER_TASK_TIMEOUT_MS,
+});
+async function e2e(bytes: Uint8Array, faces: number): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < ITER + WARMUP; i++) {
+    const t = performance.now();
+    const r = await engine.analyze(bytes);
+    const dt = performance.now() - t;
+    if (r.faces.length !== faces || r.faces.some((f) => !f.embedding)) {
+      throw new Error(`expected ${faces} embedded faces, got ${r.faces.length}`);
+    }
+    if (i >= WARMUP) {out.push(dt);}
+  }
+  return out;
+}
+const e2eOne = await e2e(oneFace, 1);
+const e2eTwo = await e2e(twoFaces, 2);
+
+// 3. Throughput over the walk-by video: every frame detected, every face embedded.
+const frames = await readVideo(`${FACES}video/walkby.mp4`);
+const inFlight = 2 * config.WORKER_POOL_SIZE;
+let next = 0;
+let faceCount = 0;
+let framesWithFaces = 0;
+const results: FrameAnalysis[] = [];
+const t0 = performance.now();
+await Promise.all(
+  Array.from({ length: inFlight }, async () => {
+    while (next < frames.length) {
+      const i = next++;
+      const r = await engine.analyzeRaw(frames[i]!);
+      results[i] = r;
+      faceCount += r.faces.length;
+      if (r.faces.length > 0) {framesWithFaces++;}
+    }
+  }),
+);
+const seconds = (performance.now() - t0) / 1000;
+const stats = engine.stats();
+await engine.close();
+
+const report = {
+  date: new Date().toISOString(),
+  machine: { cpus: cpus().length, model: cpus()[0]?.model, loadavg1m: Math.round(loadavg()[0]! * 100) / 100 },
+  config: {
+    modelPack: config.MODEL_PACK,
+    workers: config.WORKER_POOL_SIZE,
+    intraOpThreads: config.WORKER_INTRA_OP_THREADS,
+    detectionThreshold: config.DETECTION_THRESHOLD,
+  },
+  stagesMs: Object.fromEntries(Object.entries(stages).map(([k, v]) => [k, summary(v)])),
+  inProcessOneFaceMs: summary(inProcess),
+  endToEndPoolMs: { oneFace640x480: summary(e2eOne), twoFaces640x480: summary(e2eTwo) },
+  video: {
+    file: 'walkby.mp4',
+    frames: frames.length,
+    seconds: Math.round(seconds * 1000) / 1000,
+    framesPerSecond: Math.round((frames.length / seconds) * 10) / 10,
+    facesEmbedded: faceCount,
+    framesWithFaces,
+    inFlight,
+  },
+  pool: stats,
+  targets: { endToEndOneFaceP50Ms: 20, videoFramesPerSecond: 60 },
+};
+mkdirSync(fileURLToPath(new URL('./results/', import.meta.url)), { recursive: true });
+writeFileSync(OUT, `${JSON.stringify(report, null, 2)}\n`);
+
+const rows: [string, string, string][] = [
+  ...Object.entries(report.stagesMs).map(([k, v]): [string, string, string] => [`stage ${k}`, `${v.p50}`, `${v.p95}`]),
+  ['in-process total, 1 face', `${report.inProcessOneFaceMs.p50}`, `${report.inProcessOneFaceMs.p95}`],
+  ['pool end-to-end, 1 face 640x480', `${report.endToEndPoolMs.oneFace640x480.p50}`, `${report.endToEndPoolMs.oneFace640x480.p95}`],
+  ['pool end-to-end, 2 faces 640x480', `${report.endToEndPoolMs.twoFaces640x480.p50}`, `${report.endToEndPoolMs.twoFaces640x480.p95}`],
+];
+const line = (a: string, b: string, c: string): string => `${a.padEnd(36)} ${b.padStart(9)} ${c.padStart(9)}`;
+process.stdout.write(
+  [
+    `face engine benchmark (${report.config.workers} workers x ${report.config.intraOpThreads} thread, pack ${report.config.modelPack}, load ${report.machine.loadavg1m})`,
+    line('latency (ms)', 'p50', 'p95'),
+    ...rows.map((r) => line(...r)),
+    `walk-by video: ${report.video.frames} frames in ${report.video.seconds} s = ${report.video.framesPerSecond} frames/s, ` +
+      `${report.video.facesEmbedded} faces embedded (${report.video.framesWithFaces} frames with faces)`,
+    `written to ${OUT}`,
+  ].join('\n') + '\n',
+);
