@@ -72,6 +72,7 @@ export interface CameraInfo {
   fpsIn: number;
   fpsProcessed: number;
   predictInterval: number;
+  /** Frames read from the source (including those dropped for back-pressure). */
   framesCaptured: number;
   framesProcessed: number;
   /** Frames lost to back-pressure (queue full or capture credits exhausted); PREDICT_INTERVAL skips are not drops. */

@@ -156,6 +156,8 @@ export class CameraRunner {
       {
         onFrame: (frame, release) => this.#onCaptured(frame, release),
         onState: (state) => this.#onCaptureState(state),
+        // Skipped frames were still read from the source: they count for fps in.
+        onSkipped: () => this.#fpsIn.tick(this.#clock()),
       },
     );
     this.#capture.start();
@@ -203,7 +205,7 @@ export class CameraRunner {
       fpsIn: round1(this.#fpsIn.rate(now)),
       fpsProcessed: round1(this.#fpsProcessed.rate(now)),
       predictInterval: this.#interval,
-      framesCaptured: this.#captured,
+      framesCaptured: this.#captured + (stats?.framesSkipped ?? 0),
       framesProcessed: this.#processed,
       framesDropped: this.#queue.dropped + (stats?.framesSkipped ?? 0),
       framesFailed: this.#failed,

@@ -52,6 +52,8 @@ export interface CaptureHandlers {
   /** A new frame. Call release() once it is processed or dropped: that is the capture's credit. */
   onFrame(frame: CapturedFrame, release: () => void): void;
   onState?(state: CaptureState): void;
+  /** The capture read a frame and skipped it because the consumer held maxInFlight frames. */
+  onSkipped?(total: number): void;
 }
 
 export interface CaptureStats {
@@ -259,6 +261,11 @@ export class CameraCapture {
         return;
       case 'skipped':
         this.#skippedNow = event.total;
+        try {
+          this.handlers.onSkipped?.(this.#skippedBefore + event.total);
+        } catch {
+          // a listener's bug must not break the capture
+        }
         return;
       case 'ended':
         this.#setState({ kind: 'stopped', reason: 'ended' });

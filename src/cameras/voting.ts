@@ -17,9 +17,20 @@ export interface VotingOptions {
   window: number;
   /** Weight of an "unknown" vote (a recognized vote weighs its confidence). */
   unknownWeight: number;
+  /**
+   * Unknown reasons that say nothing about who it is (a blurred or tiny face):
+   * such frames abstain instead of voting "unknown".
+   */
+  abstainReasons: readonly string[];
 }
 
-export const DEFAULT_VOTING_OPTIONS: VotingOptions = { minVotes: 3, minAgreement: 0.6, window: 10, unknownWeight: 0.5 };
+export const DEFAULT_VOTING_OPTIONS: VotingOptions = {
+  minVotes: 3,
+  minAgreement: 0.6,
+  window: 10,
+  unknownWeight: 0.5,
+  abstainReasons: ['low_quality', 'no_face'],
+};
 
 export type TrackIdentity =
   | { kind: 'pending' }
@@ -63,6 +74,9 @@ export class TrackVoting {
       this.#ballots.set(trackId, ballot);
     }
     if (ballot.identity.kind === 'recognized') {
+      return { identity: ballot.identity, decided: false };
+    }
+    if (decision.kind === 'unknown' && this.options.abstainReasons.includes(decision.reason)) {
       return { identity: ballot.identity, decided: false };
     }
     ballot.votes.push(decision);

@@ -81,3 +81,17 @@ describe('TrackVoting', () => {
     expect(voting.identity(1).kind).toBe('pending');
   });
 });
+
+describe('TrackVoting abstentions', () => {
+  it('lets blurred or tiny faces abstain instead of voting unknown', () => {
+    const voting = new TrackVoting();
+    const blurred: FaceDecision = { kind: 'unknown', reason: 'low_quality', confidence: 0.5 };
+    for (let i = 0; i < 5; i += 1) {
+      expect(voting.vote(1, blurred, i).identity.kind).toBe('pending');
+    }
+    // Three good frames still decide at once: the blurred ones did not dilute them.
+    voting.vote(1, yes(obama, 0.5), 10);
+    voting.vote(1, yes(obama, 0.5), 11);
+    expect(voting.vote(1, yes(obama, 0.5), 12)).toMatchObject({ decided: true, identity: { employeeId: obama } });
+  });
+});
