@@ -34,8 +34,20 @@ const signed = (rnd: () => number, lo: number, hi: number): number => (rnd() < 0
 
 /** Standard normal draws (Box-Muller) from a uniform source. */
 export function gaussianSource(rnd: () => number): () => number {
-  // 1 - rnd() avoids log(0).
-  return () => Math.sqrt(-2 * Math.log(1 - rnd())) * Math.cos(2 * Math.PI * rnd());
+  // Box-Muller gives two independent draws per pair of uniforms; keep the second.
+  let spare: number | undefined;
+  return () => {
+    if (spare !== undefined) {
+      const v = spare;
+      spare = undefined;
+      return v;
+    }
+    // 1 - rnd() avoids log(0).
+    const r = Math.sqrt(-2 * Math.log(1 - rnd()));
+    const a = 2 * Math.PI * rnd();
+    spare = r * Math.sin(a);
+    return r * Math.cos(a);
+  };
 }
 
 function applyOne(src: Image3, kind: AugmentKind, rnd: () => number): Image3 {

@@ -246,3 +246,30 @@ export function coverageShortfall(state: CoverageState): CoverageShortfall {
 export function allCandidates(state: CoverageState): FrameCandidate[] {
   return ALL_SECTORS.flatMap((s) => state.candidates[s]);
 }
+
+/** JSON-safe snapshot for EnrollmentSession.coverage and for logs (no embeddings, no crops). */
+export interface CoverageSummary {
+  covered: PoseSector[];
+  missing: PoseSector[];
+  progress: number;
+  complete: boolean;
+  hits: Record<PoseSector, number>;
+  framesSeen: number;
+  framesAccepted: number;
+  neutralPitch: number;
+  requirement: CoverageRequirement;
+}
+
+export function coverageSummary(state: CoverageState): CoverageSummary {
+  return {
+    covered: coveredSectors(state),
+    missing: missingSectors(state),
+    progress: progress(state),
+    complete: isComplete(state),
+    hits: { ...state.hits },
+    framesSeen: state.framesSeen,
+    framesAccepted: state.framesAccepted,
+    neutralPitch: sessionSectorParams(state).neutralPitch,
+    requirement: state.params.requirement,
+  };
+}

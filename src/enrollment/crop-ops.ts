@@ -63,28 +63,46 @@ export function gaussianKernel(sigma: number, radius: number): Float64Array {
 export function gaussianBlur(src: Image3, sigma: number, radius = 2): Image3 {
   const { width: w, height: h } = src;
   const k = gaussianKernel(sigma, radius);
-  const tmp = new Float64Array(src.data.length);
+  // Border indices looked up once instead of per tap.
+  const xs = Int32Array.from({ length: w + 2 * radius }, (_, i) => reflect101(i - radius, w));
+  const ys = Int32Array.from({ length: h + 2 * radius }, (_, i) => reflect101(i - radius, h));
+  const tmp = new Float32Array(src.data.length);
   for (let y = 0; y < h; y++) {
+    const row = y * w;
     for (let x = 0; x < w; x++) {
-      for (let c = 0; c < 3; c++) {
-        let s = 0;
-        for (let t = -radius; t <= radius; t++) {
-          s += k[t + radius]! * src.data[(y * w + reflect101(x + t, w)) * 3 + c]!;
-        }
-        tmp[(y * w + x) * 3 + c] = s;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      for (let t = 0; t <= 2 * radius; t++) {
+        const kv = k[t]!;
+        const p = (row + xs[x + t]!) * 3;
+        s0 += kv * src.data[p]!;
+        s1 += kv * src.data[p + 1]!;
+        s2 += kv * src.data[p + 2]!;
       }
+      const d = (row + x) * 3;
+      tmp[d] = s0;
+      tmp[d + 1] = s1;
+      tmp[d + 2] = s2;
     }
   }
   const out = new Uint8Array(src.data.length);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
-      for (let c = 0; c < 3; c++) {
-        let s = 0;
-        for (let t = -radius; t <= radius; t++) {
-          s += k[t + radius]! * tmp[(reflect101(y + t, h) * w + x) * 3 + c]!;
-        }
-        out[(y * w + x) * 3 + c] = clampByte(s);
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      for (let t = 0; t <= 2 * radius; t++) {
+        const kv = k[t]!;
+        const p = (ys[y + t]! * w + x) * 3;
+        s0 += kv * tmp[p]!;
+        s1 += kv * tmp[p + 1]!;
+        s2 += kv * tmp[p + 2]!;
       }
+      const d = (y * w + x) * 3;
+      out[d] = clampByte(s0);
+      out[d + 1] = clampByte(s1);
+      out[d + 2] = clampByte(s2);
     }
   }
   return { data: out, width: w, height: h };

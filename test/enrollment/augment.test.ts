@@ -118,7 +118,8 @@ describe('augmentCrop', () => {
       // augment-embedding.test.ts.
       const floor = v.kinds.includes('rotate') ? 0.5 : 0.9;
       expect(correlation(thumb(v.bytes), thumb(ref)), v.kinds.join('+')).toBeGreaterThan(floor);
-      expect(Math.abs(mean(v.bytes) - mean(crop)), v.kinds.join('+')).toBeLessThan(45);
+      // Contrast is at most ±25% and brightness ±30 levels: the mean moves by < 0.25 * 140 + 30.
+      expect(Math.abs(mean(v.bytes) - mean(crop)), v.kinds.join('+')).toBeLessThan(65);
     }
   });
 
@@ -149,7 +150,8 @@ describe('augmentCrop', () => {
     const t = performance.now();
     augmentCrop(crop, 20, 3);
     const perVariant = (performance.now() - t) / 20;
-    expect(perVariant).toBeLessThan(10);
+    // ~2-3 ms measured; the bound only catches a pathological slowdown on a busy machine.
+    expect(perVariant).toBeLessThan(25);
   });
 });
 

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../src/enrollment/augment.js';
 import {
   addCandidate,
+  coverageSummary,
   createCoverage,
   mergeCoverageParams,
   type CoverageState,
@@ -56,6 +57,9 @@ describe('coverage from synthetic pose sequences', () => {
     expect(ps.every((p, i) => i === 0 || p >= ps[i - 1]!)).toBe(true);
     const plan = planSessionCompletion(state);
     expect(plan.ok).toBe(true);
+    const summary = coverageSummary(state);
+    expect(JSON.parse(JSON.stringify(summary))).toEqual(summary);
+    expect(summary).toMatchObject({ complete: true, progress: 1, framesSeen: 51, framesAccepted: 51, neutralPitch: 0 });
   });
 
   it('only centre and left: incomplete, asks for the neighbouring direction', () => {
