@@ -4,7 +4,7 @@
 // `{ apiKey }`, else the upgrade request's headers. A bad key closes the
 // socket (4403); no key connects, and each field then checks its scopes.
 import { randomUUID } from 'node:crypto';
-import type { ExecutionArgs } from 'graphql';
+import type { DocumentNode, ExecutionArgs, GraphQLError, GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { WebSocketServer } from 'ws';
 import type { Logger } from 'pino';
@@ -22,6 +22,13 @@ type ConnectionExtra = {
 interface EnvelopedRoot {
   execute: (args: ExecutionArgs) => unknown;
   subscribe: (args: ExecutionArgs) => unknown;
+}
+
+interface EnvelopedOperation extends EnvelopedRoot {
+  schema: GraphQLSchema;
+  parse: (source: string) => DocumentNode;
+  validate: (schema: GraphQLSchema, document: DocumentNode) => readonly GraphQLError[];
+  contextFactory: () => Promise<unknown>;
 }
 
 export function serveGraphQlOverWebSocket(options: {
@@ -52,21 +59,22 @@ export function serveGraphQlOverWebSocket(options: {
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args) as never,
       onSubscribe: async (ctx, _id, payload) => {
         const requestId = ctx.extra.connectionId ?? randomUUID();
-        const { schema, execute, subscribe, contextFactory, parse, validate } = options.yoga.getEnveloped({
+        // envelop's types are loose (any); pin them to graphql's own signatures.
+        const enveloped = options.yoga.getEnveloped({
           caller: ctx.extra.caller ?? null,
           log: log.child({ reqId: requestId }),
           requestId,
           params: payload,
-        });
+        }) as unknown as EnvelopedOperation;
         const args: ExecutionArgs = {
-          schema,
+          schema: enveloped.schema,
           operationName: payload.operationName,
-          document: parse(payload.query),
+          document: enveloped.parse(payload.query),
           variableValues: payload.variables,
-          contextValue: await contextFactory(),
-          rootValue: { execute, subscribe } satisfies EnvelopedRoot,
+          contextValue: await enveloped.contextFactory(),
+          rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe } satisfies EnvelopedRoot,
         };
-        const errors = validate(args.schema, args.document);
+        const errors = enveloped.validate(args.schema, args.document);
         if (errors.length > 0) {
           return errors;
         }

@@ -2,10 +2,10 @@
 // return (`errors: { types: [EmployeeNotFoundError] }`) and clients get a typed
 // union member; every error shares the `Error` interface (message + code).
 import { builder } from './builder.js';
+import type { DomainError } from '../domain/errors.js';
 import {
   ApiKeyNotFoundError,
   ConflictError,
-  DomainError,
   DuplicateEmployeeCodeError,
   EmployeeNotFoundError,
   NotFoundError,

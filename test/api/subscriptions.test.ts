@@ -12,6 +12,8 @@ import { makeEmployee } from '../helpers/factories.js';
 import { EmployeeChangedDocument, UpdateEmployeeDocument } from '../graphql/generated.js';
 import type { EmployeeChangedSubscription } from '../graphql/generated.js';
 
+type Next = IteratorResult<{ data?: EmployeeChangedSubscription | null; errors?: readonly { extensions?: { code?: unknown } }[] }, undefined>;
+
 let t: TestApp;
 const clients: Client[] = [];
 
@@ -19,7 +21,7 @@ beforeAll(async () => {
   t = await startTestApp();
 });
 afterAll(async () => {
-  await Promise.all(clients.map((c) => c.dispose()));
+  await Promise.all(clients.map(async (c) => c.dispose()));
   await t?.stop();
 });
 
@@ -63,7 +65,7 @@ describe('graphql-ws', () => {
       query: print(EmployeeChangedDocument),
       variables: { employeeId: employee.id },
     });
-    const first = iterator.next();
+    const first: Promise<Next> = iterator.next();
     const { value, names } = await changeUntil(employee.id, first);
     expect(value.done).toBe(false);
     const event = value.value?.data?.employeeChanged;
@@ -81,18 +83,18 @@ describe('graphql-ws', () => {
       query: print(EmployeeChangedDocument),
       variables: { employeeId: employee.id },
     });
-    const { value } = await changeUntil(employee.id, viewerIterator.next());
+    const { value } = await changeUntil(employee.id, viewerIterator.next() as Promise<Next>);
     expect(value.value?.data?.employeeChanged.employeeId).toBe(employee.id);
     await viewerIterator.return?.();
 
     const kioskIterator = wsClient({ apiKey: kiosk }).iterate({ query: print(EmployeeChangedDocument), variables: {} });
-    const refused = await kioskIterator.next();
+    const refused = (await kioskIterator.next()) as Next;
     expect(refused.value?.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
   it('without a key the subscription is refused; with a bad key the socket is closed', async () => {
     const anonymous = wsClient().iterate({ query: print(EmployeeChangedDocument), variables: {} });
-    const result = await anonymous.next();
+    const result = (await anonymous.next()) as Next;
     expect(result.value?.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
 
     const bad = wsClient({ authorization: 'Bearer fa_wrong' }).iterate({ query: print(EmployeeChangedDocument), variables: {} });

@@ -3,7 +3,7 @@
 export interface RestOptions {
   body?: unknown;
   /** Sent as-is with content-type application/json (malformed JSON tests). */
-  rawBody?: string | Uint8Array;
+  rawBody?: string;
   /** null sends no key. */
   key?: string | null;
   keyHeader?: 'authorization' | 'x-api-key';
@@ -30,7 +30,7 @@ export async function restRequest<T = unknown>(
       headers.authorization = `Bearer ${options.key}`;
     }
   }
-  let body: string | Uint8Array | undefined;
+  let body: string | undefined;
   if (options.rawBody !== undefined) {
     body = options.rawBody;
     headers['content-type'] ??= 'application/json';

@@ -1,0 +1,19 @@
+// .env.example documents every configuration key, and its values parse.
+import { readFile } from 'node:fs/promises';
+import { parseEnv } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { configSchema, parseConfig } from '../../src/config.js';
+
+describe('.env.example', () => {
+  it('names every key of src/config.ts and nothing else', async () => {
+    const text = await readFile(new URL('../../.env.example', import.meta.url), 'utf8');
+    const documented = Object.keys(parseEnv(text)).sort();
+    expect(documented).toEqual(Object.keys(configSchema.shape).sort());
+  });
+
+  it('is a valid configuration as it stands', async () => {
+    const text = await readFile(new URL('../../.env.example', import.meta.url), 'utf8');
+    const result = parseConfig(parseEnv(text));
+    expect(result.ok ? [] : result.problems).toEqual([]);
+  });
+});
