@@ -2,8 +2,9 @@
 // the capture process. Never load it in a second thread of the same process:
 // its class templates are process-wide statics (see capture.ts).
 import { createRequire } from 'node:module';
+import type * as OpenCvModule from '@u4/opencv4nodejs';
 
-type OpenCv = typeof import('@u4/opencv4nodejs');
+type OpenCv = typeof OpenCvModule;
 
 let cached: OpenCv | undefined;
 
