@@ -92,7 +92,7 @@ function parseLocalDate(date: LocalDate): { y: number; m: number; d: number } {
   return { y: Number(match[1]), m: Number(match[2]), d: Number(match[3]) };
 }
 
-export function isLocalDate(s: string): s is LocalDate {
+export function isLocalDate(s: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) {
     return false;
   }

@@ -15,6 +15,7 @@ export type Permission =
   | 'recognition:read-own'
   | 'attendance:read'
   | 'attendance:write'
+  | 'attendance:correct'
   | 'cameras:read'
   | 'cameras:manage'
   | 'classifier:read'
@@ -33,6 +34,8 @@ const matrix: Record<Permission, readonly Role[]> = {
   'recognition:read-own': ['admin', 'operator', 'kiosk', 'viewer'],
   'attendance:read': ['admin', 'operator', 'viewer'],
   'attendance:write': ['admin', 'operator'],
+  // Adding, editing or voiding a log changes someone's record: admins only.
+  'attendance:correct': ['admin'],
   'cameras:read': ['admin', 'operator', 'viewer'],
   'cameras:manage': ['admin'],
   'classifier:read': ['admin', 'operator', 'viewer'],

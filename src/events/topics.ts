@@ -9,6 +9,8 @@
 //   recognitionFrames: [cameraId: number, RecognitionFrameEvent];
 //   recognized: [RecognizedEvent];
 
+import type { AttendanceLoggedEvent } from '../attendance/logged-event.js';
+
 export type EmployeeChangeKind = 'created' | 'updated' | 'deactivated' | 'erased';
 
 export interface EmployeeChangedEvent {
@@ -21,4 +23,5 @@ export interface EmployeeChangedEvent {
 // A type (not an interface) so it satisfies pubsub's index-signature constraint.
 export type AppTopics = {
   employeeChanged: [EmployeeChangedEvent];
+  attendanceLogged: [AttendanceLoggedEvent];
 };

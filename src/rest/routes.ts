@@ -3,7 +3,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../context.js';
 import { apiKeyRoutes } from './api-keys.js';
+import { attendanceRoutes } from './attendance.js';
 import { employeeRoutes } from './employees.js';
 import { systemRoutes } from './system.js';
 
-export const restPlugins: FastifyPluginAsyncZod<{ deps: AppDeps }>[] = [systemRoutes, employeeRoutes, apiKeyRoutes];
+export const restPlugins: FastifyPluginAsyncZod<{ deps: AppDeps }>[] = [systemRoutes, employeeRoutes, apiKeyRoutes, attendanceRoutes];

@@ -5,5 +5,7 @@ import './errors.js';
 import './employee.js';
 import './api-key.js';
 import './system.js';
+import './attendance.js';
+import './attendance-corrections.js';
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -152,7 +152,7 @@ describe('stats', () => {
 
 describe('CSV export', () => {
   it('writes the range oldest first with employee code, name, camera and local times', async () => {
-    const rows = parse(await fx.service.exportCsv({ from: '2024-06-10', to: '2024-06-10' })) as string[][];
+    const rows = parse(await fx.service.exportCsv({ from: '2024-06-10', to: '2024-06-10' }));
     expect(rows[0]).toEqual([
       'id',
       'employee_code',
@@ -174,8 +174,8 @@ describe('CSV export', () => {
   });
 
   it('includes voided logs, marked, only when asked', async () => {
-    const plain = parse(await fx.service.exportCsv({ from: '2024-06-12', to: '2024-06-12' })) as string[][];
-    const all = parse(await fx.service.exportCsv({ from: '2024-06-12', to: '2024-06-12', includeVoided: true })) as string[][];
+    const plain = parse(await fx.service.exportCsv({ from: '2024-06-12', to: '2024-06-12' }));
+    const all = parse(await fx.service.exportCsv({ from: '2024-06-12', to: '2024-06-12', includeVoided: true }));
     expect(plain).toHaveLength(3);
     expect(all).toHaveLength(4);
     expect(all.find((r) => r[0] === String(voidedId))?.[9]).toBe('true');

@@ -100,7 +100,7 @@ describe('logsToCsv', () => {
       ],
       NY,
     );
-    const rows = parse(csv) as string[][];
+    const rows = parse(csv);
     expect(rows[0]).toEqual([...CSV_COLUMNS]);
     expect(rows[1]).toEqual([
       '7',
