@@ -52,7 +52,7 @@ export function scoreFold(fit: MulticlassFit, kernel: Float64Array, n: number, t
     }
     if (!wonAll) {
       for (let c = 0; c < m; c++) {
-        if (Number.isNaN(dec[r * m + c] as number)) {
+        if (Number.isNaN(dec[r * m + c])) {
           evaluate(x, r, c);
         }
       }
