@@ -149,8 +149,10 @@ export class CameraRunner {
         height: this.#o.height,
         fps: this.#o.fps,
         realtime: this.#o.realtime ?? true,
-        // Enough credits that, in lossless mode, the queue never has to drop.
-        maxInFlight: (this.#o.queueCapacity ?? 2) + this.#concurrency,
+        // Lossless: exactly what the queue and the engine hold, so the queue never drops.
+        // Live: a little more, so the queue drops its OLDEST frame before the capture has
+        // to skip the newest (the capture's limit only guards against a stalled server).
+        maxInFlight: (this.#o.queueCapacity ?? 2) + this.#concurrency + (this.#lossless() ? 0 : 2),
         backoff: this.#o.backoff,
       },
       {
@@ -161,6 +163,10 @@ export class CameraRunner {
       },
     );
     this.#capture.start();
+  }
+
+  #lossless(): boolean {
+    return this.#o.source.kind === 'file' && this.#o.realtime === false;
   }
 
   /** Stops capture, drops queued frames and waits for frames already in the engine. */

@@ -154,3 +154,30 @@ describe('CameraRunner with people it does not know', () => {
     expect(runner.info()).toMatchObject({ state: 'stopped', width: 640, height: 480, sourceFps: 25 });
   });
 });
+
+describe('CameraRunner with an engine slower than the camera', () => {
+  it('drops the oldest frames, keeps latency bounded and stays in order', async () => {
+    const engine = new FakeWalkbyEngine({ delayMs: 120 }); // ~8 frames/s per call, 2 at once: ~16 of 25 fps
+    const frames: FrameEvent[] = [];
+    const runner = new CameraRunner({
+      cameraId: cameraId(3),
+      source: { kind: 'file', path: WALKBY_MP4, loop: false },
+      realtime: true,
+      engine,
+      recognize: fakeRecognize,
+      onFrame: (e) => frames.push(e),
+    });
+    runner.start();
+    while (frames.length < 30) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const info = runner.info();
+    await runner.stop();
+    expect(info.framesDropped).toBeGreaterThan(0);
+    expect(info.framesProcessed + info.framesDropped).toBeLessThanOrEqual(info.framesCaptured);
+    // Queue of 2 + 2 in the engine at 120 ms: a frame waits at most ~2 engine calls.
+    expect(info.latencyMs.p95).toBeLessThan(500);
+    expect(frames.every((f, i) => i === 0 || f.frameNumber > frames[i - 1]!.frameNumber)).toBe(true);
+    expect(info.fpsIn).toBeGreaterThan(15);
+  });
+});

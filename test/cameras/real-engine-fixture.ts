@@ -25,8 +25,8 @@ export interface RealParts {
   nameOf: Map<EmployeeId, string>;
 }
 
-export async function realParts(workers = 2): Promise<RealParts> {
-  const engine = await PoolFaceEngine.create({ pipeline: pipelineConfig, workers, queueLimit: 32, taskTimeoutMs: 20_000 });
+export async function realParts(workers = 2, pipeline: PipelineConfig = pipelineConfig): Promise<RealParts> {
+  const engine = await PoolFaceEngine.create({ pipeline, workers, queueLimit: 32, taskTimeoutMs: 20_000 });
   const peopleDir = join(FACES_DIR, 'people');
   const names = readdirSync(peopleDir).sort();
   const nameOf = new Map<EmployeeId, string>();
