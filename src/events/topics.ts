@@ -10,6 +10,7 @@
 //   recognized: [RecognizedEvent];
 
 import type { AttendanceLoggedEvent } from '../attendance/logged-event.js';
+import type { TrainingProgressEvent } from '../resolvers/training.js';
 
 export type EmployeeChangeKind = 'created' | 'updated' | 'deactivated' | 'erased';
 
@@ -24,4 +25,5 @@ export interface EmployeeChangedEvent {
 export type AppTopics = {
   employeeChanged: [EmployeeChangedEvent];
   attendanceLogged: [AttendanceLoggedEvent];
+  trainingProgress: [TrainingProgressEvent];
 };

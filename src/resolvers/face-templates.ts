@@ -1,0 +1,121 @@
+// Face templates in the database: the embedding codec (Float32 little-endian
+// bytes, 2048 bytes for 512-d) and the few queries enrollment, training and
+// the recognition models need. Embeddings of different model packs never
+// meet: every read filters by modelId.
+import type { AppDeps } from '../context.js';
+import { employeeId, type EmployeeId, type ModelPackId } from '../domain/ids.js';
+
+export type TemplateKind = 'sample' | 'augmented' | 'mean';
+
+export interface NewTemplate {
+  embedding: Float32Array;
+  /** 0..1 quality score of the frame the template came from. */
+  quality: number;
+  kind: TemplateKind;
+  /** Where it came from, e.g. 'enrollment', 'photo', 'seed'. */
+  source: string;
+  enrollmentSessionId?: string | null;
+}
+
+export interface StoredTemplate {
+  id: number;
+  employeeId: EmployeeId;
+  embedding: Float32Array;
+  quality: number;
+  kind: TemplateKind;
+}
+
+/** Float32 LE bytes of an embedding (copied: the caller's array may be a view of a larger buffer). */
+export function encodeEmbedding(embedding: Float32Array): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(embedding.length * 4);
+  const view = new DataView(out.buffer);
+  embedding.forEach((v, i) => view.setFloat32(i * 4, v, true));
+  return out;
+}
+
+export function decodeEmbedding(bytes: Uint8Array): Float32Array {
+  if (bytes.byteLength % 4 !== 0) {
+    throw new RangeError(`embedding blob of ${bytes.byteLength} bytes is not a whole number of float32`);
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out = new Float32Array(bytes.byteLength / 4);
+  for (let i = 0; i < out.length; i++) {
+    out[i] = view.getFloat32(i * 4, true);
+  }
+  return out;
+}
+
+type Db = Pick<AppDeps, 'prisma'>;
+
+/** Stores templates for one employee under a model pack; returns how many were written. */
+export async function storeTemplates(
+  deps: Db,
+  employee: EmployeeId | number,
+  modelId: ModelPackId | string,
+  templates: readonly NewTemplate[],
+): Promise<number> {
+  if (templates.length === 0) {
+    return 0;
+  }
+  const result = await deps.prisma.faceTemplate.createMany({
+    data: templates.map((t) => ({
+      employeeId: employee,
+      modelId,
+      embedding: encodeEmbedding(t.embedding),
+      quality: t.quality,
+      kind: t.kind,
+      source: t.source,
+      enrollmentSessionId: t.enrollmentSessionId ?? null,
+    })),
+  });
+  return result.count;
+}
+
+/**
+ * Templates of one model pack, of active (not erased) employees unless
+ * `includeInactive`; optionally only some employees or kinds.
+ */
+export async function loadTemplates(
+  deps: Db,
+  modelId: ModelPackId | string,
+  opts: { employeeIds?: readonly number[]; kinds?: readonly TemplateKind[]; includeInactive?: boolean } = {},
+): Promise<StoredTemplate[]> {
+  const rows = await deps.prisma.faceTemplate.findMany({
+    where: {
+      modelId,
+      ...(opts.employeeIds ? { employeeId: { in: [...opts.employeeIds] } } : {}),
+      ...(opts.kinds ? { kind: { in: [...opts.kinds] } } : {}),
+      ...(opts.includeInactive ? {} : { employee: { isActive: true, erasedAt: null } }),
+    },
+    select: { id: true, employeeId: true, embedding: true, quality: true, kind: true },
+    orderBy: { id: 'asc' },
+  });
+  return rows.map((r) => ({
+    id: r.id,
+    employeeId: employeeId(r.employeeId),
+    embedding: decodeEmbedding(r.embedding),
+    quality: r.quality,
+    kind: r.kind,
+  }));
+}
+
+/** Deletes an employee's templates (all packs unless `modelId`); returns how many. */
+export async function deleteTemplates(deps: Db, employee: EmployeeId | number, modelId?: ModelPackId | string): Promise<number> {
+  const result = await deps.prisma.faceTemplate.deleteMany({
+    where: { employeeId: employee, ...(modelId === undefined ? {} : { modelId }) },
+  });
+  return result.count;
+}
+
+/** Template count and newest template time of a pack, to tell whether a trained model is stale. */
+export async function templateFingerprint(
+  deps: Db,
+  modelId: ModelPackId | string,
+): Promise<{ count: number; maxId: number; employees: number }> {
+  const where = { modelId, employee: { isActive: true, erasedAt: null } };
+  const [agg, employees] = await Promise.all([
+    deps.prisma.faceTemplate.aggregate({ where, _count: { _all: true }, _max: { id: true } }),
+    deps.prisma.faceTemplate.groupBy({ by: ['employeeId'], where }),
+  ]);
+  return { count: agg._count._all, maxId: agg._max.id ?? 0, employees: employees.length };
+}
