@@ -26,9 +26,13 @@ import type { WebSocketRouter } from './http/websocket-router.js';
 import { websocketEndpoints } from './http/websocket-endpoints.js';
 import { registerDocsRoutes, registerOpenApi } from './rest/docs.js';
 import { restPlugins } from './rest/routes.js';
+import { startFaceEngine } from './engine/start-face-engine.js';
+import { recognitionModelsFor } from './resolvers/recognition-models.js';
+import { trainingServiceFor } from './resolvers/training.js';
 
 export interface AppOverrides {
-  faceEngine?: FaceEngine;
+  /** A given engine (closed by its owner); null = run without one (face features answer 503). */
+  faceEngine?: FaceEngine | null;
   prisma?: PrismaClient;
   clock?: () => Date;
   logger?: Logger;
@@ -57,6 +61,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const clock = overrides.clock ?? (() => new Date());
   const bus = createEventBus({ redisUrl: config.REDIS_URL, log: log.child({ component: 'event-bus' }) });
   const authenticator = createAuthenticator({ prisma, secretKey: config.SECRET_KEY, clock, log: log.child({ component: 'auth' }) });
+  const ownEngine = overrides.faceEngine === undefined ? await startFaceEngine(config, log.child({ component: 'face-engine' })) : null;
   const deps: AppDeps = {
     config,
     prisma,
@@ -66,7 +71,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     pubsub: bus.pubsub,
     eventBusKind: bus.kind,
     authenticator,
-    faceEngine: overrides.faceEngine ?? null,
+    faceEngine: overrides.faceEngine === undefined ? ownEngine : overrides.faceEngine,
     startedAt: clock(),
   };
 
@@ -126,6 +131,10 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       if (config.ADMIN_API_KEY !== undefined) {
         await ensureBootstrapAdminKey(deps, config.ADMIN_API_KEY);
       }
+      // Gallery and SVM are live before the first request.
+      await recognitionModelsFor(deps)
+        .ready()
+        .catch((error: unknown) => log.error({ err: error }, 'recognition models not loaded; retried on first use'));
       await http.listen({ host: config.HOST, port: config.PORT });
       const { port } = http.server.address() as AddressInfo;
       const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
@@ -143,6 +152,9 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
         } finally {
           clearTimeout(cutOff);
         }
+        recognitionModelsFor(deps).close();
+        await trainingServiceFor(deps).close();
+        await ownEngine?.close();
         await bus.close();
         if (overrides.prisma === undefined) {
           await prisma.$disconnect();

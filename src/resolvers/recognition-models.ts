@@ -139,7 +139,11 @@ export function createRecognitionModels(deps: Deps): RecognitionModels {
 
   const api: RecognitionModels = {
     ready() {
-      firstLoad ??= serial(loadAll);
+      firstLoad ??= serial(loadAll).catch((error: unknown) => {
+        // Let the next caller try again (e.g. the database was down at start-up).
+        firstLoad = undefined;
+        throw error;
+      });
       return firstLoad;
     },
     reload() {
