@@ -26,6 +26,9 @@ export interface LiveSvm {
   trainedAt: Date;
 }
 
+/** A gallery match; `similarity` = `score` (the cosine), the name enrollment's duplicate check reads. */
+export type PersonMatch = EmployeeMatch & { similarity: number };
+
 export interface RecognitionModelsStatus {
   modelId: ModelPackId | null;
   templateCount: number;
@@ -48,7 +51,7 @@ export interface RecognitionModels {
   /** null without a face engine. */
   recognizer(): Recognizer | null;
   /** The k best employees for an embedding by cosine (duplicate-identity check); [] when empty. */
-  bestPerEmployee(embedding: Float32Array, k: number): Promise<EmployeeMatch[]>;
+  bestPerEmployee(embedding: Float32Array, k: number): Promise<PersonMatch[]>;
   status(): RecognitionModelsStatus;
   /** Stops listening to employee changes. */
   close(): void;
@@ -181,7 +184,8 @@ export function createRecognitionModels(deps: Deps): RecognitionModels {
       if (!gallery || gallery.size === 0) {
         return [];
       }
-      return gallery.bestPerEmployee(embedding, k);
+      const matches = await gallery.bestPerEmployee(embedding, k);
+      return matches.map((m) => ({ ...m, similarity: m.score }));
     },
     status() {
       const svm = recognizer?.hasSvm && stored ? stored : null;
