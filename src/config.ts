@@ -41,6 +41,10 @@ export const configSchema = z.object({
   SVM_MAX_TEMPLATES_PER_EMPLOYEE: z.coerce.number().int().min(1).default(40),
   AUTO_RETRAIN: bool.default(true),
   ENROLLMENT_SESSION_TTL_SECONDS: z.coerce.number().int().positive().default(600),
+  // Pose coverage needed to complete an enrollment: centre + this many of the 8 ring directions,
+  // each seen in at least ENROLLMENT_MIN_FRAMES_PER_SECTOR accepted frames.
+  ENROLLMENT_RING_SECTORS: z.coerce.number().int().min(0).max(8).default(6),
+  ENROLLMENT_MIN_FRAMES_PER_SECTOR: z.coerce.number().int().min(1).max(20).default(2),
 
   // Attendance
   TIMEZONE: z.string().default('UTC'),

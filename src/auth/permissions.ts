@@ -11,6 +11,7 @@ export type Permission =
   | 'employees:write'
   | 'employees:erase'
   | 'enrollment:write'
+  | 'enrollment:session'
   | 'recognition:submit'
   | 'recognition:read-own'
   | 'attendance:read'
@@ -30,6 +31,9 @@ const matrix: Record<Permission, readonly Role[]> = {
   'employees:write': ['admin', 'operator'],
   'employees:erase': ['admin'],
   'enrollment:write': ['admin', 'operator'],
+  // A kiosk at the door runs a live enrollment itself (start, frames, complete) for
+  // sessions it started, with new employee data only; photos and re-enrollment need enrollment:write.
+  'enrollment:session': ['admin', 'operator', 'kiosk'],
   'recognition:submit': ['admin', 'operator', 'kiosk'],
   'recognition:read-own': ['admin', 'operator', 'kiosk', 'viewer'],
   'attendance:read': ['admin', 'operator', 'viewer'],
@@ -37,7 +41,7 @@ const matrix: Record<Permission, readonly Role[]> = {
   // Adding, editing or voiding a log changes someone's record: admins only.
   'attendance:correct': ['admin'],
   'cameras:read': ['admin', 'operator', 'viewer'],
-  'cameras:manage': ['admin'],
+  'cameras:manage': ['admin', 'operator'],
   'classifier:read': ['admin', 'operator', 'viewer'],
   'classifier:train': ['admin', 'operator'],
   'system:read': ['admin', 'operator', 'viewer'],

@@ -13,7 +13,15 @@ export type DomainErrorCode =
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
   | 'PAYLOAD_TOO_LARGE'
-  | 'UNAVAILABLE';
+  | 'UNAVAILABLE'
+  | 'INVALID_IMAGE'
+  | 'ENROLLMENT_SESSION_NOT_FOUND'
+  | 'ENROLLMENT_SESSION_CLOSED'
+  | 'ENROLLMENT_SESSION_EXPIRED'
+  | 'INSUFFICIENT_COVERAGE'
+  | 'INCONSISTENT_IDENTITY'
+  | 'DUPLICATE_IDENTITY'
+  | 'PHOTOS_REJECTED';
 
 export interface ValidationIssue {
   /** Path of the offending field, e.g. ['employeeCode']. */

@@ -10,6 +10,7 @@
 //   recognized: [RecognizedEvent];
 
 import type { AttendanceLoggedEvent } from '../attendance/logged-event.js';
+import type { EnrollmentProgressEvent } from '../enrollment/progress-event.js';
 import type { TrainingProgressEvent } from '../resolvers/training.js';
 
 export type EmployeeChangeKind = 'created' | 'updated' | 'deactivated' | 'erased';
@@ -26,4 +27,5 @@ export type AppTopics = {
   employeeChanged: [EmployeeChangedEvent];
   attendanceLogged: [AttendanceLoggedEvent];
   trainingProgress: [TrainingProgressEvent];
+  enrollmentProgress: [sessionId: string, EnrollmentProgressEvent];
 };
