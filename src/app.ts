@@ -17,6 +17,7 @@ import { createLogger } from './logger.js';
 import { createAuthenticator } from './auth/authenticator.js';
 import { createEventBus } from './events/event-bus.js';
 import { ensureBootstrapAdminKey } from './resolvers/api-keys.js';
+import { cameraServiceFor, shutdownCameras } from './resolvers/cameras.js';
 import { installErrorHandler } from './http/error-handler.js';
 import { API_PREFIX, installRouteAuth } from './http/route-auth.js';
 import { createGraphQl, GRAPHQL_PATH, mountGraphQl } from './http/graphql.js';
@@ -140,10 +141,14 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
       const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
       log.info({ url, graphql: `${url}${GRAPHQL_PATH}`, docs: `${url}/docs` }, 'server listening');
+      // In the background: cameras wait for the recognition models, the server does not wait for cameras.
+      void cameraServiceFor(deps).boot();
       return { url, port };
     },
     stop() {
       stopping ??= (async () => {
+        // Cameras first: no new events, and every live subscription (SSE included) ends.
+        await shutdownCameras(deps);
         await websockets.close();
         await Promise.allSettled(disposers.map((d) => d.dispose()));
         const cutOff = setTimeout(() => http.server.closeAllConnections(), SHUTDOWN_GRACE_MS);

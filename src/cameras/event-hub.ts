@@ -92,7 +92,16 @@ interface Entry<T> {
   cameraId: CameraId | undefined;
 }
 
-export class CameraEventHub {
+/**
+ * What subscribers read. CameraEventHub is the in-process implementation; one
+ * spanning several server instances (e.g. over Redis) would implement the same.
+ */
+export interface LiveEventSource {
+  frames(cameraId: CameraId | undefined, options?: SubscribeOptions): Subscription<FrameEvent>;
+  recognized(cameraId?: CameraId, options?: SubscribeOptions): Subscription<RecognizedEvent>;
+}
+
+export class CameraEventHub implements LiveEventSource {
   readonly #frames = new Set<Entry<FrameEvent>>();
   readonly #recognized = new Set<Entry<RecognizedEvent>>();
 
@@ -104,8 +113,8 @@ export class CameraEventHub {
     publish(this.#recognized, event);
   }
 
-  /** Per-frame results of one camera. Default buffer 2: a late frame is worth less than the next one. */
-  frames(cameraId: CameraId, options: SubscribeOptions = {}): Subscription<FrameEvent> {
+  /** Per-frame results of one camera (or all). Default buffer 2: a late frame is worth less than the next one. */
+  frames(cameraId: CameraId | undefined, options: SubscribeOptions = {}): Subscription<FrameEvent> {
     return subscribe(this.#frames, cameraId, options.buffer ?? 2, options.signal);
   }
 

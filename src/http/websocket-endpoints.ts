@@ -7,6 +7,7 @@
 // and check permissions with can() from src/auth/permissions.ts.
 import type { WebSocketServer } from 'ws';
 import type { AppDeps } from '../context.js';
+import { LEGACY_STREAM_PATH, serveLegacyStream } from './legacy-stream.js';
 
 export interface WebSocketEndpoint {
   path: string;
@@ -14,4 +15,6 @@ export interface WebSocketEndpoint {
   setup(wss: WebSocketServer, deps: AppDeps): { dispose(): Promise<void> } | void;
 }
 
-export const websocketEndpoints: WebSocketEndpoint[] = [];
+export const websocketEndpoints: WebSocketEndpoint[] = [
+  { path: LEGACY_STREAM_PATH, setup: (wss, deps) => serveLegacyStream(wss, deps) },
+];

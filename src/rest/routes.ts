@@ -4,7 +4,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../context.js';
 import { apiKeyRoutes } from './api-keys.js';
 import { attendanceRoutes } from './attendance.js';
+import { cameraRoutes } from './cameras.js';
 import { employeeRoutes } from './employees.js';
+import { liveRoutes } from './live.js';
 import { systemRoutes } from './system.js';
 
-export const restPlugins: FastifyPluginAsyncZod<{ deps: AppDeps }>[] = [systemRoutes, employeeRoutes, apiKeyRoutes, attendanceRoutes];
+export const restPlugins: FastifyPluginAsyncZod<{ deps: AppDeps }>[] = [systemRoutes, employeeRoutes, apiKeyRoutes, attendanceRoutes, cameraRoutes, liveRoutes];

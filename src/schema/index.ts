@@ -7,5 +7,7 @@ import './api-key.js';
 import './system.js';
 import './attendance.js';
 import './attendance-corrections.js';
+import './camera.js';
+import './camera-live.js';
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE `Camera` ADD COLUMN `realtime` BOOLEAN NOT NULL DEFAULT true;
