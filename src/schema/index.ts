@@ -7,6 +7,8 @@ import './api-key.js';
 import './system.js';
 import './attendance.js';
 import './attendance-corrections.js';
+import './recognition.js';
+import './training.js';
 import './camera.js';
 import './camera-live.js';
 

@@ -1,0 +1,151 @@
+// POST /api/v1/recognition/recognize: the replaced service's shape
+// (`{"frame_data": <base64>}` → `{"faces": [...]}` with null employee fields
+// for unknown faces), plus multipart upload of the image (field `file` or any
+// file part; `log_attendance` / `camera_id` as form fields).
+import multipart from '@fastify/multipart';
+import type { FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppDeps } from '../context.js';
+import { ValidationError } from '../domain/errors.js';
+import { decodeBase64Image } from '../enrollment/base64-image.js';
+import { recognizeFrame, type FaceResult } from '../resolvers/recognition.js';
+import { errorResponses } from './common.js';
+
+const recognizeBody = z
+  .object({
+    frame_data: z.string().min(1).describe('Base64 JPEG/PNG (a data: URL prefix is accepted)'),
+    log_attendance: z.boolean().optional().describe('Default true: recognized faces are logged as attendance'),
+    camera_id: z.number().int().positive().nullable().optional(),
+  })
+  .describe('JSON body; or multipart/form-data with the image as a file part');
+
+const attendanceJson = z
+  .object({
+    status: z.enum(['logged', 'duplicate', 'queued', 'rejected', 'failed']),
+    log_id: z.number().int().nullable(),
+    event_id: z.string().nullable(),
+    reason: z.string().nullable(),
+  })
+  .describe('What happened to the attendance log of a recognized face');
+
+const faceJson = z.object({
+  bbox: z.array(z.number()).length(4).describe('x1, y1, x2, y2 in image pixels'),
+  employee_id: z.number().int().nullable(),
+  employee_code: z.string().nullable(),
+  employee_name: z.string().nullable(),
+  confidence_score: z.number(),
+  recognition_method: z.enum(['svm', 'cosine']).nullable(),
+  quality: z.number().describe('0..1 face quality score'),
+  quality_issues: z.array(z.string()),
+  pose: z.object({ yaw: z.number(), pitch: z.number(), roll: z.number() }),
+  reason: z.enum(['no_face', 'low_quality', 'below_threshold', 'ambiguous']).nullable().describe('Why a face is unknown'),
+  attendance: attendanceJson.optional(),
+});
+
+const recognizeResponse = z.object({
+  faces: z.array(faceJson),
+  reason: z.literal('no_face').optional(),
+  image: z.object({ width: z.number().int(), height: z.number().int() }),
+  model_pack: z.string(),
+  processing_time_ms: z.number(),
+});
+
+function faceToJson(f: FaceResult): z.output<typeof faceJson> {
+  const a = f.attendance;
+  return {
+    bbox: [...f.box].map((v) => Math.round(v * 10) / 10),
+    employee_id: f.employee?.id ?? null,
+    employee_code: f.employee?.employeeCode ?? null,
+    employee_name: f.employee?.fullName ?? null,
+    confidence_score: Math.round(f.confidence * 10_000) / 10_000,
+    recognition_method: f.method,
+    quality: Math.round(f.quality.score * 1000) / 1000,
+    quality_issues: [...f.quality.issues],
+    pose: { yaw: f.quality.yaw, pitch: f.quality.pitch, roll: f.quality.roll },
+    reason: f.reason,
+    ...(a
+      ? {
+          attendance: {
+            status: a.kind,
+            log_id: a.kind === 'logged' ? a.logId : a.kind === 'duplicate' ? a.existingLogId : null,
+            event_id: a.kind === 'logged' || a.kind === 'queued' ? a.eventId : null,
+            reason: a.kind === 'duplicate' || a.kind === 'rejected' ? a.reason : a.kind === 'failed' ? a.message : null,
+          },
+        }
+      : {}),
+  };
+}
+
+interface FrameInput {
+  image: Uint8Array;
+  logAttendance?: boolean;
+  cameraId?: number | null;
+}
+
+const formBool = (v: string | undefined): boolean | undefined => (v === undefined ? undefined : !/^(false|0|no)$/i.test(v));
+
+async function readMultipart(request: FastifyRequest): Promise<FrameInput> {
+  let image: Uint8Array | undefined;
+  const fields: Record<string, string> = {};
+  for await (const part of request.parts()) {
+    if (part.type === 'file') {
+      image ??= new Uint8Array(await part.toBuffer());
+    } else if (typeof part.value === 'string') {
+      fields[part.fieldname] = part.value;
+    }
+  }
+  if (!image) {
+    throw new ValidationError([{ path: ['file'], message: 'multipart body needs an image file part' }]);
+  }
+  const cameraId = fields.camera_id === undefined ? undefined : Number(fields.camera_id);
+  if (cameraId !== undefined && (!Number.isInteger(cameraId) || cameraId <= 0)) {
+    throw new ValidationError([{ path: ['camera_id'], message: 'must be a positive integer' }]);
+  }
+  const logAttendance = formBool(fields.log_attendance);
+  return { image, ...(logAttendance === undefined ? {} : { logAttendance }), ...(cameraId === undefined ? {} : { cameraId }) };
+}
+
+export const recognitionRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
+  // Scoped to this plugin: other routes keep their JSON-only bodies.
+  await app.register(multipart, { limits: { fileSize: deps.config.BODY_LIMIT_BYTES, files: 1, fields: 8 } });
+
+  app.post('/recognition/recognize', {
+    config: { auth: 'recognition:submit' },
+    schema: {
+      tags: ['recognition'],
+      summary: 'Recognize every face in one frame (and log attendance for the recognized)',
+      body: recognizeBody.optional(),
+      response: { 200: recognizeResponse, ...errorResponses(400, 401, 403, 413, 422, 503) },
+    },
+    handler: async (request) => {
+      let input: FrameInput;
+      if (request.isMultipart()) {
+        input = await readMultipart(request);
+      } else if (request.body) {
+        const b = request.body;
+        input = {
+          image: decodeBase64Image(b.frame_data, ['body', 'frame_data'], deps.config.BODY_LIMIT_BYTES),
+          ...(b.log_attendance === undefined ? {} : { logAttendance: b.log_attendance }),
+          ...(b.camera_id === undefined ? {} : { cameraId: b.camera_id }),
+        };
+      } else {
+        throw new ValidationError([{ path: ['frame_data'], message: 'Field required' }]);
+      }
+      // A kiosk key bound to a camera logs for that camera unless told otherwise.
+      const cameraId = input.cameraId !== undefined ? input.cameraId : (request.caller?.cameraId ?? null);
+      const result = await recognizeFrame(deps, input.image, {
+        requestId: request.id,
+        cameraId,
+        ...(input.logAttendance === undefined ? {} : { logAttendance: input.logAttendance }),
+      });
+      return {
+        faces: result.faces.map(faceToJson),
+        ...(result.reason ? { reason: result.reason } : {}),
+        image: { width: result.width, height: result.height },
+        model_pack: result.modelId,
+        processing_time_ms: result.timingsMs.total,
+      };
+    },
+  });
+};
