@@ -77,15 +77,15 @@ export async function migrate(
   const conn = await mariadb.createConnection({ ...toConnectionConfig(serverUrl), database, multipleStatements: true });
   try {
     // Serialises runners of several server instances starting at once.
-    const [lock] = (await conn.query('SELECT GET_LOCK(?, 60) AS got', [`migrate:${database}`])) as { got: number }[];
+    const [lock] = await conn.query<{ got: number }[]>('SELECT GET_LOCK(?, 60) AS got', [`migrate:${database}`]);
     if (lock?.got !== 1) {
       throw new MigrationError('Could not take the migration lock within 60 s');
     }
     try {
       await conn.query(migrationsTableSql);
-      const rows = (await conn.query(
+      const rows = await conn.query<AppliedRow[]>(
         'SELECT migration_name, checksum, finished_at, rolled_back_at FROM `_prisma_migrations`',
-      )) as AppliedRow[];
+      );
       const applied = new Map(rows.filter((r) => r.rolled_back_at === null).map((r) => [r.migration_name, r]));
       const result: MigrateResult = { applied: [], alreadyApplied: [] };
 

@@ -93,9 +93,13 @@ export class Recognizer {
   }
 }
 
+function isIssueList(q: Pick<FaceQuality, 'issues'> | readonly QualityIssue[]): q is readonly QualityIssue[] {
+  return Array.isArray(q);
+}
+
 function issuesOf(q: Pick<FaceQuality, 'issues'> | readonly QualityIssue[] | undefined): readonly QualityIssue[] {
   if (!q) {
     return [];
   }
-  return Array.isArray(q) ? q : (q as Pick<FaceQuality, 'issues'>).issues;
+  return isIssueList(q) ? q : q.issues;
 }

@@ -521,7 +521,7 @@ export class WorkerPool<TTask, TResult> {
     if (pending.settled) {
       return;
     }
-    const reason = pending.signal?.reason;
+    const reason: unknown = pending.signal?.reason;
     if (!pending.slot) {
       const index = this.queue.indexOf(pending);
       if (index >= 0) {
