@@ -30,6 +30,7 @@ import { restPlugins } from './rest/routes.js';
 import { startFaceEngine } from './engine/start-face-engine.js';
 import { recognitionModelsFor } from './resolvers/recognition-models.js';
 import { trainingServiceFor } from './resolvers/training.js';
+import { enrollmentServiceFor, stopEnrollmentService } from './resolvers/enrollment.js';
 
 export interface AppOverrides {
   /** A given engine (closed by its owner); null = run without one (face features answer 503). */
@@ -136,6 +137,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       await recognitionModelsFor(deps)
         .ready()
         .catch((error: unknown) => log.error({ err: error }, 'recognition models not loaded; retried on first use'));
+      // Expires sessions a previous run left active, then sweeps expired ones.
+      await enrollmentServiceFor(deps).start();
       await http.listen({ host: config.HOST, port: config.PORT });
       const { port } = http.server.address() as AddressInfo;
       const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
@@ -157,6 +160,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
         } finally {
           clearTimeout(cutOff);
         }
+        stopEnrollmentService(deps);
         recognitionModelsFor(deps).close();
         await trainingServiceFor(deps).close();
         await ownEngine?.close();

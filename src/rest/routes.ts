@@ -6,9 +6,10 @@ import { apiKeyRoutes } from './api-keys.js';
 import { attendanceRoutes } from './attendance.js';
 import { cameraRoutes } from './cameras.js';
 import { employeeRoutes } from './employees.js';
+import { enrollmentRoutes } from './enrollment.js';
 import { liveRoutes } from './live.js';
 import { recognitionRoutes } from './recognition.js';
 import { systemRoutes } from './system.js';
 import { trainingRoutes } from './training.js';
 
-export const restPlugins: FastifyPluginAsyncZod<{ deps: AppDeps }>[] = [systemRoutes, employeeRoutes, apiKeyRoutes, attendanceRoutes, cameraRoutes, liveRoutes, recognitionRoutes, trainingRoutes];
+export const restPlugins: FastifyPluginAsyncZod<{ deps: AppDeps }>[] = [systemRoutes, employeeRoutes, apiKeyRoutes, attendanceRoutes, cameraRoutes, liveRoutes, recognitionRoutes, trainingRoutes, enrollmentRoutes];

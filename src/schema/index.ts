@@ -11,5 +11,6 @@ import './recognition.js';
 import './training.js';
 import './camera.js';
 import './camera-live.js';
+import './enrollment.js';
 
 export const schema = builder.toSchema({ sortSchema: true });
