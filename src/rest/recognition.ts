@@ -115,7 +115,8 @@ export const recognitionRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async
     schema: {
       tags: ['recognition'],
       summary: 'Recognize every face in one frame (and log attendance for the recognized)',
-      body: recognizeBody.optional(),
+      // multipart requests reach validation with a null body; the handler reads their parts.
+      body: recognizeBody.nullish(),
       response: { 200: recognizeResponse, ...errorResponses(400, 401, 403, 413, 422, 503) },
     },
     handler: async (request) => {
