@@ -213,7 +213,7 @@ export const enrollmentRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async 
       tags: ['enrollment'],
       summary: 'Submit one frame; answers at once with feedback (face, quality, pose, covered sectors, instruction)',
       params: z.object({ session_id: z.string().min(1).max(64) }),
-      body: frameBody.optional(),
+      body: frameBody.nullish(),
       response: { 200: feedbackJson, 410: detailBody, ...errorResponses(400, 401, 403, 404, 409, 413, 422, 503) },
     },
     handler: async (request) => {
