@@ -8,6 +8,8 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 
 export interface Collector<T> {
   items: T[];
+  /** Epoch ms (performance clock, as camera timestamps) when each item arrived. */
+  receivedAt: number[];
   errors: unknown[];
   close(): Promise<void>;
 }
@@ -26,6 +28,7 @@ export function graphqlWsCollector<R, V extends Record<string, unknown>>(
     retryAttempts: 0,
   });
   const items: R[] = [];
+  const receivedAt: number[] = [];
   const errors: unknown[] = [];
   const iterator = client.iterate<R>({ query: print(document), variables });
   const done = (async () => {
@@ -35,6 +38,7 @@ export function graphqlWsCollector<R, V extends Record<string, unknown>>(
           errors.push(result.errors);
         } else if (result.data != null) {
           items.push(result.data);
+          receivedAt.push(performance.timeOrigin + performance.now());
         }
       }
     } catch (error) {
@@ -43,6 +47,7 @@ export function graphqlWsCollector<R, V extends Record<string, unknown>>(
   })();
   return {
     items,
+    receivedAt,
     errors,
     async close() {
       await iterator.return?.();
@@ -56,6 +61,7 @@ export function graphqlWsCollector<R, V extends Record<string, unknown>>(
 export function sseCollector<R, V>(url: string, key: string, document: TypedDocumentNode<R, V>, variables: V): Collector<R> {
   const abort = new AbortController();
   const items: R[] = [];
+  const receivedAt: number[] = [];
   const errors: unknown[] = [];
   const done = (async () => {
     try {
@@ -67,8 +73,13 @@ export function sseCollector<R, V>(url: string, key: string, document: TypedDocu
       });
       const decoder = new TextDecoder();
       let buffer = '';
-      for await (const chunk of response.body!) {
-        buffer += decoder.decode(chunk as Uint8Array, { stream: true });
+      const reader = response.body!.getReader();
+      for (;;) {
+        const chunk = await reader.read();
+        if (chunk.done) {
+          break;
+        }
+        buffer += decoder.decode(chunk.value, { stream: true });
         let end: number;
         while ((end = buffer.indexOf('\n\n')) >= 0) {
           const block = buffer.slice(0, end);
@@ -84,6 +95,7 @@ export function sseCollector<R, V>(url: string, key: string, document: TypedDocu
               errors.push(parsed.errors);
             } else if (parsed.data !== undefined) {
               items.push(parsed.data);
+              receivedAt.push(performance.timeOrigin + performance.now());
             }
           }
         }
@@ -96,6 +108,7 @@ export function sseCollector<R, V>(url: string, key: string, document: TypedDocu
   })();
   return {
     items,
+    receivedAt,
     errors,
     async close() {
       abort.abort();
@@ -113,13 +126,18 @@ export interface LegacyMessage {
 export function legacyCollector(url: string, query: string): Collector<LegacyMessage> & { opened: Promise<void>; closeCode: Promise<number> } {
   const socket = new WebSocket(`${url.replace('http', 'ws')}/api/v1/recognition/ws/stream?${query}`);
   const items: LegacyMessage[] = [];
+  const receivedAt: number[] = [];
   const errors: unknown[] = [];
-  socket.on('message', (data) => items.push(JSON.parse(String(data)) as LegacyMessage));
+  socket.on('message', (data) => {
+    items.push(JSON.parse(String(data)) as LegacyMessage);
+    receivedAt.push(performance.timeOrigin + performance.now());
+  });
   socket.on('error', (error) => errors.push(error));
   const opened = new Promise<void>((resolve) => socket.once('open', () => resolve()));
   const closeCode = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
   return {
     items,
+    receivedAt,
     errors,
     opened,
     closeCode,
