@@ -1,0 +1,70 @@
+// Training service over GraphQL: train, list, reload from storage (a second
+// app on the same database finds the live SVM), automatic retrain after an
+// enrollment, erasure drops the person from the gallery at once.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/app.js';
+import { eraseEmployee } from '../../src/resolvers/employees.js';
+import { recognitionModelsFor } from '../../src/resolvers/recognition-models.js';
+import { trainingServiceFor, AUTO_RETRAIN_DEBOUNCE_MS } from '../../src/resolvers/training.js';
+import { RecognitionModelsDocument, ReloadModelsDocument, TrainModelDocument } from '../graphql/generated.js';
+import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { seedPeopleFromPhotos } from '../helpers/seed-faces.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp({ env: { WORKER_POOL_SIZE: '1', AUGMENTATION_COUNT: '2', AUTO_RETRAIN: 'true' } });
+  await seedPeopleFromPhotos(t.app, ['biden', 'kit_harington']);
+}, 60_000);
+afterAll(() => t?.stop());
+
+describe('training over GraphQL', () => {
+  it('trainModel trains, then skips when nothing changed; a viewer may not train', async () => {
+    const first = await t.gql(TrainModelDocument, { forceRetrain: false });
+    expect(first.data?.trainModel).toMatchObject({ status: 'trained', employeeCount: 2, live: true });
+    expect(first.data?.trainModel.cvAccuracy).toBeGreaterThan(0.9);
+    const again = await t.gql(TrainModelDocument, {});
+    expect(again.data?.trainModel).toMatchObject({ status: 'skipped', reason: 'unchanged', classifierModelId: first.data?.trainModel.classifierModelId });
+    const viewer = await t.createKey('viewer');
+    expect((await t.gql(TrainModelDocument, {}, viewer)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  }, 30_000);
+
+  it('the active model is listed and the models report svm; a second app loads it from storage', async () => {
+    const res = await t.gql(RecognitionModelsDocument, {});
+    expect(res.data?.recognitionModels).toMatchObject({ method: 'svm', employeeCount: 2, modelPack: t.app.deps.faceEngine!.modelId });
+    expect(res.data?.activeClassifierModel).toMatchObject({ isActive: true, employeeCount: 2 });
+    expect(res.data?.classifierModels.filter((m) => m.isActive)).toHaveLength(1);
+
+    const second = await buildApp(t.config, { prisma: t.db.prisma, faceEngine: t.app.deps.faceEngine });
+    try {
+      await recognitionModelsFor(second.deps).ready();
+      expect(recognitionModelsFor(second.deps).status()).toMatchObject({ method: 'svm', employeeCount: 2 });
+    } finally {
+      await second.stop();
+    }
+    const reloaded = await t.gql(ReloadModelsDocument, {});
+    expect(reloaded.data?.reloadModels).toMatchObject({ method: 'svm', employeeCount: 2 });
+  }, 30_000);
+
+  it('a new employee makes the SVM stale (cosine) until the debounced automatic retrain', async () => {
+    await seedPeopleFromPhotos(t.app, ['rose_leslie']);
+    expect(recognitionModelsFor(t.app.deps).status()).toMatchObject({ method: 'cosine', employeeCount: 3 });
+    trainingServiceFor(t.app.deps).scheduleAutoRetrain();
+    trainingServiceFor(t.app.deps).scheduleAutoRetrain();
+    await new Promise((r) => setTimeout(r, AUTO_RETRAIN_DEBOUNCE_MS + 500));
+    for (let i = 0; i < 100 && recognitionModelsFor(t.app.deps).status().method !== 'svm'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(recognitionModelsFor(t.app.deps).status()).toMatchObject({ method: 'svm', employeeCount: 3 });
+    // Debounced: two schedules, one new model.
+    expect(await t.app.deps.prisma.classifierModel.count()).toBe(2);
+  }, 30_000);
+
+  it('erasure removes the person from the gallery at once', async () => {
+    const kit = await t.app.deps.prisma.employee.findFirstOrThrow({ where: { employeeCode: 'FACE-kit_harington' } });
+    await eraseEmployee(t.app.deps, null, kit.id);
+    for (let i = 0; i < 50 && recognitionModelsFor(t.app.deps).status().employeeCount !== 2; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(recognitionModelsFor(t.app.deps).status()).toMatchObject({ employeeCount: 2, method: 'cosine' });
+  });
+});
