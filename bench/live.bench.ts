@@ -20,8 +20,6 @@ import {
   RecognizedDocument,
   StartCameraDocument,
   type CameraInfoFieldsFragment,
-  type RecognitionFramesSubscription,
-  type RecognizedSubscription,
 } from '../test/graphql/generated.js';
 import { seedPeopleFromPhotos } from '../test/helpers/seed-faces.js';
 import { startTestApp, type TestApp } from '../test/helpers/test-app.js';

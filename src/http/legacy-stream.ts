@@ -68,9 +68,9 @@ export function serveLegacyStream(wss: WebSocketServer, deps: AppDeps): { dispos
       frames.close();
       recognized.close();
     });
-    socket.on('message', (data) => {
+    socket.on('message', (data, isBinary) => {
       // Old clients send "ping" (plain or JSON) as keep-alive.
-      const text = data.toString();
+      const text = isBinary ? '' : Buffer.isBuffer(data) ? data.toString('utf8') : '';
       if (text === 'ping' || text.includes('"ping"')) {
         send(socket, { type: 'pong', timestamp: new Date().toISOString() });
       }

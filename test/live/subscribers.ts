@@ -129,7 +129,7 @@ export function legacyCollector(url: string, query: string): Collector<LegacyMes
   const receivedAt: number[] = [];
   const errors: unknown[] = [];
   socket.on('message', (data) => {
-    items.push(JSON.parse(String(data)) as LegacyMessage);
+    items.push(JSON.parse((data as Buffer).toString('utf8')) as LegacyMessage);
     receivedAt.push(performance.timeOrigin + performance.now());
   });
   socket.on('error', (error) => errors.push(error));

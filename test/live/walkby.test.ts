@@ -148,7 +148,7 @@ describe('walk-by video as a live camera', () => {
       expect(sub.errors).toEqual([]);
       expect(sub.items.map((i) => i.recognized)).toEqual(reference);
     }
-    expect(reference[0]).toMatchObject({ cameraId, employee: { fullName: 'Obama' }, method: expect.stringMatching(/^(svm|cosine)$/) });
+    expect(reference[0]).toMatchObject({ cameraId, employee: { fullName: 'Obama' }, method: expect.stringMatching(/^(svm|cosine)$/) as unknown });
   });
 
   it('writes one attendance log per person (obama twice in view, within the dedupe window)', async () => {
@@ -163,7 +163,7 @@ describe('walk-by video as a live camera', () => {
       `/api/v1/recognition/recognized?limit=3`,
     );
     expect(recent.body.recognized).toHaveLength(3);
-    expect(recent.body.recognized[0]).toMatchObject({ employee_code: expect.stringMatching(/^FACE-/) });
+    expect(recent.body.recognized[0]).toMatchObject({ employee_code: expect.stringMatching(/^FACE-/) as unknown });
     expect(recent.body.recognized.map((r) => r.attendance).filter((a) => a === 'duplicate').length).toBeGreaterThanOrEqual(1);
   });
 
@@ -173,18 +173,18 @@ describe('walk-by video as a live camera', () => {
     const frameMessages = messages.filter((m) => m.type === 'frame');
     expect(frameMessages.length).toBeGreaterThan(100);
     const withFace = frameMessages.find((m) => (m.faces as unknown[]).length > 0)!;
-    expect(withFace).toMatchObject({ camera_id: cameraId, frame_number: expect.any(Number), timestamp: expect.any(String) });
+    expect(withFace).toMatchObject({ camera_id: cameraId, frame_number: expect.any(Number) as unknown, timestamp: expect.any(String) as unknown });
     expect((withFace.faces as Record<string, unknown>[])[0]).toEqual(
       expect.objectContaining({
-        employee_name: expect.any(String),
-        confidence_score: expect.any(Number),
-        bbox: [expect.any(Number), expect.any(Number), expect.any(Number), expect.any(Number)],
-        track_id: expect.any(Number),
+        employee_name: expect.any(String) as unknown,
+        confidence_score: expect.any(Number) as unknown,
+        bbox: [expect.any(Number) as unknown, expect.any(Number) as unknown, expect.any(Number) as unknown, expect.any(Number) as unknown],
+        track_id: expect.any(Number) as unknown,
       }),
     );
     expect(frameMessages.some((m) => (m.faces as { employee_name: string }[]).some((f) => f.employee_name === 'Kit Harington'))).toBe(true);
     const decisions = messages.filter((m) => m.type === 'recognized');
     expect(decisions.map((d) => d.employee_name)).toEqual(recognizedSubs[0]!.items.map((i) => i.recognized.employee?.fullName));
-    expect(decisions[0]).toMatchObject({ employee_code: expect.stringMatching(/^FACE-/), recognition_method: expect.any(String) });
+    expect(decisions[0]).toMatchObject({ employee_code: expect.stringMatching(/^FACE-/) as unknown, recognition_method: expect.any(String) as unknown });
   });
 });
