@@ -63,6 +63,14 @@ export interface DecisionParams {
   svmCosineFloor: number;
   /** SVM probability needed for the SVM to decide. */
   svmMinProbability: number;
+  /**
+   * Or: the top person's probability against the runner-up, p1 / (p1 + p2), needed for the
+   * SVM to decide. Pairwise coupling spreads probability over every class, so with many
+   * employees even a certain answer has a small absolute probability (about
+   * 1 / (1 + (K - 1) / 19) with libsvm-style Platt targets: 0.26 at K = 55); the pairwise
+   * share does not shrink with K.
+   */
+  svmMinRelative: number;
   /** Cosine a low-quality face needs to be recognized anyway (margin still applies). */
   lowQualityThreshold: number;
   /** Issues that make a face low quality; default all. */
@@ -90,6 +98,7 @@ export function decisionParams(
     margin: p.margin ?? 0.08,
     svmCosineFloor: p.svmCosineFloor ?? threshold - 0.1,
     svmMinProbability: p.svmMinProbability ?? 0.5,
+    svmMinRelative: p.svmMinRelative ?? 0.75,
     lowQualityThreshold: p.lowQualityThreshold ?? threshold + 0.15,
     lowQualityIssues: p.lowQualityIssues ?? ALL_QUALITY_ISSUES,
     confidenceScale: p.confidenceScale ?? 0.05,
@@ -154,16 +163,18 @@ export function decide(evidence: FaceEvidence, params: DecisionParams): Recognit
   }
 
   const svmTop = evidence.svm?.ranking[0];
+  const svmRelative = svmTop ? svmTop.probability / (svmTop.probability + (evidence.svm?.ranking[1]?.probability ?? 0) || 1) : 0;
   if (
     svmTop &&
     svmTop.employeeId === best.employeeId &&
-    svmTop.probability >= params.svmMinProbability &&
+    (svmTop.probability >= params.svmMinProbability || svmRelative >= params.svmMinRelative) &&
     best.score >= params.svmCosineFloor
   ) {
     return {
       kind: 'recognized',
       employeeId: best.employeeId,
-      confidence: clamp01(svmTop.probability),
+      // Confidence that doesn't fall with the number of employees (see svmMinRelative).
+      confidence: clamp01(Math.max(svmTop.probability, svmRelative)),
       method: 'svm',
       cosine: best.score,
       svmProbability: svmTop.probability,
