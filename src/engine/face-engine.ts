@@ -23,6 +23,11 @@ export interface FaceEngine {
   analyzeRaw(frame: RawFrame, options?: AnalyzeOptions): Promise<FrameAnalysis>;
   /** Embed aligned 112x112 crops (augmented enrollment variants), one embedding per crop. */
   embedAligned(crops: Uint8Array[], options?: { signal?: AbortSignal }): Promise<Float32Array[]>;
+  /**
+   * Enrollment: `count` augmented variants (src/enrollment/augment.ts) of each encoded aligned crop,
+   * embedded, all inside the engine (crop-major order). Optional: without it callers augment themselves.
+   */
+  augmentAndEmbed?(crops: Uint8Array[], count: number, seeds: number[], options?: { signal?: AbortSignal }): Promise<Float32Array[]>;
   stats(): EngineStats;
   close(): Promise<void>;
 }

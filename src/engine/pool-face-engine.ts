@@ -79,6 +79,15 @@ export class PoolFaceEngine implements FaceEngine {
       .catch(rehydrate)) as Float32Array[];
   }
 
+  async augmentAndEmbed(crops: Uint8Array[], count: number, seeds: number[], options: { signal?: AbortSignal } = {}): Promise<Float32Array[]> {
+    if (crops.length === 0 || count === 0) {
+      return [];
+    }
+    return (await this.pool
+      .run({ kind: 'augmentAndEmbed', crops, count, seeds }, options.signal ? { signal: options.signal } : {})
+      .catch(rehydrate)) as Float32Array[];
+  }
+
   stats(): EngineStats {
     const s = this.pool.stats();
     return {

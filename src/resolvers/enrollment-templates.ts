@@ -26,10 +26,25 @@ function hashSeed(text: string): number {
 }
 
 /**
- * Sample, augmented and mean templates for the kept frames. Augmentation is
- * plain JS on the main thread (~1-2 ms a variant), so it yields to the event
- * loop after every frame; the embeddings are computed in the worker pool, split
- * into `parallel` batches so every worker takes a share.
+ * Augmented variants of the crops, embedded: inside the engine's workers when it
+ * offers augmentAndEmbed (PoolFaceEngine), else augmented here (plain JS, ~1-2 ms a
+ * variant, yielding to the event loop after every crop) and embedded by the engine.
+ */
+async function augmentAndEmbed(engine: FaceEngine, crops: Uint8Array[], count: number, seeds: number[]): Promise<Float32Array[]> {
+  if (engine.augmentAndEmbed) {
+    return engine.augmentAndEmbed(crops, count, seeds);
+  }
+  const variants: Uint8Array[] = [];
+  for (const [i, crop] of crops.entries()) {
+    variants.push(...(await augmentEncodedCrop(crop, count, seeds[i] ?? i)));
+    await yieldToLoop();
+  }
+  return engine.embedAligned(variants);
+}
+
+/**
+ * Sample, augmented and mean templates for the kept frames; the variants are
+ * computed in `parallel` batches so every worker takes a share.
  */
 export async function buildTemplates(
   engine: FaceEngine,
@@ -38,25 +53,27 @@ export async function buildTemplates(
   opts: { augmentationCount: number; seedKey: string; source: string; sessionId: string | null; parallel: number },
 ): Promise<NewTemplate[]> {
   const base = hashSeed(opts.seedKey);
-  const crops: { crop: Uint8Array; quality: number }[] = [];
-  if (opts.augmentationCount > 0) {
-    for (const frame of frames) {
-      if (frame.alignedJpeg === undefined) {
-        continue;
-      }
-      const variants = await augmentEncodedCrop(frame.alignedJpeg, opts.augmentationCount, (base + frame.frameNumber) >>> 0);
-      for (const crop of variants) {
-        crops.push({ crop, quality: frame.qualityScore });
-      }
-      await yieldToLoop();
+  const withCrop = frames.filter((f): f is FrameCandidate & { alignedJpeg: Uint8Array } => f.alignedJpeg !== undefined);
+  const count = opts.augmentationCount;
+  const embedded: Float32Array[] = [];
+  const qualities: number[] = [];
+  if (count > 0 && withCrop.length > 0) {
+    // Frames split into one batch per worker, so every worker augments and embeds a share.
+    const perBatch = Math.max(1, Math.ceil(withCrop.length / Math.max(1, opts.parallel)));
+    const batches: (typeof withCrop)[] = [];
+    for (let i = 0; i < withCrop.length; i += perBatch) {
+      batches.push(withCrop.slice(i, i + perBatch));
     }
+    const results = await Promise.all(
+      batches.map((batch) => augmentAndEmbed(engine, batch.map((f) => f.alignedJpeg), count, batch.map((f) => (base + f.frameNumber) >>> 0))),
+    );
+    results.forEach((vectors, b) => {
+      embedded.push(...vectors);
+      for (const f of batches[b] ?? []) {
+        qualities.push(...Array.from({ length: count }, () => f.qualityScore));
+      }
+    });
   }
-  const batchSize = Math.max(1, Math.ceil(crops.length / Math.max(1, opts.parallel)));
-  const batches: (typeof crops)[] = [];
-  for (let i = 0; i < crops.length; i += batchSize) {
-    batches.push(crops.slice(i, i + batchSize));
-  }
-  const embedded = (await Promise.all(batches.map((b) => engine.embedAligned(b.map((c) => c.crop))))).flat();
 
   const sessionId = opts.sessionId;
   const samples: NewTemplate[] = frames.flatMap((f) =>
@@ -64,7 +81,7 @@ export async function buildTemplates(
   );
   const augmented: NewTemplate[] = embedded.map((embedding, i) => ({
     embedding,
-    quality: crops[i]?.quality ?? 0,
+    quality: qualities[i] ?? 0,
     kind: 'augmented' as const,
     source: opts.source,
     enrollmentSessionId: sessionId,

@@ -2,6 +2,7 @@
 // worker-side dispatch. Plain, structured-clone friendly data only.
 import type { ModelPackId } from '../domain/ids.js';
 import type { RawFrame } from '../engine/face-engine.js';
+import { augmentEncodedCrop } from '../enrollment/decode-crop.js';
 import type { FacePipeline, PipelineAnalyzeOptions } from './pipeline.js';
 import type { FrameAnalysis } from './types.js';
 
@@ -9,6 +10,8 @@ export type FaceTask =
   | { kind: 'analyze'; image: Uint8Array; options: PipelineAnalyzeOptions }
   | { kind: 'analyzeRaw'; frame: RawFrame; options: PipelineAnalyzeOptions }
   | { kind: 'embedAligned'; crops: Uint8Array[] }
+  /** Enrollment: `count` augmented variants of each encoded aligned crop (seed per crop), embedded; crop-major order. */
+  | { kind: 'augmentAndEmbed'; crops: Uint8Array[]; count: number; seeds: number[] }
   | { kind: 'info' };
 
 export interface PackInfo {
@@ -39,6 +42,15 @@ export async function runFaceTask(
     }
     case 'embedAligned': {
       const result = await pipeline.embedAligned(task.crops);
+      return { result, transfer: result.map((e) => e.buffer as ArrayBuffer) };
+    }
+    case 'augmentAndEmbed': {
+      // Augmentation is plain JS (~1-2 ms a variant): here it runs beside the embedder, off the event loop.
+      const variants: Uint8Array[] = [];
+      for (const [i, crop] of task.crops.entries()) {
+        variants.push(...(await augmentEncodedCrop(crop, task.count, task.seeds[i] ?? i)));
+      }
+      const result = await pipeline.embedAligned(variants);
       return { result, transfer: result.map((e) => e.buffer as ArrayBuffer) };
     }
     case 'info':

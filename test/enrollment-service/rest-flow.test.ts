@@ -62,7 +62,7 @@ async function sendMultipart(sessionId: string, frame: Uint8Array, n: number): P
   const form = new FormData();
   form.append('frame_number', String(n));
   form.append('timestamp', String(1000 + n * 50));
-  form.append('frame', new Blob([frame], { type: 'image/jpeg' }), `frame-${n}.jpg`);
+  form.append('frame', new Blob([Buffer.from(frame)], { type: 'image/jpeg' }), `frame-${n}.jpg`);
   const res = await fetch(`${t.url}/api/v1/employees/register/frame/${sessionId}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${t.adminKey}` },

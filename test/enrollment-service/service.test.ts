@@ -1,0 +1,71 @@
+// The enrollment service below the APIs: frames analysed concurrently are
+// applied in submission order (a slow first frame does not let later ones
+// overtake it), and augmentation inside the face workers gives exactly what the
+// main-thread path gives.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { augmentEncodedCrop } from '../../src/enrollment/decode-crop.js';
+import { enrollmentServiceFor } from '../../src/resolvers/enrollment.js';
+import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { headTurnFrames } from './pose-frames.js';
+
+const FACES = resolve(process.cwd(), '../shared/faces');
+let t: TestApp;
+let frames: Uint8Array[];
+
+beforeAll(async () => {
+  t = await startTestApp({ env: { WORKER_POOL_SIZE: '2', AUTO_RETRAIN: 'false' } });
+  frames = await headTurnFrames(t.app.deps.faceEngine!, readFileSync(resolve(FACES, 'people/rose_leslie/rose-1.jpg')), { perSector: 1 });
+}, 120_000);
+
+afterAll(async () => {
+  await t?.stop();
+});
+
+describe('enrollment service', () => {
+  it('applies concurrently analysed frames in submission order', async () => {
+    const service = enrollmentServiceFor(t.app.deps);
+    const session = await service.startSession(null, { employee: { employeeCode: 'ORDER-1', fullName: 'Order' } });
+    const published: number[] = [];
+    const events = t.app.deps.pubsub.subscribe('enrollmentProgress', session.id)[Symbol.asyncIterator]();
+    const collecting = (async () => {
+      for (let i = 0; i < 8; i++) {
+        const next = await events.next();
+        published.push(next.value.feedback.frameNumber);
+      }
+    })();
+    // Frame 0 is a 1920x1080 photo (slowest to decode and detect); the rest are 640x480.
+    const big = readFileSync(resolve(FACES, 'probes/obama-portrait-1080p.jpg'));
+    const inputs = [big, ...frames.slice(0, 7)];
+    const feedback = await Promise.all(inputs.map((bytes, n) => service.submitFrame(null, session.id, bytes, { frameNumber: n, timestamp: n })));
+    await collecting;
+    await events.return?.();
+    expect(feedback.map((f) => f.frameNumber)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(published).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect((await service.getSession(null, session.id)).frameCount).toBe(8);
+    await service.cancel(null, session.id);
+  });
+
+  it('augments and embeds inside the workers exactly as on the main thread', async () => {
+    const engine = t.app.deps.faceEngine!;
+    const analysis = await engine.analyze(frames[0]!, { alignedCrops: true });
+    const crop = analysis.faces[0]!.alignedJpeg!;
+    const inWorker = await engine.augmentAndEmbed!([crop, crop], 3, [11, 12]);
+    const local = await engine.embedAligned([...(await augmentEncodedCrop(crop, 3, 11)), ...(await augmentEncodedCrop(crop, 3, 12))]);
+    expect(inWorker).toHaveLength(6);
+    inWorker.forEach((v, i) => {
+      let dot = 0;
+      for (let k = 0; k < v.length; k++) {
+        dot += v[k]! * local[i]![k]!;
+      }
+      expect(dot).toBeGreaterThan(0.9999);
+    });
+    // Different seeds give different variants.
+    let cross = 0;
+    for (let k = 0; k < inWorker[1]!.length; k++) {
+      cross += inWorker[1]![k]! * inWorker[4]![k]!;
+    }
+    expect(cross).toBeLessThan(0.9999);
+  });
+});
