@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { augmentEncodedCrop } from '../../src/enrollment/decode-crop.js';
+import type { EnrollmentProgressEvent } from '../../src/enrollment/progress-event.js';
 import { enrollmentServiceFor } from '../../src/resolvers/enrollment.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { headTurnFrames } from './pose-frames.js';
@@ -31,8 +32,8 @@ describe('enrollment service', () => {
     const events = t.app.deps.pubsub.subscribe('enrollmentProgress', session.id)[Symbol.asyncIterator]();
     const collecting = (async () => {
       for (let i = 0; i < 8; i++) {
-        const next = await events.next();
-        published.push(next.value.feedback.frameNumber);
+        const next = (await events.next()) as IteratorResult<EnrollmentProgressEvent>;
+        published.push(next.done ? -1 : (next.value.feedback?.frameNumber ?? -1));
       }
     })();
     // Frame 0 is a 1920x1080 photo (slowest to decode and detect); the rest are 640x480.
