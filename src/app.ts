@@ -144,8 +144,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
       const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
       log.info({ url, graphql: `${url}${GRAPHQL_PATH}`, docs: `${url}/docs` }, 'server listening');
-      // In the background: cameras wait for the recognition models, the server does not wait for cameras.
-      void cameraServiceFor(deps).boot();
+      // Saves the environment's camera; cameras then start in the background.
+      await cameraServiceFor(deps).boot();
       return { url, port };
     },
     stop() {

@@ -72,7 +72,7 @@ export interface CameraService {
   infoOf(camera: Camera): CameraInfo;
   /** Decided identities, newest first. */
   recent(options?: { limit?: number; cameraId?: number }): RecentRecognition[];
-  /** Upserts the environment's camera, then starts every enabled camera once the recognition models are loaded. */
+  /** Upserts the environment's camera (awaited), then starts every enabled camera in the background once the recognition models are loaded. */
   boot(): Promise<void>;
   /** Stops every camera and ends every subscription (app stop). */
   shutdown(): Promise<void>;
@@ -163,6 +163,32 @@ export function createCameraService(deps: Deps): CameraService {
     await launch(camera).catch((error: unknown) => log.error({ err: error, cameraId: id }, 'camera failed to start'));
   };
 
+  const upsertEnvCamera = async (): Promise<void> => {
+    const env = envCamera(deps.config);
+    if (env.kind === 'invalid') {
+      log.error({ error: env.error }, 'environment camera not started');
+      return;
+    }
+    if (env.kind === 'none') {
+      return;
+    }
+    const c = env.camera;
+    const data = {
+      sourceKind: c.source.kind,
+      source: c.sourceText,
+      loop: c.source.kind === 'file' && c.source.loop,
+      width: c.width,
+      height: c.height,
+      fps: Math.round(c.fps),
+      predictInterval: c.predictInterval,
+      enabled: true,
+    };
+    await deps.prisma.camera.upsert({ where: { name: c.name }, create: { name: c.name, ...data }, update: data });
+    if (engine === null) {
+      log.warn('environment camera saved but not started: ' + FACE_MODELS_MISSING);
+    }
+  };
+
   return {
     events: hub,
 
@@ -233,32 +259,14 @@ export function createCameraService(deps: Deps): CameraService {
     recent: (options = {}) =>
       recent.list({ ...(options.limit !== undefined && { limit: options.limit }), ...(options.cameraId !== undefined && { cameraId: toCameraId(options.cameraId) }) }),
 
-    boot() {
-      booting ??= (async () => {
-        const env = envCamera(deps.config);
-        if (env.kind === 'invalid') {
-          log.error({ error: env.error }, 'environment camera not started');
-        } else if (env.kind === 'camera') {
-          const c = env.camera;
-          const data = {
-            sourceKind: c.source.kind,
-            source: c.sourceText,
-            loop: c.source.kind === 'file' && c.source.loop,
-            width: c.width,
-            height: c.height,
-            fps: Math.round(c.fps),
-            predictInterval: c.predictInterval,
-            enabled: true,
-          };
-          await deps.prisma.camera.upsert({ where: { name: c.name }, create: { name: c.name, ...data }, update: data });
-        }
-        // Without an engine no camera can run: do not even read the table.
-        if (engine === null) {
-          if (env.kind === 'camera') {
-            log.warn('cameras not started: ' + FACE_MODELS_MISSING);
-          }
-          return;
-        }
+    async boot() {
+      // The environment's camera row exists once start() returns; the cameras
+      // themselves start in the background (they wait for the models).
+      await upsertEnvCamera().catch((error: unknown) => log.error({ err: error }, 'environment camera not saved'));
+      if (engine === null || booting !== undefined) {
+        return;
+      }
+      booting = (async () => {
         const cameras = await deps.prisma.camera.findMany({ where: { enabled: true }, orderBy: { id: 'asc' } });
         for (const camera of cameras) {
           if (closed) {
@@ -270,7 +278,6 @@ export function createCameraService(deps: Deps): CameraService {
           log.info({ cameras: cameras.map((c) => c.name) }, 'cameras started');
         }
       })().catch((error: unknown) => log.error({ err: error }, 'starting cameras failed'));
-      return booting;
     },
 
     async shutdown() {

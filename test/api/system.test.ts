@@ -30,12 +30,13 @@ describe('system', () => {
 
   it('status: counts agree on both APIs', async () => {
     const rest = await t.rest<{ counts: Record<string, number>; engine: unknown; event_bus: string }>('GET', '/api/v1/system/status');
-    expect(rest.body.counts).toEqual({ employees: 2, active_employees: 1, face_templates: 1, attendance_logs: 0, cameras: 0 });
+    // CAMERA_SOURCE is saved as camera 'default' at start.
+    expect(rest.body.counts).toEqual({ employees: 2, active_employees: 1, face_templates: 1, attendance_logs: 0, cameras: 1 });
     // buildApp starts the real face engine (models/faceplugin) and reports its pool.
     expect(rest.body.engine).toMatchObject({ workers: t.config.WORKER_POOL_SIZE, queue_limit: t.config.WORKER_QUEUE_LIMIT });
     expect(rest.body.event_bus).toBe('memory');
     const gql = await t.gql(SystemStatusDocument, {});
-    expect(gql.data?.systemStatus.counts).toEqual({ employees: 2, activeEmployees: 1, faceTemplates: 1, attendanceLogs: 0, cameras: 0 });
+    expect(gql.data?.systemStatus.counts).toEqual({ employees: 2, activeEmployees: 1, faceTemplates: 1, attendanceLogs: 0, cameras: 1 });
   });
 
   it('info: versions and config, with secrets left out and URL credentials masked', async () => {
