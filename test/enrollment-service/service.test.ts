@@ -32,7 +32,7 @@ describe('enrollment service', () => {
     const events = t.app.deps.pubsub.subscribe('enrollmentProgress', session.id)[Symbol.asyncIterator]();
     const collecting = (async () => {
       for (let i = 0; i < 8; i++) {
-        const next = (await events.next()) as IteratorResult<EnrollmentProgressEvent>;
+        const next: IteratorResult<EnrollmentProgressEvent> = await events.next();
         published.push(next.done ? -1 : (next.value.feedback?.frameNumber ?? -1));
       }
     })();
