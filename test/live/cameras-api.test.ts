@@ -5,11 +5,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { errorCodes } from '../helpers/graphql-client.js';
+import { graphqlWsCollector, legacyCollector } from './subscribers.js';
 import {
   CameraInfoDocument,
   CamerasDocument,
   CreateCameraDocument,
   DeleteCameraDocument,
+  RecognizedDocument,
   StartCameraDocument,
   StopCameraDocument,
   UpdateCameraDocument,
@@ -129,6 +131,24 @@ describe('cameras', () => {
     const byOperator = await t.rest('POST', '/api/v1/cameras', { key: operator, body: { name: 'op', source: '/nonexistent/op.mp4', enabled: false } });
     expect(byOperator.status).toBe(201);
     expect(errorCodes(await t.gql(CamerasDocument, {}, null))).toEqual(['UNAUTHENTICATED']);
+  });
+
+  it('the old WebSocket and the subscriptions refuse callers without a key or the permission', async () => {
+    const anonymous = legacyCollector(t.url, '');
+    expect(await anonymous.closeCode).toBe(1008);
+    expect(anonymous.items[0]).toMatchObject({ type: 'error', detail: expect.stringMatching(/API key/) as unknown });
+    const kioskKey = await t.createKey('kiosk');
+    const kiosk = legacyCollector(t.url, `token=${kioskKey}`);
+    expect(await kiosk.closeCode).toBe(1008);
+    const viewer = legacyCollector(t.url, `api_key=${await t.createKey('viewer')}&camera_id=1`);
+    await viewer.opened;
+    await expect.poll(() => viewer.items[0]).toMatchObject({ type: 'connected', camera_id: 1 });
+    await viewer.close();
+
+    const refused = graphqlWsCollector(t.url, kioskKey, RecognizedDocument, {});
+    await expect.poll(() => refused.errors.length).toBe(1);
+    expect(JSON.stringify(refused.errors[0])).toContain('FORBIDDEN');
+    await refused.close();
   });
 
   it('GET /recognition/recognized is empty before anyone walked by', async () => {
