@@ -77,10 +77,15 @@ function refreshLoaders(loaders: Loaders, maxAgeMs: number): void {
 builder.subscriptionFields((t) => ({
   recognitionFrames: t.field({
     type: RecognitionFrameRef,
-    description: 'Every processed frame of one camera. A slow subscriber skips frames; it never slows the camera.',
+    description: 'Every processed frame of one camera (NOT_FOUND for an unknown id). A slow subscriber skips frames; it never slows the camera.',
     authScopes: { permission: 'cameras:read' },
     args: { cameraId: t.arg.int({ required: true }) },
-    subscribe: (_root, args, ctx) => cameraServiceFor(ctx.deps).events.frames(cameraId(args.cameraId)),
+    subscribe: async (_root, args, ctx) => {
+      // An unknown id is an error now, not a silent stream forever.
+      const service = cameraServiceFor(ctx.deps);
+      await service.get(args.cameraId);
+      return service.events.frames(cameraId(args.cameraId));
+    },
     resolve: (event, _args, ctx) => {
       refreshLoaders(ctx.loaders, 5_000);
       return event;
@@ -91,8 +96,14 @@ builder.subscriptionFields((t) => ({
     description: 'Decided identities of one camera, or of all.',
     authScopes: { permission: 'cameras:read' },
     args: { cameraId: t.arg.int() },
-    subscribe: (_root, args, ctx) =>
-      cameraServiceFor(ctx.deps).events.recognized(args.cameraId == null ? undefined : cameraId(args.cameraId)),
+    subscribe: async (_root, args, ctx) => {
+      const service = cameraServiceFor(ctx.deps);
+      if (args.cameraId == null) {
+        return service.events.recognized();
+      }
+      await service.get(args.cameraId);
+      return service.events.recognized(cameraId(args.cameraId));
+    },
     resolve: (event, _args, ctx) => {
       clearLoaders(ctx.loaders);
       return event;

@@ -145,6 +145,11 @@ describe('cameras', () => {
     await expect.poll(() => viewer.items[0]).toMatchObject({ type: 'connected', camera_id: 1 });
     await viewer.close();
 
+    const unknown = graphqlWsCollector(t.url, t.adminKey, RecognizedDocument, { cameraId: 9999 });
+    await expect.poll(() => unknown.errors.length).toBe(1);
+    expect(JSON.stringify(unknown.errors[0])).toContain('NOT_FOUND');
+    await unknown.close();
+
     const refused = graphqlWsCollector(t.url, kioskKey, RecognizedDocument, {});
     await expect.poll(() => refused.errors.length).toBe(1);
     expect(JSON.stringify(refused.errors[0])).toContain('FORBIDDEN');
