@@ -155,6 +155,26 @@ describe('REST enrollment flow', () => {
     expect(await t.db.prisma.employee.count({ where: { employeeCode: 'E-OBAMA-2' } })).toBe(0);
   }, 60_000);
 
+  it('re-enrolls an existing employee with the same face: templates replaced, no duplicate refusal', async () => {
+    const id = ids.get('E-OBAMA')!;
+    const before = await t.db.prisma.faceTemplate.count({ where: { employeeId: id } });
+    const res = await t.rest<{ session_id: string }>('POST', '/api/v1/employees/register/start', { body: { employee_id: id } });
+    expect(res.status).toBe(200);
+    for (const [n, frame] of frames.get('people/obama/obama-2.jpg')!.entries()) {
+      await sendJson(res.body.session_id, frame, n);
+    }
+    const done = await t.rest<{ employee_id: number; created: boolean; templates: { total: number } }>('POST', '/api/v1/employees/register/complete', {
+      body: { session_id: res.body.session_id },
+    });
+    expect(done.status, JSON.stringify(done.body)).toBe(200);
+    expect(done.body).toMatchObject({ employee_id: id, created: false });
+    const after = await t.db.prisma.faceTemplate.findMany({ where: { employeeId: id }, select: { enrollmentSessionId: true } });
+    expect(after).toHaveLength(done.body.templates.total);
+    expect(new Set(after.map((r) => r.enrollmentSessionId))).toEqual(new Set([res.body.session_id]));
+    expect(before).toBeGreaterThan(0);
+    expect((await recognize('probes/obama-press.jpg')).map((f) => f.employee_code)).toEqual(['E-OBAMA']);
+  }, 60_000);
+
   it('enrolls the fifth person from photos; a group photo is refused per photo', async () => {
     const created = await t.rest<{ id: number }>('POST', '/api/v1/employees', { body: { employee_code: 'E-ALEX', full_name: 'Alex Lacamoire' } });
     expect(created.status).toBe(201);

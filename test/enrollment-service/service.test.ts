@@ -48,6 +48,17 @@ describe('enrollment service', () => {
     await service.cancel(null, session.id);
   });
 
+  it('expires sessions a previous run left active (their frames were in memory)', async () => {
+    const old = await t.db.prisma.enrollmentSession.create({
+      data: { id: 'previous-run-0000-0000-000000000001', status: 'active', createdAt: new Date(Date.now() - 60_000), expiresAt: new Date(Date.now() + 600_000) },
+    });
+    await enrollmentServiceFor(t.app.deps).start();
+    const row = await t.db.prisma.enrollmentSession.findUniqueOrThrow({ where: { id: old.id } });
+    expect(row).toMatchObject({ status: 'expired', failureReason: 'server restarted' });
+    const frame = await t.rest('POST', `/api/v1/employees/register/frame/${old.id}`, { body: { frame_data: Buffer.from(frames[0]!).toString('base64'), frame_number: 0 } });
+    expect(frame.status).toBe(410);
+  });
+
   it('augments and embeds inside the workers exactly as on the main thread', async () => {
     const engine = t.app.deps.faceEngine!;
     const analysis = await engine.analyze(frames[0]!, { alignedCrops: true });
