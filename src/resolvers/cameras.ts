@@ -13,7 +13,7 @@ import { CameraNameTakenError } from '../cameras/camera-errors.js';
 import { CameraManager, type CameraSpec } from '../cameras/camera-manager.js';
 import { envCamera } from '../cameras/env-camera.js';
 import { CameraEventHub, type LiveEventSource } from '../cameras/event-hub.js';
-import { parseCameraSource, redactSource } from '../cameras/source.js';
+import { formatCameraSource, parseCameraSource, redactSource } from '../cameras/source.js';
 import { cameraId as toCameraId } from '../domain/ids.js';
 import { NotFoundError, UnavailableError, validationErrorFromZod } from '../domain/errors.js';
 import { FACE_MODELS_MISSING } from '../engine/require-face-engine.js';
@@ -150,14 +150,15 @@ export function createCameraService(deps: Deps): CameraService {
 
   const infoOf = (camera: Camera): CameraInfo => manager?.info(toCameraId(camera.id)) ?? stoppedInfo(camera);
 
-  /** After a change: running cameras pick up the new settings, disabled ones stop. */
-  const apply = async (camera: Camera): Promise<void> => {
+  /** After a change: running cameras pick up new settings, disabled ones stop, enabled ones start. */
+  const apply = async (camera: Camera, before?: Camera): Promise<void> => {
     const id = toCameraId(camera.id);
     if (!camera.enabled) {
       await manager?.stop(id);
       return;
     }
-    if (engine === null) {
+    const unchanged = before !== undefined && JSON.stringify(specOf(before)) === JSON.stringify(specOf(camera));
+    if (engine === null || (unchanged && manager?.isRunning(id) === true)) {
       return;
     }
     await launch(camera).catch((error: unknown) => log.error({ err: error, cameraId: id }, 'camera failed to start'));
@@ -197,11 +198,11 @@ export function createCameraService(deps: Deps): CameraService {
 
     async create(caller, input) {
       const data = parse(createSchema, input);
-      const sourceKind = sourceKindOf(data.source, data.loop ?? false);
+      const source = normalizeSource(data.source, data.loop ?? false);
       let camera: Camera;
       try {
         camera = await deps.prisma.$transaction(async (tx) => {
-          const created = await tx.camera.create({ data: { ...data, sourceKind } });
+          const created = await tx.camera.create({ data: { ...data, ...source } });
           await writeAudit(tx, caller, { action: 'camera.create', entityType: 'camera', entityId: created.id, after: redacted(created) });
           return created;
         });
@@ -215,18 +216,18 @@ export function createCameraService(deps: Deps): CameraService {
     async update(caller, id, input) {
       const data = parse(updateSchema, input);
       const before = await find(id);
-      const sourceKind = data.source === undefined && data.loop === undefined ? undefined : sourceKindOf(data.source ?? before.source, data.loop ?? before.loop);
+      const source = data.source === undefined ? undefined : normalizeSource(data.source, data.loop ?? before.loop);
       let camera: Camera;
       try {
         camera = await deps.prisma.$transaction(async (tx) => {
-          const updated = await tx.camera.update({ where: { id }, data: { ...data, ...(sourceKind && { sourceKind }) } });
+          const updated = await tx.camera.update({ where: { id }, data: { ...data, ...source } });
           await writeAudit(tx, caller, { action: 'camera.update', entityType: 'camera', entityId: id, before: redacted(before), after: redacted(updated) });
           return updated;
         });
       } catch (error) {
         throw isUniqueViolation(error) && data.name !== undefined ? new CameraNameTakenError(data.name) : error;
       }
-      await apply(camera);
+      await apply(camera, before);
       return camera;
     },
 
@@ -301,13 +302,17 @@ function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   return result.data;
 }
 
-/** Validates a source as written; a missing file or dead URL is not an error here, only at run time. */
-function sourceKindOf(source: string, loop: boolean): Camera['sourceKind'] {
+/**
+ * Validates a source as written (a missing file or dead URL is not an error
+ * here, only at run time) and stores it normalised: file paths absolute, so
+ * they do not depend on the directory the server is started from.
+ */
+function normalizeSource(source: string, loop: boolean): { source: string; sourceKind: Camera['sourceKind'] } {
   const parsed = parseCameraSource(source, { loop });
   if (!parsed.ok) {
     throw validationErrorFromZod([{ path: ['source'], message: parsed.error }]);
   }
-  return parsed.source.kind;
+  return { source: formatCameraSource(parsed.source), sourceKind: parsed.source.kind };
 }
 
 function specOf(camera: Camera): CameraSpec {

@@ -2,6 +2,7 @@
 // errors, permissions, and sources that cannot be opened: the camera says
 // reconnecting and the server keeps serving. The environment's camera
 // (CAMERA_SOURCE) exists without any API call.
+import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { errorCodes } from '../helpers/graphql-client.js';
@@ -112,6 +113,10 @@ describe('cameras', () => {
       body: { predict_interval: 3, realtime: false },
     });
     expect(updated.body).toMatchObject({ predict_interval: 3, realtime: false });
+
+    // Relative file paths are stored absolute: they must not depend on where the server starts.
+    const relative = await t.rest<{ source: string }>('POST', '/api/v1/cameras', { body: { name: 'relative', source: 'videos/door.mp4', enabled: false } });
+    expect(relative.body.source).toBe(resolve(process.cwd(), 'videos/door.mp4'));
 
     const deleted = await t.gql(DeleteCameraDocument, { id: first.body.id });
     expect(deleted.data?.deleteCamera).toMatchObject({ __typename: 'Camera', id: first.body.id });
