@@ -57,7 +57,7 @@ export interface RecognitionResult {
   reason: 'no_face' | null;
   /** 'svm' when an SVM is live, else 'cosine'. */
   methodAvailable: 'svm' | 'cosine';
-  timingsMs: { analyze: number; decide: number; attendance: number; total: number };
+  timingsMs: { analyze: number; decide: number; lookup: number; attendance: number; total: number };
 }
 
 export interface RecognizeOptions {
@@ -99,6 +99,7 @@ export async function recognizeFrame(deps: AppDeps, image: Uint8Array, options: 
         analysis.faces.map((f) => f.quality),
       )
     : [];
+  const searched = performance.now();
 
   // Names of the recognized; an employee deactivated a moment ago is unknown here even
   // before the gallery refresh (triggered by employeeChanged) lands.
@@ -182,7 +183,8 @@ export async function recognizeFrame(deps: AppDeps, image: Uint8Array, options: 
     methodAvailable: recognizer?.hasSvm ? 'svm' : 'cosine',
     timingsMs: {
       analyze: round(analyzed - started),
-      decide: round(decided - analyzed),
+      decide: round(searched - analyzed),
+      lookup: round(decided - searched),
       attendance: round(done - decided),
       total: round(done - started),
     },
