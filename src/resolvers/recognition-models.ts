@@ -26,6 +26,11 @@ export interface LiveSvm {
   trainedAt: Date;
 }
 
+export interface GalleryEmployee {
+  employeeCode: string;
+  fullName: string;
+}
+
 /** A gallery match; `similarity` = `score` (the cosine), the name enrollment's duplicate check reads. */
 export type PersonMatch = EmployeeMatch & { similarity: number };
 
@@ -50,6 +55,8 @@ export interface RecognitionModels {
   activateSvm(svm: LiveSvm): Promise<boolean>;
   /** null without a face engine. */
   recognizer(): Recognizer | null;
+  /** Code and name of an employee in the gallery (active, not erased); undefined otherwise. */
+  employee(employeeId: number): GalleryEmployee | undefined;
   /** The k best employees for an embedding by cosine (duplicate-identity check); [] when empty. */
   bestPerEmployee(embedding: Float32Array, k: number): Promise<PersonMatch[]>;
   status(): RecognitionModelsStatus;
@@ -68,6 +75,8 @@ export function createRecognitionModels(deps: Deps): RecognitionModels {
   // The active SVM of the database, kept even while stale: a later refresh may make it match again.
   let stored: LiveSvm | null = null;
   let loadedAt: Date | null = null;
+  // Names of the employees in the gallery, so recognize() needs no query per frame.
+  let directory = new Map<number, GalleryEmployee>();
   let queue: Promise<unknown> = Promise.resolve();
   let firstLoad: Promise<void> | undefined;
   let closed = false;
@@ -119,6 +128,26 @@ export function createRecognitionModels(deps: Deps): RecognitionModels {
     }
   };
 
+  const readEmployees = async (ids: readonly number[]): Promise<Map<number, GalleryEmployee>> => {
+    const rows =
+      ids.length === 0
+        ? []
+        : await deps.prisma.employee.findMany({
+            where: { id: { in: [...ids] }, isActive: true, erasedAt: null },
+            select: { id: true, employeeCode: true, fullName: true },
+          });
+    return new Map(rows.map((r) => [r.id, { employeeCode: r.employeeCode, fullName: r.fullName }]));
+  };
+
+  /** Stops recognizing someone at once (no database round trip); the refresh that follows confirms it. */
+  const dropEmployee = (id: number): void => {
+    if (gallery && gallery.templateCount(employeeId(id)) > 0) {
+      gallery.removeEmployee(employeeId(id));
+      applySvm();
+    }
+    directory.delete(id);
+  };
+
   const loadAll = async (): Promise<void> => {
     if (!engine || !recognizer) {
       return;
@@ -130,7 +159,9 @@ export function createRecognitionModels(deps: Deps): RecognitionModels {
         next.add(t.employeeId, t.embedding);
       }
     }
+    const names = await readEmployees(next.employees().map(Number));
     gallery = next;
+    directory = names;
     stored = svm;
     loadedAt = deps.clock();
     applySvm();
@@ -159,13 +190,16 @@ export function createRecognitionModels(deps: Deps): RecognitionModels {
         if (!engine || !gallery) {
           return;
         }
-        const templates = await loadTemplates(deps, engine.modelId, { employeeIds: [id] });
+        const [templates, names] = await Promise.all([loadTemplates(deps, engine.modelId, { employeeIds: [id] }), readEmployees([id])]);
         const embeddings = templates.filter((t) => t.embedding.length === engine.embeddingSize).map((t) => t.embedding);
+        const name = names.get(id);
         // Gallery mutations are copy-on-write against running searches.
-        if (embeddings.length === 0) {
+        if (embeddings.length === 0 || !name) {
           gallery.removeEmployee(employeeId(id));
+          directory.delete(id);
         } else {
           gallery.replaceEmployee(employeeId(id), embeddings);
+          directory.set(id, name);
         }
         applySvm();
       });
@@ -179,6 +213,7 @@ export function createRecognitionModels(deps: Deps): RecognitionModels {
       });
     },
     recognizer: () => recognizer,
+    employee: (id) => directory.get(id),
     async bestPerEmployee(embedding, k) {
       await api.ready();
       if (!gallery || gallery.size === 0) {
@@ -217,6 +252,9 @@ export function createRecognitionModels(deps: Deps): RecognitionModels {
             break;
           }
           const event = next.value;
+          if (event.kind === 'deactivated' || event.kind === 'erased') {
+            dropEmployee(event.employeeId);
+          }
           if (event.kind === 'deactivated' || event.kind === 'erased' || event.kind === 'updated') {
             await api.refreshEmployee(event.employeeId).catch((error: unknown) =>
               log.error({ err: error, employeeId: event.employeeId }, 'refreshing employee templates failed'),

@@ -4,7 +4,7 @@
 // `recognize` and REST's POST /recognition/recognize both call it.
 import { createHash } from 'node:crypto';
 import type { AppDeps } from '../context.js';
-import { cameraId as toCameraId, employeeId as toEmployeeId, type EmployeeId } from '../domain/ids.js';
+import { cameraId as toCameraId, type EmployeeId } from '../domain/ids.js';
 import { PayloadTooLargeError } from '../domain/errors.js';
 import { requireFaceEngine } from '../engine/require-face-engine.js';
 import type { RecordResult } from '../attendance/types.js';
@@ -101,20 +101,26 @@ export async function recognizeFrame(deps: AppDeps, image: Uint8Array, options: 
     : [];
   const searched = performance.now();
 
-  // Names of the recognized; an employee deactivated a moment ago is unknown here even
-  // before the gallery refresh (triggered by employeeChanged) lands.
+  // Names of the recognized, from the models' directory (kept in step with employeeChanged);
+  // the database only for an id the directory does not know (then it must be active).
   const ids = [...new Set(decisions.flatMap((d) => (d.kind === 'recognized' ? [Number(d.employeeId)] : [])))];
-  const rows =
-    ids.length === 0
-      ? []
-      : await deps.prisma.employee.findMany({
-          where: { id: { in: ids } },
-          select: { id: true, employeeCode: true, fullName: true, isActive: true, erasedAt: true },
-        });
-  const byId = new Map(rows.map((r) => [r.id, r]));
+  const byId = new Map<number, { employeeCode: string; fullName: string }>();
+  const missing: number[] = [];
   for (const id of ids) {
-    const row = byId.get(id);
-    if (!row || !row.isActive || row.erasedAt !== null) {
+    const known = models.employee(id);
+    if (known) {
+      byId.set(id, known);
+    } else {
+      missing.push(id);
+    }
+  }
+  if (missing.length > 0) {
+    const rows = await deps.prisma.employee.findMany({
+      where: { id: { in: missing }, isActive: true, erasedAt: null },
+      select: { id: true, employeeCode: true, fullName: true },
+    });
+    rows.forEach((r) => byId.set(r.id, r));
+    for (const id of missing.filter((m) => !byId.has(m))) {
       void models.refreshEmployee(id).catch(() => undefined);
     }
   }
@@ -124,10 +130,10 @@ export async function recognizeFrame(deps: AppDeps, image: Uint8Array, options: 
     const d = decisions[i] ?? { kind: 'unknown', reason: 'below_threshold', confidence: 0 };
     const base = { box: face.box, detectionScore: face.score, quality: face.quality };
     const row = d.kind === 'recognized' ? byId.get(Number(d.employeeId)) : undefined;
-    if (d.kind === 'recognized' && row && row.isActive && row.erasedAt === null) {
+    if (d.kind === 'recognized' && row) {
       return {
         ...base,
-        employee: { id: toEmployeeId(row.id), employeeCode: row.employeeCode, fullName: row.fullName },
+        employee: { id: d.employeeId, employeeCode: row.employeeCode, fullName: row.fullName },
         confidence: d.confidence,
         cosine: d.cosine,
         method: d.method,
