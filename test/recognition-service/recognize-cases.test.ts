@@ -173,6 +173,16 @@ describe('bad frames', () => {
     expect((await post({})).status).toBe(422);
   });
 
+  it('an image over MAX_IMAGE_PIXELS (decompression bomb header) is 413', async () => {
+    const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: { r: 1, g: 2, b: 3 } } }).png().toBuffer();
+    // IHDR width and height (bytes 16..23) claim 20000 x 20000.
+    png.writeUInt32BE(20_000, 16);
+    png.writeUInt32BE(20_000, 20);
+    const res = await post({ frame_data: png.toString('base64') });
+    expect(res.status).toBe(413);
+    expect(String(res.body.detail)).toMatch(/pixels|large/i);
+  });
+
   it('GraphQL: an invalid image is a typed InvalidImageError', async () => {
     const { RecognizeDocument } = await import('../graphql/generated.js');
     const res = await t.gql(RecognizeDocument, { frame: Buffer.from('not an image at all').toString('base64') });
