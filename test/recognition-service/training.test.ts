@@ -1,12 +1,21 @@
 // Training service over GraphQL: train, list, reload from storage (a second
 // app on the same database finds the live SVM), automatic retrain after an
 // enrollment, erasure drops the person from the gallery at once.
+import { print } from 'graphql';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { eraseEmployee } from '../../src/resolvers/employees.js';
 import { recognitionModelsFor } from '../../src/resolvers/recognition-models.js';
 import { trainingServiceFor, AUTO_RETRAIN_DEBOUNCE_MS } from '../../src/resolvers/training.js';
-import { RecognitionModelsDocument, ReloadModelsDocument, TrainModelDocument } from '../graphql/generated.js';
+import {
+  RecognitionModelsDocument,
+  ReloadModelsDocument,
+  TrainModelDocument,
+  TrainingProgressDocument,
+  type TrainingProgressSubscription,
+} from '../graphql/generated.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { seedPeopleFromPhotos } from '../helpers/seed-faces.js';
 
@@ -57,6 +66,41 @@ describe('training over GraphQL', () => {
     expect(recognitionModelsFor(t.app.deps).status()).toMatchObject({ method: 'svm', employeeCount: 3 });
     // Debounced: two schedules, one new model.
     expect(await t.app.deps.prisma.classifierModel.count()).toBe(2);
+  }, 30_000);
+
+  it('trainingProgress streams over graphql-ws', async () => {
+    const client = createClient({
+      url: `${t.url.replace('http', 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${t.adminKey}` },
+      retryAttempts: 0,
+    });
+    const events: string[] = [];
+    try {
+      const sub = client.iterate<TrainingProgressSubscription>({ query: print(TrainingProgressDocument) });
+      const finished = (async () => {
+        for await (const msg of sub) {
+          const p = msg.data?.trainingProgress;
+          events.push(`${p?.status}:${p?.phase ?? ''}`);
+          // A whole training seen, from its start (the first may be caught half-way).
+          if (p?.status === 'finished' && events.includes('started:')) {
+            return;
+          }
+        }
+      })();
+      // No message confirms the subscription is live: train until an event arrives (bounded).
+      for (let i = 0; i < 5 && !events.includes('started:'); i++) {
+        await new Promise((r) => setTimeout(r, 200));
+        await t.gql(TrainModelDocument, { forceRetrain: true });
+      }
+      await finished;
+      const start = events.indexOf('started:');
+      events.splice(0, start);
+    } finally {
+      await client.dispose();
+    }
+    expect(events).toContain('running:grid');
+    expect(events.at(-1)).toBe('finished:');
   }, 30_000);
 
   it('erasure removes the person from the gallery at once', async () => {
