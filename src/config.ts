@@ -39,6 +39,7 @@ export const configSchema = z.object({
   SVM_C: z.coerce.number().positive().default(1),
   SVM_GAMMA: z.union([z.literal('scale'), z.coerce.number().positive()]).default('scale'),
   SVM_MAX_TEMPLATES_PER_EMPLOYEE: z.coerce.number().int().min(1).default(40),
+  SVM_BACKEND: z.enum(['smo', 'libsvm', 'ml-svm']).default('smo'),
   AUTO_RETRAIN: bool.default(true),
   ENROLLMENT_SESSION_TTL_SECONDS: z.coerce.number().int().positive().default(600),
   // Pose coverage needed to complete an enrollment: centre + this many of the 8 ring directions,

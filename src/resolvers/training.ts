@@ -7,7 +7,7 @@ import type { AppDeps } from '../context.js';
 import { UnavailableError } from '../domain/errors.js';
 import type { ClassifierModel, Prisma } from '../generated/prisma/client.js';
 import { createTrainPool, trainSvmInWorker, type TrainPool } from '../recognition/svm/train-in-worker.js';
-import type { SvmBackendName, SvmMetrics, TrainOptions, TrainPhase } from '../recognition/svm/types.js';
+import type { SvmMetrics, TrainOptions, TrainPhase } from '../recognition/svm/types.js';
 import { loadTemplates, type StoredTemplate } from './face-templates.js';
 import { recognitionModelsFor } from './recognition-models.js';
 
@@ -54,7 +54,6 @@ export interface TrainingService {
 
 /** Enrollments often come in bursts: wait for a quiet spell before retraining. */
 export const AUTO_RETRAIN_DEBOUNCE_MS = 3_000;
-const BACKEND: SvmBackendName = 'smo';
 
 interface Fingerprint {
   count: number;
@@ -115,7 +114,7 @@ export function createTrainingService(deps: AppDeps): TrainingService {
       C: deps.config.SVM_C,
       gamma: deps.config.SVM_GAMMA,
       maxPerClass: deps.config.SVM_MAX_TEMPLATES_PER_EMPLOYEE,
-      backend: BACKEND,
+      backend: deps.config.SVM_BACKEND,
     };
     publish({ status: 'started', phase: null, done: 0, total: 0, message: `${employeeCount} employees, ${templates.length} templates` });
     pool ??= createTrainPool();

@@ -112,3 +112,20 @@ describe('training over GraphQL', () => {
     expect(recognitionModelsFor(t.app.deps).status()).toMatchObject({ employeeCount: 2, method: 'cosine' });
   });
 });
+
+describe('SVM_BACKEND', () => {
+  it('libsvm (libsvm-js, wasm) trains through the same service path', async () => {
+    const other = await buildApp({ ...t.config, SVM_BACKEND: 'libsvm' }, { prisma: t.db.prisma, faceEngine: t.app.deps.faceEngine });
+    try {
+      const outcome = await trainingServiceFor(other.deps).train({ force: true });
+      expect(outcome.kind).toBe('trained');
+      if (outcome.kind === 'trained') {
+        expect(outcome.metrics.backend).toBe('libsvm');
+        expect(outcome.live).toBe(true);
+      }
+      expect(recognitionModelsFor(other.deps).status().method).toBe('svm');
+    } finally {
+      await other.stop();
+    }
+  }, 30_000);
+});
