@@ -6,6 +6,7 @@
 //
 // Deterministic: the same crop, count and seed give the same bytes.
 import { addNoise, flipHorizontal, gaussianBlur, linearTransform, rotate, type Image3 } from './crop-ops.js';
+import { createRng } from '../math/seeded-random.js';
 
 export const CROP_SIZE = 112;
 export const CROP_BYTES = CROP_SIZE * CROP_SIZE * 3;
@@ -15,18 +16,6 @@ export type AugmentKind = 'flip' | 'brightness_contrast' | 'blur' | 'rotate' | '
 // The first five variants use one transform each, in this order; later ones
 // combine two, so every variant differs from the others and from the original.
 const KINDS: readonly AugmentKind[] = ['flip', 'brightness_contrast', 'blur', 'rotate', 'noise'];
-
-/** mulberry32: a tiny seeded PRNG, enough for picking augmentation parameters. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const uniform = (rnd: () => number, lo: number, hi: number): number => lo + (hi - lo) * rnd();
 /** A magnitude in [lo, hi] with a random sign, so a transform is never (near) the identity. */
@@ -95,7 +84,7 @@ export function augmentVariants(crop: Uint8Array, count: number, seed: number): 
       `augmentCrop: expected a raw 112x112x3 crop (${CROP_BYTES} bytes), got ${crop.byteLength} bytes; decode a JPEG first (decodeCrop)`,
     );
   }
-  const rnd = seededRandom(seed);
+  const rnd = createRng(seed);
   const base: Image3 = { data: crop, width: CROP_SIZE, height: CROP_SIZE };
   const out: AugmentedVariant[] = [];
   for (let i = 0; i < count; i++) {

@@ -1,7 +1,7 @@
 // Coverage from synthetic pose sequences, driven through evaluateFrame as the
 // service will drive it.
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../../src/enrollment/augment.js';
+import { createRng as seededRandom } from '../../src/math/seeded-random.js';
 import {
   addCandidate,
   coverageSummary,

@@ -2,7 +2,7 @@
 // identity, so the enrollment logic can be driven through exact pose sequences.
 import { modelPackId } from '../../src/domain/ids.js';
 import { l2normalize } from '../../src/enrollment/embedding-math.js';
-import { seededRandom } from '../../src/enrollment/augment.js';
+import { createRng as seededRandom } from '../../src/math/seeded-random.js';
 import type { DetectedFace, FivePoints, FrameAnalysis, QualityIssue } from '../../src/vision/types.js';
 
 export const DIM = 512;

@@ -3,17 +3,7 @@
 import { employeeId, type EmployeeId } from '../../src/domain/ids.js';
 import type { GalleryRow } from '../../src/vision/gallery.js';
 
-/** mulberry32: small, fast, deterministic. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { createRng as rng } from '../../src/math/seeded-random.js';
 
 export function gaussian(rand: () => number): number {
   // Box-Muller; 1 - rand() avoids log(0).

@@ -3,7 +3,7 @@
 // recomputes 512-d dot products; its own O(m^2)-per-pass SMO remains the slow part.
 import { createRequire } from 'node:module';
 import type { FittedMachine, FitRequest, MulticlassFit, SvmBackend } from './backend.js';
-import { createRng } from './rng.js';
+import { createRng } from '../../math/seeded-random.js';
 
 interface MlSvmInstance {
   train(features: number[][], labels: number[]): void;

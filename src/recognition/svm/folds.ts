@@ -1,6 +1,6 @@
 // Stratified k-fold: each class's samples are shuffled (seeded) and dealt round-robin to the folds,
 // so every fold holds about 1/k of every class.
-import { createRng, shuffle } from './rng.js';
+import { createRng, shuffle } from '../../math/seeded-random.js';
 
 export interface Fold {
   train: Int32Array;

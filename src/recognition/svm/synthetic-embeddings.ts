@@ -1,7 +1,7 @@
 // Synthetic face-like embeddings for tests and the benchmark: class centres share a common
 // direction (faces are not orthogonal: inter-class cosine ~0.1-0.3) and samples scatter around
 // their centre (intra-class cosine ~0.6-0.8, as for real faces under pose and light changes).
-import { createRng, type Rng } from './rng.js';
+import { createRng, type Rng } from '../../math/seeded-random.js';
 import type { TrainingSet } from './types.js';
 import { normaliseInPlace } from './vectors.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { computeGram } from '../../../src/recognition/svm/gram.js';
 import { kernelFromDot, kernelMatrix, scaleGamma } from '../../../src/recognition/svm/kernel.js';
-import { createRng } from '../../../src/recognition/svm/rng.js';
+import { createRng } from '../../../src/math/seeded-random.js';
 import { packUnitRows } from '../../../src/recognition/svm/vectors.js';
 
 function randomRows(n: number, dim: number, seed: number): Float32Array[] {

@@ -1,4 +1,5 @@
-// Seeded PRNG (mulberry32): folds and ml-svm's random pair choice must repeat for the same seed.
+// Seeded PRNG (mulberry32): SVM folds, augmentation parameters and test data
+// must repeat for the same seed.
 export type Rng = () => number;
 
 export function createRng(seed: number): Rng {
