@@ -65,7 +65,7 @@ try {
   const synthetic = await db.prisma.employee.findMany({ where: { employeeCode: { startsWith: 'SYN-' } }, orderBy: { id: 'asc' } });
   for (const [c, employee] of synthetic.entries()) {
     const rows = set.vectors.flatMap((v, i) => (set.labels[i] === c + 1 ? [{ v, q: set.qualities![i]! }] : []));
-    await storeTemplates(app.deps, employee.id, engine.modelId, rows.map(({ v, q }) => ({ embedding: v, quality: q, kind: 'sample' as const, source: 'bench' })));
+    await storeTemplates(app.deps.prisma, employee.id, engine.modelId, rows.map(({ v, q }) => ({ embedding: v, quality: q, kind: 'sample' as const, source: 'bench' })));
   }
   await recognitionModelsFor(app.deps).reload();
   const cpu0 = process.cpuUsage();

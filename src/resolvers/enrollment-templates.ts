@@ -7,7 +7,7 @@ import type { FaceEngine } from '../engine/face-engine.js';
 import type { FrameCandidate } from '../enrollment/coverage.js';
 import { augmentEncodedCrop } from '../enrollment/decode-crop.js';
 import type { Prisma } from '../generated/prisma/client.js';
-import { encodeEmbedding, type NewTemplate } from './face-templates.js';
+import { storeTemplates, type NewTemplate } from './face-templates.js';
 
 export interface TemplateCounts {
   samples: number;
@@ -104,15 +104,5 @@ export async function replaceTemplatesInTx(
   templates: readonly NewTemplate[],
 ): Promise<void> {
   await tx.faceTemplate.deleteMany({ where: { employeeId, modelId } });
-  await tx.faceTemplate.createMany({
-    data: templates.map((t) => ({
-      employeeId,
-      modelId,
-      embedding: encodeEmbedding(t.embedding),
-      quality: t.quality,
-      kind: t.kind,
-      source: t.source,
-      enrollmentSessionId: t.enrollmentSessionId ?? null,
-    })),
-  });
+  await storeTemplates(tx, employeeId, modelId, templates);
 }

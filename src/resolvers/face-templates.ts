@@ -3,6 +3,7 @@
 // the recognition models need. Embeddings of different model packs never
 // meet: every read filters by modelId.
 import type { AppDeps } from '../context.js';
+import type { Prisma } from '../generated/prisma/client.js';
 import { employeeId, type EmployeeId, type ModelPackId } from '../domain/ids.js';
 
 export type TemplateKind = 'sample' | 'augmented' | 'mean';
@@ -47,9 +48,12 @@ export function decodeEmbedding(bytes: Uint8Array): Float32Array {
 
 type Db = Pick<AppDeps, 'prisma'>;
 
+/** Where templates can be written: the client, or a transaction of it. */
+export type TemplateWriter = Pick<Prisma.TransactionClient, 'faceTemplate'>;
+
 /** Stores templates for one employee under a model pack; returns how many were written. */
 export async function storeTemplates(
-  deps: Db,
+  db: TemplateWriter,
   employee: EmployeeId | number,
   modelId: ModelPackId | string,
   templates: readonly NewTemplate[],
@@ -57,7 +61,7 @@ export async function storeTemplates(
   if (templates.length === 0) {
     return 0;
   }
-  const result = await deps.prisma.faceTemplate.createMany({
+  const result = await db.faceTemplate.createMany({
     data: templates.map((t) => ({
       employeeId: employee,
       modelId,
