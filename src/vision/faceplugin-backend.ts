@@ -11,7 +11,8 @@ import { nms } from './nms.js';
 import { createSession, ort, sha256File, tensorData, type Session } from './onnx-session.js';
 import { elapsed, squareByHeight, type FaceCandidate, type PackBackend, type StageTimings } from './pack-backend.js';
 import { l2Normalise } from './pixels.js';
-import { cropSquare, grey, pad, resize, toChw, type Raster } from './raster.js';
+import { letterboxChw } from './letterbox-chw.js';
+import { cropSquare, grey, toChw, type Raster } from './raster.js';
 import type { Box } from './types.js';
 
 const DET_W = 320;
@@ -46,6 +47,9 @@ async function open(packDir: string, spec: ModelFileSpec, opts: FacepluginOption
 }
 
 export class FacepluginBackend implements PackBackend {
+  /** The detector's input tensor, reused from frame to frame (230 k floats). */
+  private detInput: Float32Array | undefined;
+
   private constructor(
     readonly modelId: ModelPackId,
     readonly embeddingSize: number,
@@ -76,10 +80,12 @@ export class FacepluginBackend implements PackBackend {
     let t = performance.now();
     const lb = computeLetterbox(image.width, image.height, DET_W, DET_H, 'center');
     // Mid-grey padding: 0 after normalisation, so it reads as "nothing" to the detector.
-    const input = pad(resize(image, lb.resizedWidth, lb.resizedHeight), DET_W, DET_H, lb.padX, lb.padY, 127);
-    const data = new Float32Array(3 * DET_W * DET_H);
-    toChw(input, { mean: 127, std: 128, order: 'rgb' }, data);
+    // Taken, not shared: a second task running in this worker at the same time allocates its own.
+    const data = this.detInput ?? new Float32Array(3 * DET_W * DET_H);
+    this.detInput = undefined;
+    letterboxChw(image, lb, { mean: 127, std: 128, order: 'rgb' }, 127, data);
     const out = await this.detector.run({ input: new ort.Tensor('float32', data, [1, 3, DET_H, DET_W]) });
+    this.detInput = data;
     const scores = tensorData(out, 'scores');
     const boxes = tensorData(out, 'boxes');
     const found: Box[] = [];
