@@ -12,7 +12,8 @@ import { nms } from './nms.js';
 import { createSession, inputShape, ort, outputShape, tensorData, type Session } from './onnx-session.js';
 import { elapsed, type FaceCandidate, type PackBackend, type StageTimings } from './pack-backend.js';
 import { l2Normalise } from './pixels.js';
-import { pad, resize, toChw, type Raster } from './raster.js';
+import { letterboxChw } from './letterbox-chw.js';
+import { toChw, type Raster } from './raster.js';
 import { decodeScrfd, scrfdLayout, type ScrfdLayout } from './scrfd-decode.js';
 import type { FivePoints, Point } from './types.js';
 
@@ -126,9 +127,8 @@ export class InsightFaceBackend implements PackBackend {
     const W = this.detWidth;
     const H = this.detHeight;
     const lb = computeLetterbox(image.width, image.height, W, H, 'top-left');
-    const input = pad(resize(image, lb.resizedWidth, lb.resizedHeight), W, H, 0, 0, 0);
     const data = new Float32Array(3 * W * H);
-    toChw(input, { mean: 127.5, std: 128, order: 'rgb' }, data);
+    letterboxChw(image, lb, { mean: 127.5, std: 128, order: 'rgb' }, 0, data);
     const out = await this.detector.run({
       [this.detector.inputNames[0]!]: new ort.Tensor('float32', data, [1, 3, H, W]),
     });
