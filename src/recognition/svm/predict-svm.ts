@@ -42,32 +42,52 @@ export function machineDecisions(model: SvmModel, embedding: Float32Array): Floa
   return out;
 }
 
-/** x . sv for every support vector, four at a time: x is loaded once per four products (~1.6x faster). */
+/**
+ * x . sv for every support vector, eight rows at a time: x[j] is loaded once per eight products and
+ * the eight sums stay in registers (four at a time was ~1.6x over one; eight took the 50-class,
+ * 1,433-vector model's decisions from 0.65 to 0.59 ms). Each sum runs over j in order, as before.
+ */
 function svDots(x: Float32Array, sv: Float32Array, count: number, dim: number): Float64Array {
   const out = new Float64Array(count);
-  const c4 = count - (count % 4);
-  for (let s = 0; s < c4; s += 4) {
+  const c8 = count - (count % 8);
+  for (let s = 0; s < c8; s += 8) {
     const o0 = s * dim;
     const o1 = o0 + dim;
     const o2 = o1 + dim;
     const o3 = o2 + dim;
+    const o4 = o3 + dim;
+    const o5 = o4 + dim;
+    const o6 = o5 + dim;
+    const o7 = o6 + dim;
     let d0 = 0;
     let d1 = 0;
     let d2 = 0;
     let d3 = 0;
+    let d4 = 0;
+    let d5 = 0;
+    let d6 = 0;
+    let d7 = 0;
     for (let j = 0; j < dim; j++) {
       const v = x[j] as number;
       d0 += v * (sv[o0 + j] as number);
       d1 += v * (sv[o1 + j] as number);
       d2 += v * (sv[o2 + j] as number);
       d3 += v * (sv[o3 + j] as number);
+      d4 += v * (sv[o4 + j] as number);
+      d5 += v * (sv[o5 + j] as number);
+      d6 += v * (sv[o6 + j] as number);
+      d7 += v * (sv[o7 + j] as number);
     }
     out[s] = d0;
     out[s + 1] = d1;
     out[s + 2] = d2;
     out[s + 3] = d3;
+    out[s + 4] = d4;
+    out[s + 5] = d5;
+    out[s + 6] = d6;
+    out[s + 7] = d7;
   }
-  for (let s = c4; s < count; s++) {
+  for (let s = c8; s < count; s++) {
     out[s] = dotRows(x, 0, sv, s, dim);
   }
   return out;
