@@ -105,16 +105,27 @@ function sampleAffine(src: Raster, toSrc: Affine, width: number, height: number,
         d[di + 2] = Math.round(s[i00 + 2]! * w00 + s[i10 + 2]! * w10 + s[i01 + 2]! * w01 + s[i11 + 2]! * w11);
         continue;
       }
-      for (let ch = 0; ch < 3; ch++) {
-        const px = (xx: number, yy: number): number =>
-          xx < 0 || yy < 0 || xx >= sw || yy >= sh ? border : s[(yy * sw + xx) * 3 + ch]!;
-        const top = px(x0, y0) * (1 - fx) + px(x0 + 1, y0) * fx;
-        const bottom = px(x0, y0 + 1) * (1 - fx) + px(x0 + 1, y0 + 1) * fx;
-        d[di + ch] = Math.round(top * (1 - fy) + bottom * fy);
-      }
+      sampleEdge(src, x0, y0, fx, fy, border, d, di);
     }
   }
   return out;
+}
+
+/**
+ * One bilinear sample whose taps straddle the image edge (outside = border). Kept out of
+ * sampleAffine's loop: the closure there slowed the whole loop (112x112 warp 0.49 -> 0.32 ms).
+ */
+function sampleEdge(src: Raster, x0: number, y0: number, fx: number, fy: number, border: number, d: Uint8Array, di: number): void {
+  const s = src.data;
+  const sw = src.width;
+  const sh = src.height;
+  for (let ch = 0; ch < 3; ch++) {
+    const px = (xx: number, yy: number): number =>
+      xx < 0 || yy < 0 || xx >= sw || yy >= sh ? border : s[(yy * sw + xx) * 3 + ch]!;
+    const top = px(x0, y0) * (1 - fx) + px(x0 + 1, y0) * fx;
+    const bottom = px(x0, y0 + 1) * (1 - fx) + px(x0 + 1, y0 + 1) * fx;
+    d[di + ch] = Math.round(top * (1 - fy) + bottom * fy);
+  }
 }
 
 /** Resize (aspect kept by the caller) with an area pre-shrink for big reductions, then bilinear. */
