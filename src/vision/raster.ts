@@ -28,36 +28,37 @@ export function makeRaster(width: number, height: number, order: Raster['order']
   return { data: new Uint8Array(width * height * 3).fill(fill), width, height, order };
 }
 
-/** Shrinks by an integer factor, averaging f x f blocks (an area filter, avoids aliasing before bilinear). */
-export function boxShrink(src: Raster, f: number): Raster {
-  const w = Math.floor(src.width / f);
-  const h = Math.floor(src.height / f);
-  const out = makeRaster(w, h, src.order);
+/**
+ * Shrinks by an integer factor, averaging f x f blocks (an area filter, avoids aliasing before
+ * bilinear). Optionally only the window (x0, y0, w, h) of `src`, so a face crop needs no copy.
+ */
+export function boxShrink(src: Raster, f: number, x0 = 0, y0 = 0, w = src.width, h = src.height): Raster {
+  const ow = Math.floor(w / f);
+  const oh = Math.floor(h / f);
+  const out = makeRaster(ow, oh, src.order);
   const s = src.data;
   const d = out.data;
   const inv = 1 / (f * f);
-  const rowSums = new Float64Array(w * 3);
-  for (let y = 0; y < h; y++) {
-    rowSums.fill(0);
-    for (let yy = y * f; yy < y * f + f; yy++) {
-      let si = yy * src.width * 3;
-      for (let x = 0; x < w; x++) {
-        let r = 0;
-        let g = 0;
-        let b = 0;
-        for (let k = 0; k < f; k++, si += 3) {
-          r += s[si]!;
-          g += s[si + 1]!;
-          b += s[si + 2]!;
+  const rowStride = src.width * 3;
+  const blockStep = f * 3;
+  let di = 0;
+  for (let y = 0; y < oh; y++) {
+    let blockStart = (y0 + y * f) * rowStride + x0 * 3;
+    for (let x = 0; x < ow; x++, blockStart += blockStep, di += 3) {
+      // Integer sums per block (exact), then one rounding: the same bytes as summing row by row.
+      let r = 0;
+      let g = 0;
+      let b = 0;
+      for (let yy = 0, row = blockStart; yy < f; yy++, row += rowStride) {
+        for (let i = row, end = row + blockStep; i < end; i += 3) {
+          r += s[i]!;
+          g += s[i + 1]!;
+          b += s[i + 2]!;
         }
-        rowSums[3 * x]! += r;
-        rowSums[3 * x + 1]! += g;
-        rowSums[3 * x + 2]! += b;
       }
-    }
-    const di = y * w * 3;
-    for (let i = 0; i < w * 3; i++) {
-      d[di + i] = Math.round(rowSums[i]! * inv);
+      d[di] = Math.round(r * inv);
+      d[di + 1] = Math.round(g * inv);
+      d[di + 2] = Math.round(b * inv);
     }
   }
   return out;
@@ -175,7 +176,7 @@ export function cropSquare(src: Raster, x: number, y: number, side: number, size
     const x1 = Math.min(src.width, Math.ceil(x + side));
     const y1 = Math.min(src.height, Math.ceil(y + side));
     if (x1 > x0 && y1 > y0) {
-      img = boxShrink(region(src, x0, y0, x1 - x0, y1 - y0), f);
+      img = boxShrink(src, f, x0, y0, x1 - x0, y1 - y0);
       ox = (x - x0) / f;
       oy = (y - y0) / f;
       s = side / f;
