@@ -126,7 +126,7 @@ export const recognitionRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async
       } else if (request.body) {
         const b = request.body;
         input = {
-          image: decodeBase64Image(b.frame_data, ['body', 'frame_data'], deps.config.BODY_LIMIT_BYTES),
+          image: decodeBase64Image(b.frame_data, ['frame_data'], deps.config.BODY_LIMIT_BYTES),
           ...(b.log_attendance === undefined ? {} : { logAttendance: b.log_attendance }),
           ...(b.camera_id === undefined ? {} : { cameraId: b.camera_id }),
         };
