@@ -2,22 +2,18 @@
 // recognizer over a gallery enrolled from ../shared/faces/people, for the
 // camera pipeline's end-to-end test and benchmark.
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { RecognizeFaces } from '../../src/cameras/decision.js';
 import { employeeId, modelPackId, type EmployeeId } from '../../src/domain/ids.js';
-import { PoolFaceEngine } from '../../src/engine/pool-face-engine.js';
+import type { PoolFaceEngine } from '../../src/engine/pool-face-engine.js';
+import { startTestEngine, testPipelineConfig } from '../helpers/test-engine.js';
 import { decisionParams } from '../../src/recognition/decision.js';
 import { Recognizer } from '../../src/recognition/recognizer.js';
 import { Gallery } from '../../src/vision/gallery.js';
 import type { PipelineConfig } from '../../src/vision/pack-config.js';
 import { FACES_DIR } from './walkby.js';
 
-export const pipelineConfig: PipelineConfig = {
-  pack: { kind: 'faceplugin', dir: resolve(process.cwd(), 'models/faceplugin') },
-  intraOpThreads: 1,
-  detectionThreshold: 0.7,
-  maxImagePixels: 40_000_000,
-};
+export const pipelineConfig: PipelineConfig = testPipelineConfig;
 
 export interface RealParts {
   engine: PoolFaceEngine;
@@ -26,7 +22,7 @@ export interface RealParts {
 }
 
 export async function realParts(workers = 2, pipeline: PipelineConfig = pipelineConfig): Promise<RealParts> {
-  const engine = await PoolFaceEngine.create({ pipeline, workers, queueLimit: 32, taskTimeoutMs: 20_000 });
+  const engine = await startTestEngine({ workers, queueLimit: 32, pipeline });
   const peopleDir = join(FACES_DIR, 'people');
   const names = readdirSync(peopleDir).sort();
   const nameOf = new Map<EmployeeId, string>();

@@ -6,10 +6,10 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FaceEngine } from '../../src/engine/face-engine.js';
-import { PoolFaceEngine } from '../../src/engine/pool-face-engine.js';
 import { augmentVariants } from '../../src/enrollment/augment.js';
 import { decodeCrop } from '../../src/enrollment/decode-crop.js';
 import { cosine } from '../../src/enrollment/embedding-math.js';
+import { startTestEngine } from '../helpers/test-engine.js';
 
 const FACES = resolve(process.cwd(), '../shared/faces');
 const PHOTOS = {
@@ -24,17 +24,7 @@ let engine: FaceEngine;
 const originals = new Map<string, { crop: Uint8Array; embedding: Float32Array }>();
 
 beforeAll(async () => {
-  engine = await PoolFaceEngine.create({
-    pipeline: {
-      pack: { kind: 'faceplugin', dir: resolve(process.cwd(), 'models/faceplugin') },
-      intraOpThreads: 1,
-      detectionThreshold: 0.7,
-      maxImagePixels: 40_000_000,
-    },
-    workers: 1,
-    queueLimit: 64,
-    taskTimeoutMs: 20_000,
-  });
+  engine = await startTestEngine({ workers: 1 });
   for (const [name, path] of Object.entries(PHOTOS)) {
     const a = await engine.analyze(readFileSync(resolve(FACES, path)), { alignedCrops: true });
     const face = a.faces[0];

@@ -5,11 +5,11 @@ import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { employeeId, type EmployeeId } from '../../src/domain/ids.js';
 import type { FaceEngine } from '../../src/engine/face-engine.js';
-import { PoolFaceEngine } from '../../src/engine/pool-face-engine.js';
 import { planPhotoEnrollment } from '../../src/enrollment/completion.js';
 import { checkDuplicateIdentity, defaultDuplicateThreshold } from '../../src/enrollment/duplicate-identity.js';
 import { cosine } from '../../src/enrollment/embedding-math.js';
 import { evaluatePhoto, type PhotoVerdict } from '../../src/enrollment/photo-verdict.js';
+import { startTestEngine } from '../helpers/test-engine.js';
 
 const FACES = resolve(process.cwd(), '../shared/faces');
 let engine: FaceEngine;
@@ -24,17 +24,7 @@ async function verdicts(paths: string[]): Promise<PhotoVerdict[]> {
 }
 
 beforeAll(async () => {
-  engine = await PoolFaceEngine.create({
-    pipeline: {
-      pack: { kind: 'faceplugin', dir: resolve(process.cwd(), 'models/faceplugin') },
-      intraOpThreads: 1,
-      detectionThreshold: 0.7,
-      maxImagePixels: 40_000_000,
-    },
-    workers: 2,
-    queueLimit: 64,
-    taskTimeoutMs: 20_000,
-  });
+  engine = await startTestEngine({ workers: 2 });
 }, 60_000);
 
 afterAll(async () => {

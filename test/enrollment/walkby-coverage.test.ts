@@ -8,11 +8,11 @@ import { resolve } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FaceEngine } from '../../src/engine/face-engine.js';
-import { PoolFaceEngine } from '../../src/engine/pool-face-engine.js';
 import { planSessionCompletion } from '../../src/enrollment/completion.js';
 import { createCoverage, type CoverageState } from '../../src/enrollment/coverage.js';
 import type { FrameFeedback } from '../../src/enrollment/feedback-types.js';
 import { evaluateFrame, type FrameInput } from '../../src/enrollment/frame-feedback.js';
+import { startTestEngine } from '../helpers/test-engine.js';
 
 const FACES = resolve(process.cwd(), '../shared/faces');
 const VIDEO = resolve(FACES, 'video/walkby.mp4');
@@ -69,17 +69,7 @@ async function analyzeBytes(bytes: Uint8Array): Promise<FrameInput> {
 }
 
 beforeAll(async () => {
-  engine = await PoolFaceEngine.create({
-    pipeline: {
-      pack: { kind: 'faceplugin', dir: resolve(process.cwd(), 'models/faceplugin') },
-      intraOpThreads: 1,
-      detectionThreshold: 0.7,
-      maxImagePixels: 40_000_000,
-    },
-    workers: 2,
-    queueLimit: 64,
-    taskTimeoutMs: 20_000,
-  });
+  engine = await startTestEngine({ workers: 2 });
 }, 60_000);
 
 afterAll(async () => {
