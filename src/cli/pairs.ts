@@ -1,6 +1,7 @@
 // Verification pairs: the CSV format `eval` reads (header + image a, image b,
 // label) and building every pair of single-face photos from ../shared/faces.
 import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
 
 export interface Pair {
   a: string;
@@ -29,13 +30,21 @@ export function parsePairsCsv(text: string): Pair[] {
   });
 }
 
-/** labels.csv (file, faces left to right `;`-separated) -> every pair of single-face photos. */
-export function pairsFromLabels(labelsCsv: string): Pair[] {
+export interface FaceLabel {
+  file: string;
+  /** People in the photo, left to right. */
+  people: string[];
+}
+
+/** labels.csv of ../shared/faces: a header, then file and the faces left to right, `;`-separated. */
+export function parseFaceLabels(labelsCsv: string): FaceLabel[] {
   const rows: string[][] = parse(labelsCsv, { skip_empty_lines: true, trim: true });
-  const single = rows
-    .slice(1)
-    .map(([file, people]) => ({ file: file!, people: (people ?? '').split(';').filter(Boolean) }))
-    .filter((r) => r.people.length === 1);
+  return rows.slice(1).map(([file, people]) => ({ file: file!, people: (people ?? '').split(';').filter(Boolean) }));
+}
+
+/** labels.csv -> every pair of single-face photos. */
+export function pairsFromLabels(labelsCsv: string): Pair[] {
+  const single = parseFaceLabels(labelsCsv).filter((r) => r.people.length === 1);
   const pairs: Pair[] = [];
   for (let i = 0; i < single.length; i++) {
     for (let j = i + 1; j < single.length; j++) {
@@ -46,6 +55,5 @@ export function pairsFromLabels(labelsCsv: string): Pair[] {
 }
 
 export function pairsToCsv(pairs: readonly Pair[]): string {
-  const quote = (s: string): string => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-  return ['image_a,image_b,same', ...pairs.map((p) => `${quote(p.a)},${quote(p.b)},${p.same ? 'Yes' : 'No'}`)].join('\n') + '\n';
+  return stringify([['image_a', 'image_b', 'same'], ...pairs.map((p) => [p.a, p.b, p.same ? 'Yes' : 'No'])]);
 }

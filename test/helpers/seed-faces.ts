@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { App } from '../../src/app.js';
 import type { Employee } from '../../src/generated/prisma/client.js';
+import { parseFaceLabels, type FaceLabel } from '../../src/cli/pairs.js';
 import { augmentEncodedCrop } from '../../src/enrollment/decode-crop.js';
 import { createEmployee } from '../../src/resolvers/employees.js';
 import { storeTemplates, type NewTemplate } from '../../src/resolvers/face-templates.js';
@@ -52,15 +53,8 @@ export function photosOf(name: string): string[] {
 }
 
 /** Every probe/people photo with its people, left to right (labels.csv). */
-export function faceLabels(): { file: string; people: string[] }[] {
-  return readFileSync(join(FACES_DIR, 'labels.csv'), 'utf8')
-    .trim()
-    .split('\n')
-    .slice(1)
-    .map((line) => {
-      const [file, people] = line.split(',');
-      return { file: file!, people: people!.split(';') };
-    });
+export function faceLabels(): FaceLabel[] {
+  return parseFaceLabels(readFileSync(join(FACES_DIR, 'labels.csv'), 'utf8'));
 }
 
 export async function seedPeopleFromPhotos(

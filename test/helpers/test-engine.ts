@@ -1,15 +1,11 @@
 // The real face engine for tests that need faces without a server: the
 // worker pool with the default models (`npm run models:fetch`).
-import { resolve } from 'node:path';
 import { PoolFaceEngine } from '../../src/engine/pool-face-engine.js';
 import type { PipelineConfig } from '../../src/vision/pack-config.js';
+import { pipelineConfig } from '../vision/helpers/faces.js';
 
-export const testPipelineConfig: PipelineConfig = {
-  pack: { kind: 'faceplugin', dir: resolve(process.cwd(), 'models/faceplugin') },
-  intraOpThreads: 1,
-  detectionThreshold: 0.7,
-  maxImagePixels: 40_000_000,
-};
+/** The default pack, one intra-op thread: the same settings as the in-process vision tests. */
+export const testPipelineConfig: PipelineConfig = pipelineConfig;
 
 export function startTestEngine(
   options: { workers?: number; queueLimit?: number; pipeline?: PipelineConfig } = {},

@@ -1,6 +1,7 @@
 // Paths to the shared test photos (never copied into the repo) and the default pack.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { parseFaceLabels, type FaceLabel } from '../../../src/cli/pairs.js';
 import type { PipelineConfig } from '../../../src/vision/pack-config.js';
 
 export const FACES_DIR = fileURLToPath(new URL('../../../../shared/faces/', import.meta.url));
@@ -14,20 +15,10 @@ export const pipelineConfig: PipelineConfig = {
   maxImagePixels: 40_000_000,
 };
 
-export interface LabelledPhoto {
-  file: string;
-  people: string[];
-}
+export type LabelledPhoto = FaceLabel;
 
 export function labelledPhotos(): LabelledPhoto[] {
-  return readFileSync(`${FACES_DIR}labels.csv`, 'utf8')
-    .trim()
-    .split('\n')
-    .slice(1)
-    .map((line) => {
-      const [file, people] = line.split(',');
-      return { file: file!, people: people!.split(';') };
-    });
+  return parseFaceLabels(readFileSync(`${FACES_DIR}labels.csv`, 'utf8'));
 }
 
 export const readFace = (file: string): Uint8Array => readFileSync(`${FACES_DIR}${file}`);
