@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import { ConflictError, EmployeeNotFoundError, NotFoundError, ValidationError } from '../domain/errors.js';
+import { writeAuditAs } from '../resolvers/audit.js';
 import { localDateOf } from './local-time.js';
 import { labelRules } from './record-log.js';
 import { lockEmployee, relabelDay } from './relabel.js';
@@ -86,16 +87,12 @@ export async function addLog(prisma: PrismaClient, config: AttendanceConfig, inp
     });
     await relabelDay(tx, input.employeeId, localDate, labelRules(config));
     const after = await tx.attendanceLog.findUniqueOrThrow({ where: { id: created.id } });
-    await tx.auditLog.create({
-      data: {
-        actor: input.actor,
-        action: 'attendance.add',
-        entityType: AUDIT_ENTITY,
-        entityId: String(after.id),
-        before: Prisma.DbNull,
-        after: auditSnapshot(after),
-        reason,
-      },
+    await writeAuditAs(tx, input.actor, {
+      action: 'attendance.add',
+      entityType: AUDIT_ENTITY,
+      entityId: after.id,
+      after: auditSnapshot(after),
+      reason,
     });
     return after;
   }, TX_OPTIONS);
@@ -139,16 +136,13 @@ export async function editLog(prisma: PrismaClient, config: AttendanceConfig, in
       await relabelDay(tx, before.employeeId, before.localDate, rules);
     }
     const after = await tx.attendanceLog.findUniqueOrThrow({ where: { id: before.id } });
-    await tx.auditLog.create({
-      data: {
-        actor: input.actor,
-        action: 'attendance.edit',
-        entityType: AUDIT_ENTITY,
-        entityId: String(before.id),
-        before: auditSnapshot(before),
-        after: auditSnapshot(after),
-        reason,
-      },
+    await writeAuditAs(tx, input.actor, {
+      action: 'attendance.edit',
+      entityType: AUDIT_ENTITY,
+      entityId: before.id,
+      before: auditSnapshot(before),
+      after: auditSnapshot(after),
+      reason,
     });
     return after;
   }, TX_OPTIONS);
@@ -170,16 +164,13 @@ export async function voidLog(
     // The next log of the day may now be the check-in.
     await relabelDay(tx, before.employeeId, before.localDate, labelRules(config));
     const after = await tx.attendanceLog.findUniqueOrThrow({ where: { id: before.id } });
-    await tx.auditLog.create({
-      data: {
-        actor: input.actor,
-        action: 'attendance.void',
-        entityType: AUDIT_ENTITY,
-        entityId: String(before.id),
-        before: auditSnapshot(before),
-        after: auditSnapshot(after),
-        reason,
-      },
+    await writeAuditAs(tx, input.actor, {
+      action: 'attendance.void',
+      entityType: AUDIT_ENTITY,
+      entityId: before.id,
+      before: auditSnapshot(before),
+      after: auditSnapshot(after),
+      reason,
     });
     return after;
   }, TX_OPTIONS);

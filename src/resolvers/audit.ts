@@ -19,9 +19,14 @@ export interface AuditEntry {
 }
 
 export async function writeAudit(db: AuditWriter, caller: Caller | null, entry: AuditEntry): Promise<void> {
+  await writeAuditAs(db, actorOf(caller), entry);
+}
+
+/** The same, for services that receive the actor already named (e.g. attendance corrections). */
+export async function writeAuditAs(db: AuditWriter, actor: string, entry: AuditEntry): Promise<void> {
   await db.auditLog.create({
     data: {
-      actor: actorOf(caller),
+      actor,
       action: entry.action,
       entityType: entry.entityType,
       entityId: String(entry.entityId),
