@@ -15,7 +15,7 @@ import type { FrameEvent, RecognizedEvent } from '../cameras/camera-events.js';
 import type { Subscription } from '../cameras/event-hub.js';
 import { cameraId as toCameraId, type CameraId, type EmployeeId } from '../domain/ids.js';
 import { cameraServiceFor } from '../resolvers/cameras.js';
-import { createEmployeeDirectory, type EmployeeDirectory, type EmployeeLabel } from '../resolvers/live-directory.js';
+import { employeeDirectoryFor, type EmployeeDirectory, type EmployeeLabel } from '../resolvers/live-directory.js';
 
 export const LEGACY_STREAM_PATH = '/api/v1/recognition/ws/stream';
 
@@ -29,7 +29,7 @@ export const UNKNOWN_NAME = 'Unknown';
 
 export function serveLegacyStream(wss: WebSocketServer, deps: AppDeps): { dispose(): Promise<void> } {
   const log = deps.log.child({ component: 'legacy-stream' });
-  const directory = createEmployeeDirectory(deps.prisma, { ttlMs: 5_000 });
+  const directory = employeeDirectoryFor(deps);
   wss.on('connection', (socket, request) => {
     void handle(socket, request).catch((error: unknown) => {
       log.error({ err: error }, 'legacy stream failed');

@@ -20,7 +20,7 @@ import { FACE_MODELS_MISSING } from '../engine/require-face-engine.js';
 import type { Camera } from '../generated/prisma/client.js';
 import { attendanceServiceFor } from './attendance.js';
 import { writeAudit } from './audit.js';
-import { createEmployeeDirectory, type EmployeeDirectory } from './live-directory.js';
+import { employeeDirectoryFor, type EmployeeDirectory } from './live-directory.js';
 import { RecentRecognitions, type RecentRecognition } from './live-recent.js';
 import { createRecognitionSink } from './live-recognition.js';
 import { recognitionModelsFor } from './recognition-models.js';
@@ -86,7 +86,7 @@ export function createCameraService(deps: Deps): CameraService {
   const log = deps.log.child({ component: 'camera' });
   const hub = new CameraEventHub();
   const recent = new RecentRecognitions();
-  const directory: EmployeeDirectory = createEmployeeDirectory(deps.prisma);
+  const directory: EmployeeDirectory = employeeDirectoryFor(deps);
   const engine = deps.faceEngine;
   let manager: CameraManager | null = null;
   let closed = false;

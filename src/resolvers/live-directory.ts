@@ -1,9 +1,12 @@
 // Employee names and codes for the live paths (the old WebSocket's frames, the
-// recent-recognitions list). Frames arrive many times a second, so names are
-// cached for a short while instead of asking the database per frame; a rename
-// shows up within the TTL.
+// recent-recognitions list). Frames arrive many times a second: names come first
+// from the recognition models' directory (the people the recognizer can name,
+// kept in step with employeeChanged), then from a short-lived cache of the
+// database for anyone else; a rename shows up within the TTL there.
+import type { AppDeps } from '../context.js';
 import type { EmployeeId } from '../domain/ids.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
+import { recognitionModelsFor } from './recognition-models.js';
 
 export interface EmployeeLabel {
   fullName: string;
@@ -15,7 +18,10 @@ export interface EmployeeDirectory {
   lookup(ids: Iterable<EmployeeId>): Promise<Map<EmployeeId, EmployeeLabel>>;
 }
 
-export function createEmployeeDirectory(prisma: PrismaClient, options: { ttlMs?: number; now?: () => number } = {}): EmployeeDirectory {
+export function createEmployeeDirectory(
+  prisma: PrismaClient,
+  options: { ttlMs?: number; now?: () => number; known?: (id: EmployeeId) => EmployeeLabel | undefined } = {},
+): EmployeeDirectory {
   const ttlMs = options.ttlMs ?? 10_000;
   const now = options.now ?? Date.now;
   const cache = new Map<EmployeeId, { label: EmployeeLabel | null; until: number }>();
@@ -26,6 +32,11 @@ export function createEmployeeDirectory(prisma: PrismaClient, options: { ttlMs?:
       const missing: EmployeeId[] = [];
       const t = now();
       for (const id of new Set(ids)) {
+        const known = options.known?.(id);
+        if (known !== undefined) {
+          out.set(id, known);
+          continue;
+        }
         const hit = cache.get(id);
         if (hit !== undefined && hit.until > t) {
           if (hit.label !== null) {
@@ -58,4 +69,16 @@ export function createEmployeeDirectory(prisma: PrismaClient, options: { ttlMs?:
       return out;
     },
   };
+}
+
+const perApp = new WeakMap<AppDeps, EmployeeDirectory>();
+
+/** One directory per app, shared by the camera pipeline and the old WebSocket stream. */
+export function employeeDirectoryFor(deps: AppDeps): EmployeeDirectory {
+  let directory = perApp.get(deps);
+  if (directory === undefined) {
+    directory = createEmployeeDirectory(deps.prisma, { known: (id) => recognitionModelsFor(deps).employee(id) });
+    perApp.set(deps, directory);
+  }
+  return directory;
 }
