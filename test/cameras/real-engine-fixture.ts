@@ -11,7 +11,7 @@ import { decisionParams } from '../../src/recognition/decision.js';
 import { Recognizer } from '../../src/recognition/recognizer.js';
 import { Gallery } from '../../src/vision/gallery.js';
 import type { PipelineConfig } from '../../src/vision/pack-config.js';
-import { FACES_DIR } from './walkby.js';
+import { FACES_DIR } from '../helpers/shared-faces.js';
 
 export const pipelineConfig: PipelineConfig = testPipelineConfig;
 

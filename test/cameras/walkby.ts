@@ -1,8 +1,8 @@
 // The shared walk-by video and its ground truth, for camera tests and benchmarks.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { FACES_DIR } from '../helpers/shared-faces.js';
 
-export const FACES_DIR = resolve(process.cwd(), '../shared/faces');
 export const WALKBY_MP4 = resolve(FACES_DIR, 'video/walkby.mp4');
 export const WALKBY_CSV = resolve(FACES_DIR, 'video/walkby.csv');
 

@@ -20,8 +20,8 @@ import {
 } from '../graphql/generated.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { headTurnFrames } from './pose-frames.js';
+import { FACES_DIR as FACES } from '../helpers/shared-faces.js';
 
-const FACES = resolve(process.cwd(), '../shared/faces');
 const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
 
 let t: TestApp;

@@ -11,8 +11,8 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { headTurnFrames } from './pose-frames.js';
+import { FACES_DIR as FACES } from '../helpers/shared-faces.js';
 
-const FACES = resolve(process.cwd(), '../shared/faces');
 const photo = (p: string): Uint8Array => readFileSync(resolve(FACES, p));
 const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
 

@@ -10,8 +10,8 @@ import type { EnrollmentProgressEvent } from '../../src/enrollment/progress-even
 import { enrollmentServiceFor } from '../../src/resolvers/enrollment.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { headTurnFrames } from './pose-frames.js';
+import { FACES_DIR as FACES } from '../helpers/shared-faces.js';
 
-const FACES = resolve(process.cwd(), '../shared/faces');
 let t: TestApp;
 let frames: Uint8Array[];
 

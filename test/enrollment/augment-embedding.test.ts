@@ -10,8 +10,8 @@ import { augmentVariants } from '../../src/enrollment/augment.js';
 import { decodeCrop } from '../../src/enrollment/decode-crop.js';
 import { cosine } from '../../src/enrollment/embedding-math.js';
 import { startTestEngine } from '../helpers/test-engine.js';
+import { FACES_DIR as FACES } from '../helpers/shared-faces.js';
 
-const FACES = resolve(process.cwd(), '../shared/faces');
 const PHOTOS = {
   obama: 'people/obama/obama-1.jpg',
   biden: 'people/biden/biden-1.jpg',

@@ -7,8 +7,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { CROP_BYTES, augmentCrop, augmentVariants } from '../../src/enrollment/augment.js';
 import { gaussianBlur, reflect101, rotate } from '../../src/enrollment/crop-ops.js';
 import { augmentEncodedCrop, decodeCrop } from '../../src/enrollment/decode-crop.js';
+import { FACES_DIR as FACES } from '../helpers/shared-faces.js';
 
-const FACES = resolve(process.cwd(), '../shared/faces');
 
 function swapRB(px: Uint8Array): Uint8Array {
   const out = new Uint8Array(px.length);

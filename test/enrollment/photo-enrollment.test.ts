@@ -10,8 +10,8 @@ import { checkDuplicateIdentity, defaultDuplicateThreshold } from '../../src/enr
 import { cosine } from '../../src/enrollment/embedding-math.js';
 import { evaluatePhoto, type PhotoVerdict } from '../../src/enrollment/photo-verdict.js';
 import { startTestEngine } from '../helpers/test-engine.js';
+import { FACES_DIR as FACES } from '../helpers/shared-faces.js';
 
-const FACES = resolve(process.cwd(), '../shared/faces');
 let engine: FaceEngine;
 
 async function verdict(path: string, index: number): Promise<PhotoVerdict> {

@@ -13,8 +13,8 @@ import { createCoverage, type CoverageState } from '../../src/enrollment/coverag
 import type { FrameFeedback } from '../../src/enrollment/feedback-types.js';
 import { evaluateFrame, type FrameInput } from '../../src/enrollment/frame-feedback.js';
 import { startTestEngine } from '../helpers/test-engine.js';
+import { FACES_DIR as FACES } from '../helpers/shared-faces.js';
 
-const FACES = resolve(process.cwd(), '../shared/faces');
 const VIDEO = resolve(FACES, 'video/walkby.mp4');
 const FPS = 25;
 /** Every 5th frame: 5 frames a second, what a kiosk would submit. */

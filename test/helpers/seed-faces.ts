@@ -8,7 +8,6 @@
 //   const some = await seedPeopleFromPhotos(t.app, ['obama', 'biden']);
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { App } from '../../src/app.js';
 import type { Employee } from '../../src/generated/prisma/client.js';
 import { parseFaceLabels, type FaceLabel } from '../../src/cli/pairs.js';
@@ -16,8 +15,8 @@ import { augmentEncodedCrop } from '../../src/enrollment/decode-crop.js';
 import { createEmployee } from '../../src/resolvers/employees.js';
 import { storeTemplates, type NewTemplate } from '../../src/resolvers/face-templates.js';
 import { recognitionModelsFor } from '../../src/resolvers/recognition-models.js';
+import { FACES_DIR } from './shared-faces.js';
 
-export const FACES_DIR = fileURLToPath(new URL('../../../shared/faces/', import.meta.url));
 export const PEOPLE = ['alex_lacamoire', 'biden', 'kit_harington', 'obama', 'rose_leslie'] as const;
 export type PersonName = (typeof PEOPLE)[number];
 

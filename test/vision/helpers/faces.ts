@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseFaceLabels, type FaceLabel } from '../../../src/cli/pairs.js';
 import type { PipelineConfig } from '../../../src/vision/pack-config.js';
+import { FACES_DIR } from '../../helpers/shared-faces.js';
 
-export const FACES_DIR = fileURLToPath(new URL('../../../../shared/faces/', import.meta.url));
 export const SAMPLES_DIR = fileURLToPath(new URL('../../../node_modules/@vladmandic/face-api/demo/', import.meta.url));
 export const FACEPLUGIN_DIR = fileURLToPath(new URL('../../../models/faceplugin', import.meta.url));
 
