@@ -44,12 +44,12 @@ import type { EnrollmentProgressEvent, EnrollmentSessionStatus } from '../enroll
 import type { Employee, EnrollmentSession, Prisma } from '../generated/prisma/client.js';
 import { isImageDecodeError } from '../vision/image-errors.js';
 import { WorkerPoolError } from '../workers/errors.js';
-import { writeAudit } from './audit.js';
-import { employeeFieldSchemas } from './employees.js';
-import { buildTemplates, countTemplates, replaceTemplatesInTx, type TemplateCounts } from './enrollment-templates.js';
-import { chainStep, SessionStore, type LiveSession, type PendingEmployee } from './enrollment-sessions.js';
+import { writeAudit } from '../audit/audit-repository.js';
+import { employeeFieldSchemas } from './employee-service.js';
+import { buildTemplates, countTemplates, replaceTemplatesInTx, type TemplateCounts } from '../enrollment/template-builder.js';
+import { chainStep, SessionStore, type LiveSession, type PendingEmployee } from '../enrollment/session-store.js';
 import { recognitionModelsFor } from './recognition-models.js';
-import { trainingServiceFor } from './training.js';
+import { trainingServiceFor } from './training-service.js';
 
 export type StartEnrollmentInput =
   | { employee: { employeeCode: string; fullName: string; email?: string | null; department?: string | null } }

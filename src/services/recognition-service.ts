@@ -12,7 +12,7 @@ import type { RecognitionDecision } from '../recognition/decision.js';
 import { InvalidImageError } from '../recognition/recognition-errors.js';
 import { isImageDecodeError } from '../vision/image-errors.js';
 import type { Box, FaceQuality } from '../vision/types.js';
-import { attendanceServiceFor } from './attendance.js';
+import { attendanceServiceFor } from './attendance-service.js';
 import { recognitionModelsFor } from './recognition-models.js';
 
 export type UnknownReason = 'no_face' | 'low_quality' | 'below_threshold' | 'ambiguous';
