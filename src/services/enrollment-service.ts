@@ -16,11 +16,12 @@ import {
   DuplicateEmployeeCodeError,
   EmployeeNotFoundError,
   ForbiddenError,
-  UnavailableError,
+  PayloadTooLargeError,
   ValidationError,
   validationErrorFromZod,
 } from '../domain/errors.js';
 import { employeeId as toEmployeeId, type EmployeeId } from '../domain/ids.js';
+import { InvalidImageError } from '../engine/engine-errors.js';
 import { requireFaceEngine } from '../engine/require-face-engine.js';
 import type { FaceEngine } from '../engine/face-engine.js';
 import { planPhotoEnrollment, planSessionCompletion } from '../enrollment/completion.js';
@@ -42,8 +43,6 @@ import type { DroppedFrame } from '../enrollment/frame-selection.js';
 import { evaluatePhoto, type PhotoVerdict } from '../enrollment/photo-verdict.js';
 import type { EnrollmentProgressEvent, EnrollmentSessionStatus } from '../enrollment/progress-event.js';
 import type { Employee, EnrollmentSession, Prisma } from '../generated/prisma/client.js';
-import { isImageDecodeError } from '../vision/image-errors.js';
-import { WorkerPoolError } from '../workers/errors.js';
 import { writeAudit } from '../audit/audit-repository.js';
 import { employeeFieldSchemas } from './employee-service.js';
 import { buildTemplates, countTemplates, replaceTemplatesInTx, type TemplateCounts } from '../enrollment/template-builder.js';
@@ -191,11 +190,10 @@ export function createEnrollmentService(deps: AppDeps): EnrollmentService {
     try {
       return { kind: 'analysis', analysis: await engine.analyze(bytes, { alignedCrops: true }) };
     } catch (error) {
-      if (isImageDecodeError(error)) {
+      // An undecodable or oversized frame is feedback for the kiosk, not a failed request;
+      // EngineBusyError (503) and the rest go to the caller as the engine raised them.
+      if (error instanceof InvalidImageError || error instanceof PayloadTooLargeError) {
         return { kind: 'invalid_image', message: error.message };
-      }
-      if (error instanceof WorkerPoolError) {
-        throw new UnavailableError(`face engine busy: ${error.message}`);
       }
       throw error;
     }

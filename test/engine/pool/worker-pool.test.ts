@@ -1,4 +1,4 @@
-// WorkerPool against real worker threads running test/workers/fixtures/test-worker.ts (through tsx).
+// WorkerPool against real worker threads running test/engine/pool/fixtures/test-worker.ts (through tsx).
 import { afterEach, describe, expect, test } from 'vitest';
 import {
   PoolClosedError,
@@ -6,9 +6,9 @@ import {
   TaskTimeoutError,
   WorkerCrashedError,
   WorkerInitError,
-} from '../../src/workers/errors.js';
-import { WorkerPool } from '../../src/workers/pool.js';
-import type { PoolOptions } from '../../src/workers/pool.js';
+} from '../../../src/engine/pool/pool-errors.js';
+import type { PoolOptions } from '../../../src/engine/pool/pool-options.js';
+import { WorkerPool } from '../../../src/engine/pool/worker-pool.js';
 import { fixtureWorker } from './fixtures/test-worker-types.js';
 import type { FixtureTask, FixtureWorkerData } from './fixtures/test-worker-types.js';
 

@@ -1,19 +1,20 @@
 // The per-worker face pipeline: decode -> detect (+ landmarks) -> align ->
 // quality -> embed (batched over the faces of a frame). Holds the ONNX
-// sessions of one model pack. CPU-bound JS and ONNX inside: run it in a worker.
+// sessions of one model pack. CPU-bound JS and ONNX inside: the face workers
+// run it (worker-entry.ts); the CLI and the tests also run it in-process.
 import type { ModelPackId } from '../domain/ids.js';
-import type { RawFrame } from '../engine/face-engine.js';
-import { alignmentTransform } from './align.js';
-import { FacepluginBackend } from './faceplugin-backend.js';
-import { ImageDecodeError } from './image-errors.js';
-import { decodeImage, encodeJpeg, rasterFromBgr } from './image-decode.js';
-import { InsightFaceBackend } from './insightface-backend.js';
-import type { PackBackend, StageTimings } from './pack-backend.js';
-import { elapsed } from './pack-backend.js';
-import type { PipelineConfig } from './pack-config.js';
-import { assessQuality } from './quality.js';
-import { warpAffine, type Raster } from './raster.js';
-import type { AnalyzeOptions, DetectedFace, FrameAnalysis } from './types.js';
+import type { RawFrame } from './face-engine.js';
+import { alignmentTransform } from '../vision/align.js';
+import { FacepluginBackend } from '../vision/faceplugin-backend.js';
+import { ImageDecodeError } from '../vision/image-errors.js';
+import { decodeImage, encodeJpeg, rasterFromBgr } from '../vision/image-decode.js';
+import { InsightFaceBackend } from '../vision/insightface-backend.js';
+import type { PackBackend, StageTimings } from '../vision/pack-backend.js';
+import { elapsed } from '../vision/pack-backend.js';
+import type { PipelineConfig } from '../vision/pack-config.js';
+import { assessQuality } from '../vision/quality.js';
+import { warpAffine, type Raster } from '../vision/raster.js';
+import type { AnalyzeOptions, DetectedFace, FrameAnalysis } from '../vision/types.js';
 
 const CROP = 112;
 const RAW_CROP_BYTES = CROP * CROP * 3;

@@ -1,4 +1,5 @@
-// The protocol between WorkerPool (main thread) and serveTasks (worker thread).
+// The protocol between WorkerPool (main thread, worker-pool.ts) and serveTasks
+// (worker thread, serve-tasks.ts).
 // Both sides import these types so a change breaks the build, not production.
 
 /** An error flattened for postMessage: structured clone drops custom classes and props. */

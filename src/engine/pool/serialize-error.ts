@@ -2,7 +2,7 @@
 // name/message/stack of Errors (and drops `code` and other own props), so we
 // flatten them ourselves and rebuild an Error with the same name and code on
 // the other side.
-import type { SerializedError } from './messages.js';
+import type { SerializedError } from './protocol.js';
 
 const MAX_CAUSE_DEPTH = 5;
 const STANDARD_KEYS = new Set(['name', 'message', 'stack', 'code', 'cause']);

@@ -1,7 +1,6 @@
 // The error round trip on its own, through a real structured clone (what postMessage does).
 import { describe, expect, test } from 'vitest';
-import { LatencyWindow } from '../../src/workers/latency-window.js';
-import { deserializeError, serializeError } from '../../src/workers/serialize-error.js';
+import { deserializeError, serializeError } from '../../../src/engine/pool/serialize-error.js';
 
 class ValidationError extends Error {
   override readonly name = 'ValidationError';
@@ -37,22 +36,5 @@ describe('error serialization', () => {
     expect(roundTrip('just text').message).toBe('just text');
     expect(roundTrip({ reason: 42 }).message).toBe('{"reason":42}');
     expect(roundTrip(undefined).message).toBe('undefined');
-  });
-});
-
-describe('LatencyWindow', () => {
-  test('percentiles over the last N samples only', () => {
-    const w = new LatencyWindow(100);
-    expect(w.summary()).toEqual({ p50: 0, p95: 0, max: 0 });
-    for (let i = 1; i <= 100; i++) {
-      w.record(i);
-    }
-    expect(w.summary()).toEqual({ p50: 50, p95: 95, max: 100 });
-    // 100 more samples of 1000 push every earlier sample out of the window.
-    for (let i = 0; i < 100; i++) {
-      w.record(1000);
-    }
-    expect(w.summary()).toEqual({ p50: 1000, p95: 1000, max: 1000 });
-    expect(w.size).toBe(100);
   });
 });

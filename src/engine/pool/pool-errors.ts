@@ -1,6 +1,6 @@
-// Errors the pool itself raises. Each carries a stable `code` so callers (REST
-// routes, GraphQL error mapping) can branch on it without instanceof across
-// module copies.
+// Errors the pool itself raises. Each carries a stable `code`. They never reach
+// clients as they are: the face engine adapter (src/engine/engine-errors.ts)
+// maps them to domain errors (503 EngineBusyError ...).
 
 export type WorkerPoolErrorCode =
   | 'QUEUE_FULL'

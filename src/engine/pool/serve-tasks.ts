@@ -1,8 +1,8 @@
-// Worker side of WorkerPool: a worker entry file is just
+// Worker side of WorkerPool (worker-pool.ts): a worker entry file is just
 //   serveTasks(async (task) => ..., async () => { /* load models */ });
 import { parentPort } from 'node:worker_threads';
 import type { Transferable } from 'node:worker_threads';
-import type { MainToWorker, WorkerToMain } from './messages.js';
+import type { MainToWorker, WorkerToMain } from './protocol.js';
 import { serializeError } from './serialize-error.js';
 
 /** A handler result plus the buffers to move (not copy) back to the main thread. */

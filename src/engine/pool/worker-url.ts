@@ -1,5 +1,5 @@
-// How to start a worker file. Compiled .js files start as they are. TypeScript
-// files need tsx inside the worker, and on Node 20 `execArgv: ['--import', 'tsx']`
+// The URL a Worker is started with, for a worker entry file. Compiled .js
+// files start as they are. TypeScript files need tsx inside the worker, and on Node 20 `execArgv: ['--import', 'tsx']`
 // does NOT work for a worker's entry module (ERR_UNKNOWN_FILE_EXTENSION: the
 // hooks registered by --import in a worker are not applied to its entry). What
 // works: a tiny ESM bootstrap that calls tsx's `register()` and then imports the
@@ -28,7 +28,7 @@ export function needsTsx(workerFile: URL): boolean {
 }
 
 /** The URL to hand to `new Worker(...)` for this worker file. */
-export function workerEntry(workerFile: URL): URL {
+export function workerUrl(workerFile: URL): URL {
   if (!needsTsx(workerFile)) {
     return workerFile;
   }
