@@ -7,7 +7,7 @@ import type { LatencySummary } from '../math/latency-window.js';
 import { redactSource } from '../cameras/source.js';
 import { NotFoundError, ValidationError } from '../domain/errors.js';
 import type { Camera } from '../generated/prisma/client.js';
-import { cameraServiceFor } from '../resolvers/cameras.js';
+import { cameraServiceFor } from '../services/camera-service.js';
 import { builder } from './builder.js';
 import { ErrorInterface } from './errors.js';
 

@@ -25,9 +25,9 @@ import {
   type EnrollmentResult,
   type EnrollmentSessionView,
   type PhotoEnrollmentResult,
-} from '../resolvers/enrollment.js';
-import type { TemplateCounts } from '../resolvers/enrollment-templates.js';
-import type { PendingEmployee } from '../resolvers/enrollment-sessions.js';
+} from '../services/enrollment-service.js';
+import type { TemplateCounts } from '../enrollment/template-builder.js';
+import type { PendingEmployee } from '../enrollment/session-store.js';
 
 const SessionStatusEnum = builder.enumType('EnrollmentSessionStatus', {
   values: ['active', 'completed', 'cancelled', 'expired'] as const,

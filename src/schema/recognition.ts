@@ -7,7 +7,7 @@ import { EmployeeRef } from './employee.js';
 import { PayloadTooLargeError, ValidationError } from '../domain/errors.js';
 import { EngineBusyError, InvalidImageError } from '../engine/engine-errors.js';
 import { decodeBase64Image } from '../enrollment/base64-image.js';
-import { recognizeFrame, type FaceAttendance, type FaceResult, type RecognitionResult } from '../resolvers/recognition.js';
+import { recognizeFrame, type FaceAttendance, type FaceResult, type RecognitionResult } from '../services/recognition-service.js';
 import type { FaceQuality } from '../vision/types.js';
 
 builder.objectType(InvalidImageError, {

@@ -43,12 +43,12 @@ import type { DroppedFrame } from '../enrollment/frame-selection.js';
 import { evaluatePhoto, type PhotoVerdict } from '../enrollment/photo-verdict.js';
 import type { EnrollmentProgressEvent, EnrollmentSessionStatus } from '../enrollment/progress-event.js';
 import type { Employee, EnrollmentSession, Prisma } from '../generated/prisma/client.js';
-import { writeAudit } from './audit.js';
-import { employeeFieldSchemas } from './employees.js';
-import { buildTemplates, countTemplates, replaceTemplatesInTx, type TemplateCounts } from './enrollment-templates.js';
-import { chainStep, SessionStore, type LiveSession, type PendingEmployee } from './enrollment-sessions.js';
+import { writeAudit } from '../audit/audit-repository.js';
+import { employeeFieldSchemas } from './employee-service.js';
+import { buildTemplates, countTemplates, replaceTemplatesInTx, type TemplateCounts } from '../enrollment/template-builder.js';
+import { chainStep, SessionStore, type LiveSession, type PendingEmployee } from '../enrollment/session-store.js';
 import { recognitionModelsFor } from './recognition-models.js';
-import { trainingServiceFor } from './training.js';
+import { trainingServiceFor } from './training-service.js';
 
 export type StartEnrollmentInput =
   | { employee: { employeeCode: string; fullName: string; email?: string | null; department?: string | null } }

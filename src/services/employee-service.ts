@@ -15,7 +15,7 @@ import {
   EmployeeNotFoundError,
   validationErrorFromZod,
 } from '../domain/errors.js';
-import { writeAudit } from './audit.js';
+import { writeAudit } from '../audit/audit-repository.js';
 
 export type EmployeeServiceDeps = Pick<AppDeps, 'prisma' | 'clock' | 'events' | 'config' | 'log'>;
 

@@ -4,10 +4,10 @@
 // photo enrollment.
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { FaceEngine } from '../engine/face-engine.js';
-import type { FrameCandidate } from '../enrollment/coverage.js';
-import { augmentEncodedCrop } from '../enrollment/decode-crop.js';
+import type { FrameCandidate } from './coverage.js';
+import { augmentEncodedCrop } from './decode-crop.js';
 import type { Prisma } from '../generated/prisma/client.js';
-import { storeTemplates, type NewTemplate } from './face-templates.js';
+import { storeTemplates, type NewTemplate } from '../recognition/template-repository.js';
 
 export interface TemplateCounts {
   samples: number;

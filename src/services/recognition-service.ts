@@ -9,7 +9,7 @@ import { requireFaceEngine } from '../engine/require-face-engine.js';
 import type { RecordResult } from '../attendance/types.js';
 import type { RecognitionDecision } from '../recognition/decision.js';
 import type { Box, FaceQuality } from '../vision/types.js';
-import { attendanceServiceFor } from './attendance.js';
+import { attendanceServiceFor } from './attendance-service.js';
 import { recognitionModelsFor } from './recognition-models.js';
 
 export type UnknownReason = 'no_face' | 'low_quality' | 'below_threshold' | 'ambiguous';

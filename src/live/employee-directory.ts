@@ -6,7 +6,7 @@
 import type { AppDeps } from '../context.js';
 import type { EmployeeId } from '../domain/ids.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
-import { recognitionModelsFor } from './recognition-models.js';
+import { recognitionModelsFor } from '../services/recognition-models.js';
 
 export interface EmployeeLabel {
   fullName: string;

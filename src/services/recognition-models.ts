@@ -15,7 +15,7 @@ import { predictSvm } from '../recognition/svm/predict-svm.js';
 import type { SvmMetrics, SvmModel } from '../recognition/svm/types.js';
 import { Gallery } from '../vision/gallery.js';
 import type { EmployeeMatch } from '../vision/gallery-search.js';
-import { loadTemplates } from './face-templates.js';
+import { loadTemplates } from '../recognition/template-repository.js';
 
 /** A stored, trained SVM as the recognizer holds it. */
 export interface LiveSvm {

@@ -8,7 +8,7 @@ import { UnavailableError } from '../domain/errors.js';
 import type { ClassifierModel, Prisma } from '../generated/prisma/client.js';
 import { createTrainPool, trainSvmInWorker, type TrainPool } from '../recognition/svm/train-in-worker.js';
 import type { SvmMetrics, TrainOptions, TrainPhase } from '../recognition/svm/types.js';
-import { loadTemplates, type StoredTemplate } from './face-templates.js';
+import { loadTemplates, type StoredTemplate } from '../recognition/template-repository.js';
 import { recognitionModelsFor } from './recognition-models.js';
 
 export type TrainOutcome =

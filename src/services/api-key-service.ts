@@ -7,7 +7,7 @@ import type { Role } from '../auth/permissions.js';
 import { displayPrefix, generateApiKey, hashApiKey } from '../auth/api-key-crypto.js';
 import { ApiKeyNotFoundError, NotFoundError, ValidationError } from '../domain/errors.js';
 import { apiKeyId } from '../domain/ids.js';
-import { writeAudit } from './audit.js';
+import { writeAudit } from '../audit/audit-repository.js';
 
 export type ApiKeyServiceDeps = Pick<AppDeps, 'prisma' | 'config' | 'authenticator' | 'clock' | 'log'>;
 

@@ -18,11 +18,11 @@ import { cameraId as toCameraId } from '../domain/ids.js';
 import { NotFoundError, UnavailableError, validationErrorFromZod } from '../domain/errors.js';
 import { FACE_MODELS_MISSING } from '../engine/require-face-engine.js';
 import type { Camera } from '../generated/prisma/client.js';
-import { attendanceServiceFor } from './attendance.js';
-import { writeAudit } from './audit.js';
-import { employeeDirectoryFor, type EmployeeDirectory } from './live-directory.js';
-import { RecentRecognitions, type RecentRecognition } from './live-recent.js';
-import { createRecognitionSink } from './live-recognition.js';
+import { attendanceServiceFor } from './attendance-service.js';
+import { writeAudit } from '../audit/audit-repository.js';
+import { employeeDirectoryFor, type EmployeeDirectory } from '../live/employee-directory.js';
+import { RecentRecognitions, type RecentRecognition } from '../live/recent-recognitions.js';
+import { createRecognitionSink } from '../live/recognition-sink.js';
 import { recognitionModelsFor } from './recognition-models.js';
 
 export type { Camera };

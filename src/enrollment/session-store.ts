@@ -6,7 +6,7 @@
 // the coverage state one at a time, in arrival order: each submit takes a
 // place in the session's chain before its analysis starts.
 import type { ApiKeyId, EmployeeId } from '../domain/ids.js';
-import type { CoverageState } from '../enrollment/coverage.js';
+import type { CoverageState } from './coverage.js';
 
 export interface PendingEmployee {
   employeeCode: string;

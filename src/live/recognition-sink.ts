@@ -5,8 +5,8 @@
 import type { RecognizedEvent } from '../cameras/camera-events.js';
 import type { CameraEventHub } from '../cameras/event-hub.js';
 import type { RecognitionEvent, RecordResult } from '../attendance/types.js';
-import type { EmployeeDirectory } from './live-directory.js';
-import type { AttendanceOutcome, RecentRecognition, RecentRecognitions } from './live-recent.js';
+import type { EmployeeDirectory } from './employee-directory.js';
+import type { AttendanceOutcome, RecentRecognition, RecentRecognitions } from './recent-recognitions.js';
 
 export interface RecognitionSinkDeps {
   hub: Pick<CameraEventHub, 'publishRecognized'>;
