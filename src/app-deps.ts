@@ -8,6 +8,8 @@ import type { PrismaClient } from './generated/prisma/client.js';
 import type { FaceEngine } from './engine/face-engine.js';
 import type { Authenticator } from './auth/authenticator.js';
 import type { AppPubSub, EventPublisher } from './events/event-bus.js';
+import type { Cluster } from './cluster/cluster.js';
+import type { InstanceId } from './cluster/instance-id.js';
 
 export interface AppDeps {
   readonly config: Config;
@@ -22,4 +24,8 @@ export interface AppDeps {
   /** null without installed models: features that need it answer 503. */
   readonly faceEngine: FaceEngine | null;
   readonly startedAt: Date;
+  /** This process among the instances of the deployment (stable for its lifetime). */
+  readonly instanceId: InstanceId;
+  /** Shared state with the other instances; null without REDIS_URL (one instance). */
+  readonly cluster: Cluster | null;
 }

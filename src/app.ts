@@ -32,6 +32,8 @@ import { websocketEndpoints } from './http/websocket-endpoints.js';
 import { registerDocsRoutes, registerOpenApi } from './rest/docs.js';
 import { restPlugins } from './rest/routes.js';
 import { startFaceEngine } from './engine/start-face-engine.js';
+import { createCluster } from './cluster/cluster.js';
+import { newInstanceId } from './cluster/instance-id.js';
 
 export interface AppOverrides {
   /** A given engine (closed by its owner); null = run without one (face features answer 503). */
@@ -64,10 +66,16 @@ const SHUTDOWN_GRACE_MS = 5_000;
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
 export async function buildApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
-  const log = overrides.logger ?? createLogger(config);
+  const instanceId = newInstanceId();
+  // Every line says which instance wrote it.
+  const log = (overrides.logger ?? createLogger(config)).child({ instanceId });
   const prisma = overrides.prisma ?? createPrisma(config.DATABASE_URL);
   const clock = overrides.clock ?? (() => new Date());
-  const bus = createEventBus({ redisUrl: config.REDIS_URL, log: log.child({ component: 'event-bus' }) });
+  const bus = createEventBus({ redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX, log: log.child({ component: 'event-bus' }) });
+  const cluster =
+    config.REDIS_URL === undefined
+      ? null
+      : createCluster({ redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX, instanceId, log: log.child({ component: 'cluster' }) });
   const authenticator = createAuthenticator({ prisma, secretKey: config.SECRET_KEY, clock, log: log.child({ component: 'auth' }) });
   const ownEngine = overrides.faceEngine === undefined ? await startFaceEngine(config, log.child({ component: 'face-engine' })) : null;
   const deps: AppDeps = {
@@ -81,6 +89,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     authenticator,
     faceEngine: overrides.faceEngine === undefined ? ownEngine : overrides.faceEngine,
     startedAt: clock(),
+    instanceId,
+    cluster,
   };
   const liveEvents = new CameraEventHub();
   const composed = createServices({ ...deps, liveEvents, ...(overrides.jobIntervals && { jobIntervals: overrides.jobIntervals }) });
@@ -166,6 +176,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
         // Cameras, jobs, sessions, training, models, the outbox: reverse start order.
         await composed.stop();
         await ownEngine?.close();
+        await cluster?.close();
         await bus.close();
         if (overrides.prisma === undefined) {
           await prisma.$disconnect();

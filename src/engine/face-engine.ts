@@ -18,6 +18,16 @@ export interface EngineStats {
   latencyMs: { p50: number; p95: number; max: number };
 }
 
+/** Which engine serves this instance, and with how many workers (system info). */
+export interface EngineDescription {
+  /** local: worker threads in this process; queue: jobs on Redis for `npm run worker` processes. */
+  kind: 'local' | 'queue';
+  /** Threads running the face pipeline: this process's pool, or those of every live queue worker. */
+  workers: number;
+  /** Queue engine: the worker processes alive now (empty for local). */
+  workerProcesses: { id: string; host: string; threads: number }[];
+}
+
 export interface FaceEngine {
   readonly modelId: ModelPackId;
   readonly embeddingSize: number;
@@ -33,6 +43,8 @@ export interface FaceEngine {
    */
   augmentAndEmbed?(crops: Uint8Array[], count: number, seeds: number[], options?: { signal?: AbortSignal }): Promise<Float32Array[]>;
   stats(): EngineStats;
+  /** Which engine this is; absent on stand-ins (read as local with stats().workers). */
+  describe?(): EngineDescription;
   close(): Promise<void>;
 }
 

@@ -6,6 +6,7 @@ import type { PubSub } from 'graphql-yoga';
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { prefixedEventTarget } from './prefixed-event-target.js';
 import type { AppTopics } from './topics.js';
 
 export type AppPubSub = PubSub<AppTopics>;
@@ -17,7 +18,14 @@ export interface EventBus {
   close(): Promise<void>;
 }
 
-export function createEventBus(options: { redisUrl?: string | undefined; log: Logger }): EventBus {
+export interface EventBusOptions {
+  redisUrl?: string | undefined;
+  /** REDIS_PREFIX: every channel is `<prefix>:<topic>`. */
+  prefix: string;
+  log: Logger;
+}
+
+export function createEventBus(options: EventBusOptions): EventBus {
   if (options.redisUrl === undefined) {
     return { kind: 'memory', pubsub: createPubSub<AppTopics>(), close: () => Promise.resolve() };
   }
@@ -27,7 +35,7 @@ export function createEventBus(options: { redisUrl?: string | undefined; log: Lo
   for (const client of [publishClient, subscribeClient]) {
     client.on('error', (error: unknown) => options.log.error({ err: error }, 'redis event bus error'));
   }
-  const eventTarget = createRedisEventTarget<CustomEvent>({ publishClient, subscribeClient });
+  const eventTarget = prefixedEventTarget(createRedisEventTarget<CustomEvent>({ publishClient, subscribeClient }), options.prefix);
   return {
     kind: 'redis',
     pubsub: createPubSub<AppTopics>({ eventTarget }),

@@ -73,7 +73,18 @@ export const DEFAULT_JOB_INTERVALS: JobIntervals = { snapshotPurgeMs: 60 * 60 * 
 
 export type ServiceDeps = Pick<
   AppDeps,
-  'config' | 'prisma' | 'log' | 'clock' | 'events' | 'pubsub' | 'eventBusKind' | 'authenticator' | 'faceEngine' | 'startedAt'
+  | 'config'
+  | 'prisma'
+  | 'log'
+  | 'clock'
+  | 'events'
+  | 'pubsub'
+  | 'eventBusKind'
+  | 'authenticator'
+  | 'faceEngine'
+  | 'startedAt'
+  | 'instanceId'
+  | 'cluster'
 > & {
   /** Fan-out of camera frames and decisions to live subscribers. */
   readonly liveEvents: CameraEventHub;
@@ -91,7 +102,15 @@ export function createServices(deps: ServiceDeps): ComposedServices {
 
   const apiKeys = createApiKeyService({ prisma, config, authenticator: deps.authenticator, clock, log: log('api-keys') });
   const employees = createEmployeeService({ prisma, config, clock, events, log: log('employees') });
-  const system = createSystemService({ prisma, config, clock, faceEngine, startedAt: deps.startedAt, eventBusKind: deps.eventBusKind });
+  const system = createSystemService({
+    prisma,
+    config,
+    clock,
+    faceEngine,
+    startedAt: deps.startedAt,
+    eventBusKind: deps.eventBusKind,
+    instanceId: deps.instanceId,
+  });
   const attendance = createAttendanceService({
     prisma,
     config,

@@ -5,16 +5,18 @@ import { readFileSync } from 'node:fs';
 import { Prisma } from '../generated/prisma/client.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { Config } from '../config.js';
-import type { EngineStats, FaceEngine } from '../engine/face-engine.js';
+import type { EngineDescription, EngineStats, FaceEngine } from '../engine/face-engine.js';
+import type { InstanceId } from '../cluster/instance-id.js';
 
 export interface SystemDeps {
   prisma: PrismaClient;
   /** All of it: systemInfo lists every setting except secrets. */
   config: Config;
   clock: () => Date;
-  faceEngine: Pick<FaceEngine, 'stats' | 'modelId' | 'embeddingSize'> | null;
+  faceEngine: Pick<FaceEngine, 'stats' | 'modelId' | 'embeddingSize' | 'describe'> | null;
   startedAt: Date;
   eventBusKind: 'memory' | 'redis';
+  instanceId: InstanceId;
 }
 
 export interface SystemService {
@@ -64,6 +66,10 @@ export interface SystemInfo {
   modelPack: { configured: string; loaded: string | null; embeddingSize: number | null };
   uptimeSeconds: number;
   startedAt: Date;
+  /** This process among the instances of the deployment. */
+  instanceId: InstanceId;
+  /** Which face engine serves this instance and how many workers it has; null without models. */
+  faceEngine: EngineDescription | null;
   /** Every setting except secrets; credentials inside URLs are masked. */
   config: Record<string, string | number | boolean | null>;
 }
@@ -132,11 +138,20 @@ async function getSystemInfo(deps: SystemDeps): Promise<SystemInfo> {
     },
     uptimeSeconds: uptimeSeconds(deps),
     startedAt: deps.startedAt,
+    instanceId: deps.instanceId,
+    faceEngine: describeEngine(deps.faceEngine),
     config: publicConfig(deps.config),
   };
 }
 
-const SECRET_KEYS = new Set<keyof Config>(['SECRET_KEY', 'ADMIN_API_KEY']);
+function describeEngine(engine: SystemDeps['faceEngine']): EngineDescription | null {
+  if (engine === null) {
+    return null;
+  }
+  return engine.describe?.() ?? { kind: 'local', workers: engine.stats().workers, workerProcesses: [] };
+}
+
+const SECRET_KEYS = new Set<keyof Config>(['SECRET_KEY', 'ADMIN_API_KEY', 'METRICS_TOKEN']);
 
 export function publicConfig(config: Config): Record<string, string | number | boolean | null> {
   const out: Record<string, string | number | boolean | null> = {};
