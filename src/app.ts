@@ -77,7 +77,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       ? null
       : createCluster({ redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX, instanceId, log: log.child({ component: 'cluster' }) });
   const authenticator = createAuthenticator({ prisma, secretKey: config.SECRET_KEY, clock, log: log.child({ component: 'auth' }) });
-  const ownEngine = overrides.faceEngine === undefined ? await startFaceEngine(config, log.child({ component: 'face-engine' })) : null;
+  const ownEngine = overrides.faceEngine === undefined ? await startFaceEngine(config, log.child({ component: 'face-engine' }), cluster) : null;
   const deps: AppDeps = {
     config,
     prisma,

@@ -24,8 +24,8 @@ export interface EngineDescription {
   kind: 'local' | 'queue';
   /** Threads running the face pipeline: this process's pool, or those of every live queue worker. */
   workers: number;
-  /** Queue engine: the worker processes alive now (empty for local). */
-  workerProcesses: { id: string; host: string; threads: number }[];
+  /** Queue engine: the worker processes alive now (empty for local), with the jobs each answered for this instance. */
+  workerProcesses: { id: string; host: string; threads: number; jobs: number }[];
 }
 
 export interface FaceEngine {

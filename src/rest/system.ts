@@ -51,7 +51,7 @@ const infoJson = z.object({
     .object({
       kind: z.enum(['local', 'queue']),
       workers: z.number().int(),
-      worker_processes: z.array(z.object({ id: z.string(), host: z.string(), threads: z.number().int() })),
+      worker_processes: z.array(z.object({ id: z.string(), host: z.string(), threads: z.number().int(), jobs: z.number().int() })),
     })
     .nullable(),
   config: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),

@@ -72,6 +72,7 @@ const WorkerProcessRef = builder.objectRef<EngineDescription['workerProcesses'][
     id: t.exposeString('id'),
     host: t.exposeString('host'),
     threads: t.exposeInt('threads'),
+    jobs: t.exposeInt('jobs', { description: 'Jobs it answered for this instance.' }),
   }),
 });
 

@@ -1,8 +1,10 @@
 // Child processes of the multi-instance tests (servers, queue workers): each
 // started with tsx and its own environment, ready when it prints a JSON line
 // with `ready`, its output kept in a log file (printed when a start fails).
-// Every child is tracked and killed by stopAll(), so a failing test leaves
-// nothing running.
+// Every child is tracked and killed by killAll(), so a failing test leaves
+// nothing running. tsx runs the entry in a node child of its own, so each
+// child gets its own process group and signals go to the whole group: a
+// SIGKILL or SIGSTOP reaches the process that really serves.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, readFile } from 'node:fs/promises';
@@ -43,6 +45,7 @@ export async function startChild(options: {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
   children.add(proc);
   const exited = new Promise<number | string>((resolve) => {
@@ -78,27 +81,33 @@ export async function startChild(options: {
       info,
       logFile,
       exited,
-      kill: (signal) => {
-        proc.kill(signal);
-      },
+      kill: (signal) => signalGroup(proc, signal),
       async stop(graceMs = 15_000) {
         if (proc.exitCode !== null || proc.signalCode !== null) {
           return;
         }
-        proc.kill('SIGTERM');
-        const killer = setTimeout(() => proc.kill('SIGKILL'), graceMs);
+        signalGroup(proc, 'SIGTERM');
+        const killer = setTimeout(() => signalGroup(proc, 'SIGKILL'), graceMs);
         await exited;
         clearTimeout(killer);
       },
     };
     return child;
   } catch (error) {
-    proc.kill('SIGKILL');
+    signalGroup(proc, 'SIGKILL');
     await exited;
     const output = await readFile(logFile, 'utf8').catch(() => '');
     throw new Error(`${(error as Error).message}\n--- ${options.name} output (last 4000 chars) ---\n${output.slice(-4000)}`);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+function signalGroup(proc: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-proc.pid!, signal);
+  } catch {
+    // already gone
   }
 }
 
@@ -108,7 +117,7 @@ export async function killAll(): Promise<void> {
     (proc) =>
       new Promise<void>((resolve) => {
         proc.once('exit', () => resolve());
-        proc.kill('SIGKILL');
+        signalGroup(proc, 'SIGKILL');
       }),
   );
   await Promise.all(waits);
