@@ -1,0 +1,6 @@
+import type { ReactElement } from 'react';
+import { PageHeader } from '../components/ui';
+
+export function EnrollPage(): ReactElement {
+  return <PageHeader title="Enroll" />;
+}
