@@ -8,9 +8,12 @@ export interface DayCount {
   late: number | null;
 }
 
+const weekday = new Intl.DateTimeFormat(undefined, { weekday: 'short' });
+const monthDay = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
+
 const WIDTH = 720;
 const HEIGHT = 220;
-const PAD = { top: 16, right: 8, bottom: 34, left: 36 };
+const PAD = { top: 16, right: 8, bottom: 38, left: 36 };
 
 export function DayChart({ days, total }: { days: readonly DayCount[]; total: number }): ReactElement {
   const max = Math.max(1, total, ...days.map((d) => d.present));
@@ -40,8 +43,11 @@ export function DayChart({ days, total }: { days: readonly DayCount[]; total: nu
               <title>{`${formatDay(d.date)}: ${d.present} present${d.late === null ? '' : `, ${d.late} late`}`}</title>
               <rect className="bar" x={cx - barW / 2} y={y(d.present)} width={barW} height={Math.max(0, y(0) - y(d.present))} rx={3} />
               {late > 0 ? <rect className="bar-late" x={cx - barW / 2} y={y(late)} width={barW} height={y(0) - y(late)} rx={3} /> : null}
-              <text x={cx} y={HEIGHT - PAD.bottom + 18} textAnchor="middle">
-                {formatDay(d.date)}
+              <text x={cx} y={HEIGHT - PAD.bottom + 15} textAnchor="middle">
+                {weekday.format(new Date(`${d.date}T12:00:00`))}
+              </text>
+              <text x={cx} y={HEIGHT - PAD.bottom + 29} textAnchor="middle">
+                {i === 0 || d.date.endsWith('-01') ? monthDay.format(new Date(`${d.date}T12:00:00`)) : Number(d.date.slice(8))}
               </text>
             </g>
           );
