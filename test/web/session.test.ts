@@ -133,6 +133,23 @@ describe('web session', () => {
     expect((await fetch(`${t.url}/api/v1/auth/me`, withCookie(cookie!))).status).toBe(200);
   });
 
+  it('opens the camera preview WebSocket only for a session or key that may read cameras', async () => {
+    const closeCode = (query: string, headers: Record<string, string> = {}): Promise<number> =>
+      new Promise((resolve, reject) => {
+        const ws = new WebSocket(`${t.url.replace('http', 'ws')}/api/v1/cameras/ws/preview?${query}`, { headers });
+        ws.on('close', (code) => resolve(code));
+        ws.on('error', reject);
+      });
+    const admin = (await signIn(t.adminKey)).cookie!;
+    const kiosk = (await signIn(await t.createKey('kiosk'))).cookie!;
+    expect(await closeCode('camera_id=1')).toBe(4401);
+    expect(await closeCode('camera_id=1', { cookie: 'fa_session=forged' })).toBe(4401);
+    expect(await closeCode('camera_id=1', { cookie: kiosk })).toBe(4403);
+    expect(await closeCode('camera_id=abc', { cookie: admin })).toBe(4422);
+    expect(await closeCode('camera_id=4242', { cookie: admin })).toBe(4404);
+    expect(await closeCode(`camera_id=4242&api_key=${t.adminKey}`)).toBe(4404);
+  });
+
   it('signs out by clearing the cookie', async () => {
     const response = await fetch(`${t.url}/api/v1/auth/session`, { method: 'DELETE' });
     expect(response.status).toBe(204);

@@ -31,7 +31,8 @@ function Guard({ path, children }: { path: string; children: ReactNode }): React
 
 function Home(): ReactElement {
   const me = useMe();
-  const first = visiblePages(me.permissions)[0];
+  // A kiosk key is a check-in device first.
+  const first = me.role === 'kiosk' ? pages.find((p) => p.path === '/kiosk') : visiblePages(me.permissions)[0];
   return first === undefined ? <Notice title="Nothing to show">This key has no pages.</Notice> : <Navigate to={first.path} replace />;
 }
 

@@ -9,14 +9,24 @@ export function Button({
   variant = 'secondary',
   icon,
   busy = false,
+  iconOnly = false,
   children,
   type = 'button',
   ...rest
-}: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: ButtonVariant; icon?: IconName; busy?: boolean }): ReactElement {
+}: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: ButtonVariant; icon?: IconName; busy?: boolean; iconOnly?: boolean }): ReactElement {
+  // Icon-only buttons (dense table rows) keep their text for screen readers and as a tooltip.
+  const title = iconOnly && typeof children === 'string' ? children : rest.title;
   return (
-    <button {...rest} type={type} className={`btn btn-${variant} ${rest.className ?? ''}`} disabled={rest.disabled === true || busy} aria-busy={busy || undefined}>
+    <button
+      {...rest}
+      title={title}
+      type={type}
+      className={`btn btn-${variant} ${iconOnly ? 'btn-icon' : ''} ${rest.className ?? ''}`}
+      disabled={rest.disabled === true || busy}
+      aria-busy={busy || undefined}
+    >
       {busy ? <Spinner small /> : icon === undefined ? null : <Icon name={icon} size={18} />}
-      {children}
+      {iconOnly ? <span className="visually-hidden">{children}</span> : children}
     </button>
   );
 }
@@ -126,7 +136,7 @@ export function Stat({ label, value, tone = 'neutral', detail }: { label: string
   return (
     <div className={`stat stat-${tone}`}>
       <span className="stat-label">{label}</span>
-      <span className="stat-value">{value}</span>
+      <span className={`stat-value ${typeof value === 'string' && value.length > 8 ? 'stat-value-text' : ''}`}>{value}</span>
       {detail === undefined ? null : <span className="stat-detail">{detail}</span>}
     </div>
   );

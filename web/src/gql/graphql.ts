@@ -508,6 +508,11 @@ export type TrainNowMutationVariables = Exact<{ [key: string]: never; }>;
 
 export type TrainNowMutation = { trainModel: { status: TrainStatus, reason: string | null, cvAccuracy: number | null, employeeCount: number, templateCount: number, trainingMs: number | null } };
 
+export type TrainingFeedSubscriptionVariables = Exact<{ [key: string]: never; }>;
+
+
+export type TrainingFeedSubscription = { trainingProgress: { status: string, phase: string | null, done: number, total: number, message: string | null } };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -1545,3 +1550,14 @@ export const TrainNowDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<TrainNowMutation, TrainNowMutationVariables>;
+export const TrainingFeedDocument = new TypedDocumentString(`
+    subscription TrainingFeed {
+  trainingProgress {
+    status
+    phase
+    done
+    total
+    message
+  }
+}
+    `) as unknown as TypedDocumentString<TrainingFeedSubscription, TrainingFeedSubscriptionVariables>;

@@ -122,7 +122,7 @@ export function EmployeesPage(): ReactElement {
                         <div style={{ fontWeight: 500 }}>{e.fullName}</div>
                         {e.email === null ? null : <div className="muted small">{e.email}</div>}
                       </td>
-                      <td>{e.employeeCode}</td>
+                      <td className="nowrap">{e.employeeCode}</td>
                       <td>{e.department ?? '—'}</td>
                       <td>{e.templateCount === 0 ? <Badge tone="warn">none</Badge> : e.templateCount}</td>
                       <td>{formatDateTime(e.lastSeenAt)}</td>
@@ -131,21 +131,21 @@ export function EmployeesPage(): ReactElement {
                         <td className="actions">
                           {e.erasedAt === null ? (
                             <>
-                              <Button variant="ghost" icon="edit" onClick={() => setAction({ kind: 'edit', employee: e })} aria-label={`Edit ${e.fullName}`}>
+                              <Button variant="ghost" iconOnly icon="edit" onClick={() => setAction({ kind: 'edit', employee: e })} aria-label={`Edit ${e.fullName}`}>
                                 Edit
                               </Button>
                               {can('enrollment:write') ? (
-                                <Button variant="ghost" icon="photo" onClick={() => setAction({ kind: 'photos', employee: e })} aria-label={`Enroll ${e.fullName} from photos`}>
-                                  Photos
+                                <Button variant="ghost" iconOnly icon="photo" onClick={() => setAction({ kind: 'photos', employee: e })} aria-label={`Enroll ${e.fullName} from photos`}>
+                                  Enroll from photos
                                 </Button>
                               ) : null}
                               {e.isActive ? (
-                                <Button variant="ghost" onClick={() => setAction({ kind: 'deactivate', employee: e })} aria-label={`Deactivate ${e.fullName}`}>
+                                <Button variant="ghost" iconOnly icon="pause" onClick={() => setAction({ kind: 'deactivate', employee: e })} aria-label={`Deactivate ${e.fullName}`}>
                                   Deactivate
                                 </Button>
                               ) : null}
                               {can('employees:erase') ? (
-                                <Button variant="ghost" icon="trash" onClick={() => { setEraseConfirm(''); setAction({ kind: 'erase', employee: e }); }} aria-label={`Erase ${e.fullName}`}>
+                                <Button variant="ghost" iconOnly icon="trash" onClick={() => { setEraseConfirm(''); setAction({ kind: 'erase', employee: e }); }} aria-label={`Erase ${e.fullName}`}>
                                   Erase
                                 </Button>
                               ) : null}

@@ -178,10 +178,10 @@ export function LogTable({
                         <td className="actions">
                           {log.voidedAt === null ? (
                             <>
-                              <Button variant="ghost" icon="edit" onClick={() => onEdit(log)} aria-label={`Edit log ${log.id}`}>
+                              <Button variant="ghost" iconOnly icon="edit" onClick={() => onEdit(log)} aria-label={`Edit log ${log.id}`}>
                                 Edit
                               </Button>
-                              <Button variant="ghost" icon="trash" onClick={() => onVoid?.(log)} aria-label={`Void log ${log.id}`}>
+                              <Button variant="ghost" iconOnly icon="trash" onClick={() => onVoid?.(log)} aria-label={`Void log ${log.id}`}>
                                 Void
                               </Button>
                             </>
