@@ -20,6 +20,8 @@ const FINGERPRINT_LENGTH = 16;
 export interface IssuedSession {
   token: string;
   expiresAt: Date;
+  /** The cookie's Max-Age. */
+  maxAgeSeconds: number;
 }
 
 export interface SessionAuth {
@@ -65,7 +67,7 @@ export function createSessionAuth(deps: { prisma: PrismaClient; secretKey: strin
       const expiresAt = nowSeconds() + SESSION_TTL_SECONDS;
       // The nonce makes every session token distinct (two sign-ins in the same second).
       const value = [caller.apiKeyId, expiresAt, row.keyHash.slice(0, FINGERPRINT_LENGTH), randomBytes(6).toString('base64url')].join('.');
-      return { token: fastifyCookie.sign(value, signingKey), expiresAt: new Date(expiresAt * 1000) };
+      return { token: fastifyCookie.sign(value, signingKey), expiresAt: new Date(expiresAt * 1000), maxAgeSeconds: SESSION_TTL_SECONDS };
     },
     resolve,
     async fromCookieHeader(header) {

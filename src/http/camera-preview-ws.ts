@@ -7,22 +7,27 @@
 // browser's six HTTP connections per host away from the API.
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket, WebSocketServer } from 'ws';
-import type { AppDeps } from '../context.js';
+import type { Logger } from 'pino';
+import type { Authenticator } from '../auth/authenticator.js';
 import type { Caller } from '../auth/caller.js';
 import { extractApiKey } from '../auth/api-key-crypto.js';
 import { can } from '../auth/permissions.js';
 import type { SessionAuth } from '../auth/session-auth.js';
 import { cameraId as toCameraId } from '../domain/ids.js';
 import { NotFoundError } from '../domain/errors.js';
-import { cameraServiceFor } from '../resolvers/cameras.js';
+import type { CameraService } from '../services/camera-service.js';
 
 export const CAMERA_PREVIEW_PATH = '/api/v1/cameras/ws/preview';
 
 /** Unsent bytes above which a frame is skipped for that client. */
 const MAX_BUFFERED_BYTES = 64 * 1024;
 
-export function serveCameraPreviews(wss: WebSocketServer, deps: AppDeps, sessions: SessionAuth): { dispose(): Promise<void> } {
+export function serveCameraPreviews(
+  wss: WebSocketServer,
+  deps: { cameras: CameraService; authenticator: Authenticator; sessions: SessionAuth; log: Logger },
+): { dispose(): Promise<void> } {
   const log = deps.log.child({ component: 'camera-preview' });
+  const { cameras, sessions } = deps;
 
   const callerOf = async (request: IncomingMessage, query: URLSearchParams): Promise<Caller | null | undefined> => {
     const rawKey = extractApiKey(request.headers) ?? query.get('api_key');
@@ -48,7 +53,6 @@ export function serveCameraPreviews(wss: WebSocketServer, deps: AppDeps, session
       socket.close(4422, 'camera_id must be a positive integer');
       return;
     }
-    const cameras = cameraServiceFor(deps);
     try {
       await cameras.get(Number(idText));
     } catch (error) {

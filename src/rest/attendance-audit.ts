@@ -3,8 +3,7 @@
 // the corrections themselves: entries name who made them.
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { AppDeps } from '../context.js';
-import { attendanceAuditTrail } from '../attendance/audit-trail.js';
+import type { AppContext } from '../context.js';
 import { errorResponses, isoDate } from './common.js';
 
 const entryJson = z.object({
@@ -18,7 +17,7 @@ const entryJson = z.object({
   at: z.string(),
 });
 
-export const attendanceAuditRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
+export const attendanceAuditRoutes: FastifyPluginAsyncZod<{ deps: AppContext }> = async (app, { deps }) => {
   app.get('/attendance/audit', {
     config: { auth: 'attendance:correct' },
     schema: {
@@ -33,7 +32,7 @@ export const attendanceAuditRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = a
     },
     handler: async (request, reply) => {
       const q = request.query;
-      const trail = await attendanceAuditTrail(deps.prisma, { logId: q.log_id, skip: q.skip, take: q.limit });
+      const trail = await deps.services.attendance.auditTrail({ logId: q.log_id, skip: q.skip, take: q.limit });
       void reply.header('x-total-count', String(trail.totalCount));
       return trail.items.map((e) => ({
         id: e.id,

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { CookieSerializeOptions } from '@fastify/cookie';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyRequest } from 'fastify';
-import type { AppDeps } from '../context.js';
+import type { Authenticator } from '../auth/authenticator.js';
 import { permissionsOf, roles } from '../auth/permissions.js';
 import { SESSION_COOKIE, type SessionAuth } from '../auth/session-auth.js';
 import { UnauthenticatedError } from '../domain/errors.js';
@@ -28,7 +28,7 @@ function cookieOptions(request: FastifyRequest): CookieSerializeOptions {
   return { httpOnly: true, sameSite: 'strict', secure: request.protocol === 'https', path: '/' };
 }
 
-export const sessionRoutes: FastifyPluginAsyncZod<{ deps: AppDeps; sessions: SessionAuth }> = async (app, { deps, sessions }) => {
+export const sessionRoutes: FastifyPluginAsyncZod<{ authenticator: Authenticator; sessions: SessionAuth }> = async (app, { authenticator, sessions }) => {
   app.post('/auth/session', {
     // Open: the key comes in the body, checked here.
     config: { auth: 'public' },
@@ -40,14 +40,13 @@ export const sessionRoutes: FastifyPluginAsyncZod<{ deps: AppDeps; sessions: Ses
       response: { 200: sessionJson, ...errorResponses(401, 422) },
     },
     handler: async (request, reply) => {
-      const caller = await deps.authenticator.authenticate(request.body.api_key);
+      const caller = await authenticator.authenticate(request.body.api_key);
       if (caller === null) {
         throw new UnauthenticatedError('Invalid or revoked API key');
       }
       const session = await sessions.issue(caller);
-      const maxAge = Math.max(0, Math.floor((session.expiresAt.getTime() - deps.clock().getTime()) / 1000));
       request.log.info({ apiKeyId: caller.apiKeyId, role: caller.role }, 'web session started');
-      void reply.setCookie(SESSION_COOKIE, session.token, { ...cookieOptions(request), maxAge }).header('cache-control', 'no-store');
+      void reply.setCookie(SESSION_COOKIE, session.token, { ...cookieOptions(request), maxAge: session.maxAgeSeconds }).header('cache-control', 'no-store');
       return {
         api_key_id: caller.apiKeyId,
         name: caller.name,
