@@ -190,6 +190,17 @@ describe('web app in a browser', () => {
     expect((await t.rest('GET', '/api/v1/auth/me', { key })).status).toBe(401);
   }, 60_000);
 
+  it('lays out for a tablet: the navigation moves above the page', async () => {
+    const { page } = main;
+    await page.setViewportSize({ width: 820, height: 1180 });
+    await page.getByRole('link', { name: 'Attendance' }).click();
+    await page.getByRole('table', { name: 'Present today' }).waitFor();
+    const content = await page.locator('main').boundingBox();
+    expect(content?.x).toBeLessThan(20);
+    await main.screenshot('attendance-tablet');
+    await page.setViewportSize({ width: 1280, height: 800 });
+  }, 30_000);
+
   it('signs out', async () => {
     const { page } = main;
     await page.getByRole('button', { name: 'Sign out' }).click();
