@@ -388,6 +388,7 @@ export type EnrollPhotosMutationVariables = Exact<{
 export type EnrollPhotosMutation = { enrollFromPhotos:
     | { __typename: 'DuplicateIdentityError', message: string, existingEmployeeId: number }
     | { __typename: 'EmployeeNotFoundError', message: string }
+    | { __typename: 'EngineBusyError', message: string }
     | { __typename: 'InconsistentIdentityError', message: string }
     | { __typename: 'PhotoEnrollmentResult', employee: { id: number, employeeCode: string, fullName: string, email: string | null, department: string | null, isActive: boolean, erasedAt: string | null, templateCount: number, lastSeenAt: string | null, createdAt: string }, templates: { samples: number, augmented: number, mean: number, total: number } }
     | { __typename: 'PhotosRejectedError', message: string, rejected: Array<{ index: number, reason: string, message: string }> }
@@ -415,6 +416,7 @@ export type SendEnrollmentFrameMutationVariables = Exact<{
 
 
 export type SendEnrollmentFrameMutation = { submitEnrollmentFrame:
+    | { __typename: 'EngineBusyError', message: string }
     | { __typename: 'EnrollmentFrameFeedback', frameNumber: number, status: string, faceStatus: string, rejection: string | null, instruction: string, instructionCode: string, sector: string | null, coveredSectors: Array<string>, missingSectors: Array<string>, progress: number, complete: boolean, quality: { ok: boolean, score: number, reasons: Array<string> }, pose: { yaw: number, pitch: number, roll: number } | null }
     | { __typename: 'EnrollmentSessionClosedError', message: string }
     | { __typename: 'EnrollmentSessionExpiredError', message: string }
@@ -430,6 +432,7 @@ export type FinishEnrollmentMutationVariables = Exact<{
 export type FinishEnrollmentMutation = { completeEnrollment:
     | { __typename: 'DuplicateEmployeeCodeError', message: string }
     | { __typename: 'DuplicateIdentityError', message: string, existingEmployeeId: number }
+    | { __typename: 'EngineBusyError', message: string }
     | { __typename: 'EnrollmentResult', created: boolean, employee: { id: number, fullName: string, employeeCode: string, templateCount: number }, templates: { samples: number, augmented: number, mean: number, total: number } }
     | { __typename: 'EnrollmentSessionClosedError', message: string }
     | { __typename: 'EnrollmentSessionExpiredError', message: string }
@@ -457,6 +460,7 @@ export type KioskRecognizeMutationVariables = Exact<{
 
 
 export type KioskRecognizeMutation = { recognize:
+    | { __typename: 'EngineBusyError', message: string }
     | { __typename: 'InvalidImageError', message: string }
     | { __typename: 'PayloadTooLargeError', message: string }
     | { __typename: 'RecognitionResult', reason: UnknownFaceReason | null, width: number, height: number, faces: Array<{ bbox: Array<number>, employeeId: number | null, employeeName: string | null, confidenceScore: number, reason: UnknownFaceReason | null, attendance: { status: FaceAttendanceStatus, reason: string | null } | null }> }

@@ -34,6 +34,8 @@ function describeRefusal(result: Finished): string {
       return 'The frames did not all show the same person. Nothing was stored; start again with only one person in view.';
     case 'EnrollmentSessionExpiredError':
       return 'The session expired before it was completed. Start again.';
+    case 'EngineBusyError':
+      return 'The server is busy. Nothing was stored; try again in a moment.';
     case 'DuplicateEmployeeCodeError':
     case 'EnrollmentSessionClosedError':
     case 'EnrollmentSessionNotFoundError':
@@ -76,6 +78,11 @@ export function GuidedEnrollment({ sessionId, onEnd }: { sessionId: string; onEn
             return;
           }
           const answer = result.submitEnrollmentFrame;
+          if (answer.__typename === 'EngineBusyError') {
+            // The server sheds load: skip this frame and slow down a little.
+            await new Promise((r) => setTimeout(r, 500));
+            continue;
+          }
           if (answer.__typename !== 'EnrollmentFrameFeedback') {
             setPhase({ kind: 'failed', message: answer.__typename === 'EnrollmentSessionExpiredError' ? 'The session expired. Start again.' : answer.message });
             return;

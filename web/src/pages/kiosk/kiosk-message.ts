@@ -15,6 +15,10 @@ export type KioskMessage =
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 
 export function messageFor(result: Result, now: Date): KioskMessage {
+  if (result.__typename === 'EngineBusyError') {
+    // The server sheds load for a moment; the next frame tries again.
+    return { kind: 'idle' };
+  }
   if (result.__typename !== 'RecognitionResult') {
     return { kind: 'error', text: result.message };
   }
