@@ -18,8 +18,11 @@ import type { PrismaClient } from './generated/prisma/client.js';
 import { createPrisma } from './db/prisma.js';
 import { createLogger } from './logger.js';
 import { createAuthenticator } from './auth/authenticator.js';
+import { createSessionAuth } from './auth/session-auth.js';
+import { fastifyCookie } from '@fastify/cookie';
 import { createEventBus } from './events/event-bus.js';
-import { CameraEventHub } from './cameras/event-hub.js';
+import { createBufferedSubscriptions } from './events/buffered-subscriptions.js';
+import { createLiveEvents, type LiveEvents } from './live/live-events.js';
 import { createLoaders } from './loaders.js';
 import { createServices, type ComposedServices, type JobIntervals, type Services } from './services/create-services.js';
 import { installErrorHandler } from './http/error-handler.js';
@@ -31,6 +34,9 @@ import type { WebSocketRouter } from './http/websocket-router.js';
 import { websocketEndpoints } from './http/websocket-endpoints.js';
 import { registerDocsRoutes, registerOpenApi } from './rest/docs.js';
 import { restPlugins } from './rest/routes.js';
+import { sessionRoutes } from './rest/session.js';
+import { registerWebApp } from './http/web-app.js';
+import { CAMERA_PREVIEW_PATH, serveCameraPreviews } from './http/camera-preview-ws.js';
 import { startFaceEngine } from './engine/start-face-engine.js';
 import { createCluster } from './cluster/cluster.js';
 import { newInstanceId } from './cluster/instance-id.js';
@@ -50,6 +56,8 @@ export interface App {
   readonly services: Services;
   /** The services' lifetimes and scheduled jobs (tests look at them). */
   readonly composed: ComposedServices;
+  /** Camera frames and decisions as live subscribers read them. */
+  readonly live: LiveEvents;
   readonly http: FastifyInstance;
   readonly websockets: WebSocketRouter;
   /** Every HTTP route registered, as `METHOD /path` (HEAD left out); the OpenAPI test compares it with /openapi.json. */
@@ -77,6 +85,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       ? null
       : createCluster({ redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX, instanceId, log: log.child({ component: 'cluster' }) });
   const authenticator = createAuthenticator({ prisma, secretKey: config.SECRET_KEY, clock, log: log.child({ component: 'auth' }) });
+  // The web app's session cookies (sign-in exchanges a key for one).
+  const sessions = createSessionAuth({ prisma, secretKey: config.SECRET_KEY, clock });
   const ownEngine = overrides.faceEngine === undefined ? await startFaceEngine(config, log.child({ component: 'face-engine' }), cluster) : null;
   const deps: AppDeps = {
     config,
@@ -92,10 +102,12 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     instanceId,
     cluster,
   };
-  const liveEvents = new CameraEventHub();
-  const composed = createServices({ ...deps, liveEvents, ...(overrides.jobIntervals && { jobIntervals: overrides.jobIntervals }) });
+  const composed = createServices({ ...deps, ...(overrides.jobIntervals && { jobIntervals: overrides.jobIntervals }) });
   const { services } = composed;
-  const appContext: AppContext = { services, pubsub: bus.pubsub, config, newLoaders: () => createLoaders(prisma) };
+  // Live topics reach each subscriber through its own drop-oldest buffer.
+  const subscriptions = createBufferedSubscriptions(bus.pubsub);
+  const live = createLiveEvents(subscriptions);
+  const appContext: AppContext = { services, pubsub: bus.pubsub, live, config, newLoaders: () => createLoaders(prisma) };
 
   const http = Fastify({
     loggerInstance: log,
@@ -117,7 +129,9 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       }
     }
   });
-  installRouteAuth(http, authenticator);
+  // Cookie parsing and Set-Cookie for the web app's session (also loads the parser session-auth.ts uses).
+  await http.register(fastifyCookie);
+  installRouteAuth(http, authenticator, sessions);
   http.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
@@ -126,16 +140,19 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   for (const plugin of restPlugins) {
     await http.register(plugin, { prefix: API_PREFIX, deps: appContext });
   }
+  await http.register(sessionRoutes, { prefix: API_PREFIX, authenticator, sessions });
   const yoga = createGraphQl(deps, appContext);
   mountGraphQl(http, yoga);
   await registerDocsRoutes(http);
+  await registerWebApp(http);
 
   const websockets = createWebSocketRouter({ maxPayload: config.BODY_LIMIT_BYTES, log: log.child({ component: 'websocket' }) });
   const disposers: { dispose(): Promise<void> }[] = [
-    serveGraphQlOverWebSocket({ wss: websockets.register(GRAPHQL_PATH), yoga, authenticator, log }),
+    serveGraphQlOverWebSocket({ wss: websockets.register(GRAPHQL_PATH), yoga, authenticator, sessions, log }),
+    serveCameraPreviews(websockets.register(CAMERA_PREVIEW_PATH), { cameras: services.cameras, authenticator, sessions, log }),
   ];
   for (const endpoint of websocketEndpoints) {
-    const handle = endpoint.setup(websockets.register(endpoint.path), { services, authenticator, log });
+    const handle = endpoint.setup(websockets.register(endpoint.path), { services, live, authenticator, log });
     if (handle !== undefined) {
       disposers.push(handle);
     }
@@ -148,6 +165,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     deps,
     services,
     composed,
+    live,
     http,
     websockets,
     routes: () => [...routes],
@@ -164,7 +182,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     stop() {
       stopping ??= (async () => {
         // Every live subscription (SSE included) ends first, so HTTP can close.
-        liveEvents.closeAll();
+        subscriptions.closeAll();
         await websockets.close();
         await Promise.allSettled(disposers.map((d) => d.dispose()));
         const cutOff = setTimeout(() => http.server.closeAllConnections(), SHUTDOWN_GRACE_MS);

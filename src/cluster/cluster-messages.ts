@@ -2,7 +2,7 @@
 // to one instance (or a notice to all), not domain events: a camera command
 // must reach the camera's owner and be answered. Domain events (recognized,
 // attendanceLogged, ...) go through the typed pub/sub in src/events instead.
-import type { CameraInfo } from '../cameras/camera-events.js';
+import type { CameraInfo } from '../cameras/camera-info.js';
 import type { InstanceId } from './instance-id.js';
 
 export type CameraAction = 'start' | 'stop';

@@ -6,7 +6,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type App } from '../../src/app.js';
 import { parseConfig } from '../../src/config.js';
-import type { EmployeeChangedEvent } from '../../src/events/topics.js';
+import type { EmployeeChangedEvent } from '../../src/employees/events.js';
 import { makeEmployee } from '../helpers/factories.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { SystemInfoDocument } from '../graphql/generated.js';
