@@ -10,6 +10,7 @@ import type { Authenticator } from './auth/authenticator.js';
 import type { AppPubSub, EventPublisher } from './events/event-bus.js';
 import type { Cluster } from './cluster/cluster.js';
 import type { InstanceId } from './cluster/instance-id.js';
+import type { AppMetrics } from './metrics/app-metrics.js';
 
 export interface AppDeps {
   readonly config: Config;
@@ -28,4 +29,6 @@ export interface AppDeps {
   readonly instanceId: InstanceId;
   /** Shared state with the other instances; null without REDIS_URL (one instance). */
   readonly cluster: Cluster | null;
+  /** Prometheus metrics of this instance (GET /metrics). */
+  readonly metrics: AppMetrics;
 }

@@ -40,6 +40,10 @@ import { CAMERA_PREVIEW_PATH, serveCameraPreviews } from './http/camera-preview-
 import { startFaceEngine } from './engine/start-face-engine.js';
 import { createCluster } from './cluster/cluster.js';
 import { newInstanceId } from './cluster/instance-id.js';
+import { AppMetrics } from './metrics/app-metrics.js';
+import { instrumentFaceEngine } from './metrics/instrument-engine.js';
+import { graphqlMetricsPlugin } from './metrics/graphql-metrics.js';
+import { installMetrics } from './http/metrics-route.js';
 
 export interface AppOverrides {
   /** A given engine (closed by its owner); null = run without one (face features answer 503). */
@@ -88,6 +92,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   // The web app's session cookies (sign-in exchanges a key for one).
   const sessions = createSessionAuth({ prisma, secretKey: config.SECRET_KEY, clock });
   const ownEngine = overrides.faceEngine === undefined ? await startFaceEngine(config, log.child({ component: 'face-engine' }), cluster) : null;
+  const metrics = new AppMetrics(instanceId);
+  const engine = overrides.faceEngine === undefined ? ownEngine : overrides.faceEngine;
   const deps: AppDeps = {
     config,
     prisma,
@@ -97,10 +103,12 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     pubsub: bus.pubsub,
     eventBusKind: bus.kind,
     authenticator,
-    faceEngine: overrides.faceEngine === undefined ? ownEngine : overrides.faceEngine,
+    // Every caller's tasks are timed and their failures counted, whichever engine serves them.
+    faceEngine: engine === null ? null : instrumentFaceEngine(engine, metrics),
     startedAt: clock(),
     instanceId,
     cluster,
+    metrics,
   };
   const composed = createServices({ ...deps, ...(overrides.jobIntervals && { jobIntervals: overrides.jobIntervals }) });
   const { services } = composed;
@@ -132,6 +140,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   // Cookie parsing and Set-Cookie for the web app's session (also loads the parser session-auth.ts uses).
   await http.register(fastifyCookie);
   installRouteAuth(http, authenticator, sessions);
+  // GET /metrics and the latency histogram of every route.
+  installMetrics(http, metrics, config);
   http.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
@@ -141,7 +151,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     await http.register(plugin, { prefix: API_PREFIX, deps: appContext });
   }
   await http.register(sessionRoutes, { prefix: API_PREFIX, authenticator, sessions });
-  const yoga = createGraphQl(deps, appContext);
+  const yoga = createGraphQl(deps, appContext, [graphqlMetricsPlugin(metrics)]);
   mountGraphQl(http, yoga);
   await registerDocsRoutes(http);
   await registerWebApp(http);

@@ -5,7 +5,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GraphQLError } from 'graphql';
 import { createYoga, maskError as yogaMaskError } from 'graphql-yoga';
-import type { YogaServerInstance } from 'graphql-yoga';
+import type { Plugin, YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { AppDeps } from '../app-deps.js';
 import type { AppContext, RequestContext } from '../context.js';
@@ -25,10 +25,11 @@ export interface GraphQlServerContext {
 
 export type Yoga = YogaServerInstance<GraphQlServerContext, RequestContext>;
 
-export function createGraphQl(deps: Pick<AppDeps, 'config' | 'log'>, app: AppContext): Yoga {
+export function createGraphQl(deps: Pick<AppDeps, 'config' | 'log'>, app: AppContext, plugins: Plugin[] = []): Yoga {
   const log = deps.log.child({ component: 'graphql' });
   return createYoga<GraphQlServerContext, RequestContext>({
     schema,
+    plugins,
     graphqlEndpoint: GRAPHQL_PATH,
     graphiql: deps.config.NODE_ENV === 'development' ? { title: 'Face attendance', subscriptionsProtocol: 'WS' } : false,
     landingPage: false,

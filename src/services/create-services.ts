@@ -22,6 +22,8 @@ import { createRecognitionService, type RecognitionService } from './recognition
 import { createJobScheduler, type JobScheduler } from './scheduled-jobs.js';
 import { createSystemService, type SystemService } from './system-service.js';
 import { createTrainingService, type TrainingService } from './training-service.js';
+import type { RecognitionEvent } from '../attendance/types.js';
+import { observedAttendanceWrite, observedPublisher, observedRecognition } from '../metrics/service-metrics.js';
 
 /** Every domain service of the app; GraphQL resolvers, REST routes and WebSockets reach them through this. */
 export interface Services {
@@ -84,13 +86,16 @@ export type ServiceDeps = Pick<
   | 'startedAt'
   | 'instanceId'
   | 'cluster'
+  | 'metrics'
 > & {
   readonly jobIntervals?: Partial<JobIntervals>;
 };
 
 export function createServices(deps: ServiceDeps): ComposedServices {
-  const { config, prisma, clock, events, faceEngine } = deps;
+  const { config, prisma, clock, events, faceEngine, metrics } = deps;
   const log = (component: string) => deps.log.child({ component });
+  // What cameras and training publish is also counted (src/metrics/service-metrics.ts).
+  const observedEvents = observedPublisher(events, metrics);
 
   // Repositories: the data access each domain owns.
   const templates = createTemplateRepository(prisma);
@@ -113,8 +118,13 @@ export function createServices(deps: ServiceDeps): ComposedServices {
     config,
     clock,
     logger: log('attendance'),
-    publish: (row) => events.publish('attendanceLogged', toLoggedEvent(row)),
+    publish: (row) => {
+      metrics.attendanceWritten.inc();
+      events.publish('attendanceLogged', toLoggedEvent(row));
+    },
   });
+  // Recognitions handed to attendance, counted by result (logged, duplicate, queued...).
+  const attendanceWrites = { recordRecognition: observedAttendanceWrite((event: RecognitionEvent) => attendance.recordRecognition(event), metrics) };
   const recognitionModels = createRecognitionModels({
     prisma,
     config,
@@ -129,21 +139,24 @@ export function createServices(deps: ServiceDeps): ComposedServices {
     config,
     log: deps.log,
     clock,
-    events,
+    events: observedEvents,
     faceEngine,
     templates,
     classifierModels,
     models: recognitionModels,
   });
-  const recognition = createRecognitionService({
-    prisma,
-    config,
-    clock,
-    log: log('recognition'),
-    faceEngine,
-    models: recognitionModels,
-    attendance,
-  });
+  const recognition = observedRecognition(
+    createRecognitionService({
+      prisma,
+      config,
+      clock,
+      log: log('recognition'),
+      faceEngine,
+      models: recognitionModels,
+      attendance: attendanceWrites,
+    }),
+    metrics,
+  );
   const enrollment = createEnrollmentService({
     prisma,
     config,
@@ -162,10 +175,15 @@ export function createServices(deps: ServiceDeps): ComposedServices {
     config,
     log: deps.log,
     faceEngine,
-    events,
+    events: observedEvents,
     models: recognitionModels,
-    attendance,
+    attendance: attendanceWrites,
     directory: employeeDirectory,
+  });
+  metrics.watch({
+    engine: () => faceEngine?.stats() ?? null,
+    outboxDepth: () => attendance.outbox.size,
+    cameras: async () => (await cameras.info()).filter((c) => c.state !== 'stopped'),
   });
 
   // Work that runs on a clock.
