@@ -83,7 +83,7 @@ export const configSchema = z.object({
   ENGINE_QUEUE_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   WORKER_CONCURRENCY: z.coerce.number().int().min(0).max(256).default(0),
   // Camera ownership with Redis: a lease this long, renewed every third of it; a dead owner's cameras move after it.
-  CAMERA_LEASE_TTL_MS: z.coerce.number().int().min(1_000).max(60_000).default(6_000),
+  CAMERA_LEASE_TTL_MS: z.coerce.number().int().min(1_000).max(60_000).default(5_000),
   // GET /metrics: allowed with `Authorization: Bearer <METRICS_TOKEN>`, or from these networks (CIDR, comma-separated).
   METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   METRICS_ALLOW: z.string().default('127.0.0.1/32,::1/128'),

@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Caller } from '../auth/caller.js';
 import type { CameraInfo } from '../cameras/camera-info.js';
+import type { CameraPlacement, LocalCameras } from '../cameras/camera-placement.js';
 import { CameraNameTakenError } from '../cameras/camera-errors.js';
 import { CameraManager, type CameraSpec } from '../cameras/camera-manager.js';
 import { envCamera } from '../cameras/env-camera.js';
@@ -94,6 +95,10 @@ export interface CameraServiceDeps {
   models: Pick<RecognitionModels, 'ready' | 'recognizer'>;
   attendance: Pick<AttendanceService, 'recordRecognition'>;
   directory: EmployeeDirectory;
+  /** This server instance (the `owner` of the cameras it runs). */
+  instanceId: string;
+  /** Several instances: which camera runs where (camera-placement.ts); without it every enabled camera runs here. */
+  placement?: CameraPlacement;
 }
 
 export function createCameraService(deps: CameraServiceDeps): CameraService {
@@ -163,10 +168,51 @@ export function createCameraService(deps: CameraServiceDeps): CameraService {
     return camera;
   };
 
-  const infoOf = (camera: Camera): CameraInfo => manager?.info(toCameraId(camera.id)) ?? stoppedInfo(camera);
+  const placement = deps.placement;
+  const infoOf = (camera: Camera): CameraInfo => {
+    const here = manager?.info(toCameraId(camera.id));
+    if (placement === undefined) {
+      return { ...(here ?? stoppedInfo(camera)), owner: here !== undefined && here.state !== 'stopped' ? deps.instanceId : null };
+    }
+    const owner = placement.owner(camera.id);
+    const info = owner !== null && owner !== deps.instanceId ? placement.remoteInfo(camera.id) : here;
+    return { ...(info ?? stoppedInfo(camera)), owner };
+  };
+
+  /** The settings each camera was last started with here (a change of anything else needs no restart). */
+  const launched = new Map<number, string>();
+  const launchHere = async (camera: Camera): Promise<CameraInfo> => {
+    launched.set(camera.id, JSON.stringify(specOf(camera)));
+    return launch(camera);
+  };
+  const local: LocalCameras = {
+    launch: async (id) => launchHere(await find(id)),
+    halt: async (id, forget) => {
+      launched.delete(id);
+      await (forget ? manager?.remove(toCameraId(id)) : manager?.stop(toCameraId(id)));
+    },
+    apply: async (id) => {
+      const camera = await deps.prisma.camera.findUnique({ where: { id } });
+      if (camera === null || !camera.enabled) {
+        await local.halt(id, camera === null);
+        return camera === null ? 'gone' : 'disabled';
+      }
+      if (launched.get(id) !== JSON.stringify(specOf(camera)) || manager?.isRunning(toCameraId(id)) !== true) {
+        await launchHere(camera);
+      }
+      return 'running';
+    },
+    info: (id) => manager?.info(toCameraId(id)),
+    enabled: async () => (await deps.prisma.camera.findMany({ where: { enabled: true }, select: { id: true }, orderBy: { id: 'asc' } })).map((c) => c.id),
+  };
 
   /** After a change: running cameras pick up new settings, disabled ones stop, enabled ones start. */
   const apply = async (camera: Camera, before?: Camera): Promise<void> => {
+    if (placement !== undefined) {
+      // The camera's owner applies it, wherever it runs.
+      await placement.changed(camera.id);
+      return;
+    }
     const id = toCameraId(camera.id);
     if (!camera.enabled) {
       await manager?.stop(id);
@@ -253,15 +299,24 @@ export function createCameraService(deps: CameraServiceDeps): CameraService {
         await tx.camera.delete({ where: { id } });
         await writeAudit(tx, caller, { action: 'camera.delete', entityType: 'camera', entityId: id, before: redacted(before) });
       });
+      await placement?.changed(id);
       return before;
     },
 
     async start(id) {
-      return launch(await find(id));
+      const camera = await find(id);
+      if (placement !== undefined) {
+        return { ...(await placement.startCamera(id)), owner: placement.owner(id) };
+      }
+      return { ...(await launch(camera)), owner: deps.instanceId };
     },
 
     async stop(id) {
       const camera = await find(id);
+      if (placement !== undefined) {
+        const stopped = await placement.stopCamera(id);
+        return stopped === undefined ? infoOf(camera) : { ...stopped, owner: placement.owner(id) };
+      }
       await manager?.stop(toCameraId(id));
       return infoOf(camera);
     },
@@ -282,6 +337,11 @@ export function createCameraService(deps: CameraServiceDeps): CameraService {
       if (engine === null || booting !== undefined) {
         return;
       }
+      if (placement !== undefined) {
+        // The leases decide which enabled cameras run here.
+        booting = placement.start(local).catch((error: unknown) => log.error({ err: error }, 'camera placement failed to start'));
+        return;
+      }
       booting = (async () => {
         const cameras = await deps.prisma.camera.findMany({ where: { enabled: true }, orderBy: { id: 'asc' } });
         for (const camera of cameras) {
@@ -299,6 +359,7 @@ export function createCameraService(deps: CameraServiceDeps): CameraService {
     async shutdown() {
       closed = true;
       await booting;
+      await placement?.stop();
       await manager?.stopAll();
     },
 

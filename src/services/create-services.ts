@@ -24,6 +24,7 @@ import { createSystemService, type SystemService } from './system-service.js';
 import { createTrainingService, type TrainingService } from './training-service.js';
 import type { RecognitionEvent } from '../attendance/types.js';
 import { observedAttendanceWrite, observedPublisher, observedRecognition } from '../metrics/service-metrics.js';
+import { createClusterParts } from '../cluster/cluster-parts.js';
 
 /** Every domain service of the app; GraphQL resolvers, REST routes and WebSockets reach them through this. */
 export interface Services {
@@ -170,20 +171,25 @@ export function createServices(deps: ServiceDeps): ComposedServices {
     training,
   });
   const employeeDirectory = createEmployeeDirectory(prisma, { known: (id) => recognitionModels.employee(id) });
+  // Several instances: this one announces itself, and the cameras go where their leases say.
+  const clustered = deps.cluster === null ? null : createClusterParts(deps.cluster, config, log('cluster'));
   const cameras = createCameraService({
     prisma,
     config,
     log: deps.log,
     faceEngine,
-    events: observedEvents,
+    events: clustered ? clustered.fencedEvents(observedEvents) : observedEvents,
     models: recognitionModels,
-    attendance: attendanceWrites,
+    attendance: clustered ? { recordRecognition: clustered.fencedAttendance(attendanceWrites.recordRecognition) } : attendanceWrites,
     directory: employeeDirectory,
+    instanceId: deps.instanceId,
+    ...(clustered && { placement: clustered.ownership }),
   });
   metrics.watch({
     engine: () => faceEngine?.stats() ?? null,
     outboxDepth: () => attendance.outbox.size,
-    cameras: async () => (await cameras.info()).filter((c) => c.state !== 'stopped'),
+    // Only the cameras this instance captures: the others are another instance's series.
+    cameras: async () => (await cameras.info()).filter((c) => c.owner === deps.instanceId && c.state !== 'stopped'),
   });
 
   // Work that runs on a clock.
@@ -194,6 +200,8 @@ export function createServices(deps: ServiceDeps): ComposedServices {
 
   const adminKey = config.ADMIN_API_KEY;
   const lifetimes: Lifetime[] = [
+    // First up, last down: the other instances see this one alive while it holds anything.
+    ...(clustered === null ? [] : [{ name: 'instance registry', start: () => clustered.registry.start(), stop: () => clustered.registry.stop() }]),
     ...(adminKey === undefined ? [] : [{ name: 'bootstrap admin key', start: () => apiKeys.ensureBootstrapAdminKey(adminKey) }]),
     {
       // Replays what a previous run queued, then drains new entries while the database is away.
