@@ -107,7 +107,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     await http.register(plugin, { prefix: API_PREFIX, deps });
   }
   const yoga = createGraphQl(deps);
-  mountGraphQl(http, yoga);
+  mountGraphQl(http, yoga, { graphiql: config.GRAPHIQL });
   await registerDocsRoutes(http);
 
   const websockets = createWebSocketRouter({ maxPayload: config.BODY_LIMIT_BYTES, log: log.child({ component: 'websocket' }) });
