@@ -31,6 +31,9 @@ import { startFaceEngine } from './engine/start-face-engine.js';
 import { recognitionModelsFor } from './resolvers/recognition-models.js';
 import { trainingServiceFor } from './resolvers/training.js';
 import { enrollmentServiceFor, stopEnrollmentService } from './resolvers/enrollment.js';
+import { healthChecksFor } from './resolvers/system.js';
+import { retryUntilDone } from './db/retry-until-done.js';
+import type { BackgroundRetry } from './db/retry-until-done.js';
 
 export interface AppOverrides {
   /** A given engine (closed by its owner); null = run without one (face features answer 503). */
@@ -54,6 +57,8 @@ export interface App {
 
 /** In-flight requests get this long to finish on stop before connections are cut. */
 const SHUTDOWN_GRACE_MS = 5_000;
+/** Start-up set-up waiting for the database tries again this often. */
+const DATABASE_RETRY_MS = 5_000;
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -123,6 +128,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   websockets.attach(http.server);
 
   let stopping: Promise<void> | undefined;
+  let pendingSetUp: BackgroundRetry | undefined;
 
   return {
     deps,
@@ -130,26 +136,52 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     websockets,
     routes: () => [...routes],
     async start() {
-      if (config.ADMIN_API_KEY !== undefined) {
-        await ensureBootstrapAdminKey(deps, config.ADMIN_API_KEY);
+      // What needs the database at start. Each step can run again (retried below).
+      const setUpWithDatabase = async (): Promise<void> => {
+        if (config.ADMIN_API_KEY !== undefined) {
+          await ensureBootstrapAdminKey(deps, config.ADMIN_API_KEY);
+        }
+        // Gallery and SVM are live before the first request.
+        await recognitionModelsFor(deps)
+          .ready()
+          .catch((error: unknown) => log.error({ err: error }, 'recognition models not loaded; retried on first use'));
+        // Expires sessions a previous run left active, then sweeps expired ones.
+        await enrollmentServiceFor(deps).start();
+      };
+      // The database may come up after the server (a reboot, a container order): then the
+      // server listens at once (health/live 200, health/ready 503) and sets up when it answers.
+      const databaseUp = await healthChecksFor(deps).database();
+      if (databaseUp) {
+        await setUpWithDatabase();
       }
-      // Gallery and SVM are live before the first request.
-      await recognitionModelsFor(deps)
-        .ready()
-        .catch((error: unknown) => log.error({ err: error }, 'recognition models not loaded; retried on first use'));
-      // Expires sessions a previous run left active, then sweeps expired ones.
-      await enrollmentServiceFor(deps).start();
       await http.listen({ host: config.HOST, port: config.PORT });
       const { port } = http.server.address() as AddressInfo;
       const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
       const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
       log.info({ url, graphql: `${url}${GRAPHQL_PATH}`, docs: `${url}/docs` }, 'server listening');
-      // Saves the environment's camera; cameras then start in the background.
-      await cameraServiceFor(deps).boot();
+      if (databaseUp) {
+        // Saves the environment's camera; cameras then start in the background.
+        await cameraServiceFor(deps).boot();
+      } else {
+        log.error('database unreachable at start: serving anyway (health/ready answers 503), set-up retried every 5 s');
+        pendingSetUp = retryUntilDone(
+          async () => {
+            if (!(await healthChecksFor(deps).database())) {
+              throw new Error('database still unreachable');
+            }
+            await setUpWithDatabase();
+            // A request made with ADMIN_API_KEY before it was registered left "unknown key" in the cache.
+            authenticator.evict();
+            await cameraServiceFor(deps).boot();
+          },
+          { intervalMs: DATABASE_RETRY_MS, log, what: 'set-up waiting for the database' },
+        );
+      }
       return { url, port };
     },
     stop() {
       stopping ??= (async () => {
+        await pendingSetUp?.stop();
         // Cameras first: no new events, and every live subscription (SSE included) ends.
         await shutdownCameras(deps);
         await websockets.close();

@@ -1,15 +1,28 @@
-// Health (open: liveness + database readiness), status (counts, engine, uptime)
-// and info (versions, config without secrets, model pack). REST and GraphQL
-// both serve these.
+// Health (open: liveness, readiness, the old database health), status (counts,
+// engine, uptime) and info (versions, config without secrets, model pack). REST
+// and GraphQL both serve these.
 import { readFileSync } from 'node:fs';
 import { Prisma } from '../generated/prisma/client.js';
 import type { AppDeps } from '../context.js';
 import type { Config } from '../config.js';
 import type { EngineStats } from '../engine/face-engine.js';
+import { createHealthChecks } from '../services/health.js';
+import type { HealthChecks, Readiness } from '../services/health.js';
+import { recognitionModelsFor } from './recognition-models.js';
 
-export type SystemDeps = Pick<AppDeps, 'prisma' | 'config' | 'clock' | 'faceEngine' | 'startedAt' | 'eventBusKind'>;
+export type SystemDeps = AppDeps;
 
-const DB_PING_TIMEOUT_MS = 2_000;
+const healthPerApp = new WeakMap<AppDeps, HealthChecks>();
+
+/** The app's health checks: one database answer cache per app. */
+export function healthChecksFor(deps: AppDeps): HealthChecks {
+  let checks = healthPerApp.get(deps);
+  if (!checks) {
+    checks = createHealthChecks({ prisma: deps.prisma, faceEngine: deps.faceEngine, models: recognitionModelsFor(deps) });
+    healthPerApp.set(deps, checks);
+  }
+  return checks;
+}
 
 const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   name: string;
@@ -49,24 +62,19 @@ function uptimeSeconds(deps: Pick<AppDeps, 'clock' | 'startedAt'>): number {
   return Math.max(0, Math.round((deps.clock().getTime() - deps.startedAt.getTime()) / 1000));
 }
 
-async function pingDatabase(deps: Pick<AppDeps, 'prisma'>): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error('database ping timed out')), DB_PING_TIMEOUT_MS);
-    });
-    await Promise.race([deps.prisma.$queryRaw`SELECT 1`, timeout]);
-    return true;
-  } catch {
-    return false;
-  } finally {
-    clearTimeout(timer);
-  }
+/** The database health old clients know (GraphQL `health`, GET /system/health); the answer is cached for a second. */
+export async function getHealth(deps: AppDeps): Promise<Health> {
+  const up = await healthChecksFor(deps).database();
+  return { status: up ? 'healthy' : 'unhealthy', database: up ? 'up' : 'down', uptimeSeconds: uptimeSeconds(deps) };
 }
 
-export async function getHealth(deps: Pick<AppDeps, 'prisma' | 'clock' | 'startedAt'>): Promise<Health> {
-  const up = await pingDatabase(deps);
-  return { status: up ? 'healthy' : 'unhealthy', database: up ? 'up' : 'down', uptimeSeconds: uptimeSeconds(deps) };
+/** The process serves: nothing else is checked (a liveness probe must not restart a server waiting for its database). */
+export function getLiveness(deps: Pick<AppDeps, 'clock' | 'startedAt'>): { uptimeSeconds: number } {
+  return { uptimeSeconds: uptimeSeconds(deps) };
+}
+
+export async function getReadiness(deps: AppDeps): Promise<Readiness & { uptimeSeconds: number }> {
+  return { ...(await healthChecksFor(deps).readiness()), uptimeSeconds: uptimeSeconds(deps) };
 }
 
 export async function getSystemStatus(deps: SystemDeps): Promise<SystemStatus> {
