@@ -3,8 +3,8 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../context.js';
-import { getHealth, getLiveness, getReadiness, getSystemInfo, getSystemStatus } from '../resolvers/system.js';
-import { HEALTH_PARTS } from '../services/health.js';
+import { getHealth, getLiveness, getReadiness, getSystemInfo, getSystemStatus } from '../services/system-service.js';
+import { HEALTH_PARTS } from '../services/health-checks.js';
 import { errorResponses, isoDate } from './common.js';
 
 const healthJson = z.object({

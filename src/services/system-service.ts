@@ -1,0 +1,150 @@
+// Health (open: liveness, readiness, the old database health), status (counts,
+// engine, uptime) and info (versions, config without secrets, model pack). REST
+// and GraphQL both serve these.
+import { readFileSync } from 'node:fs';
+import { Prisma } from '../generated/prisma/client.js';
+import type { AppDeps } from '../context.js';
+import type { Config } from '../config.js';
+import type { EngineStats } from '../engine/face-engine.js';
+import { createHealthChecks } from './health-checks.js';
+import type { HealthChecks, Readiness } from './health-checks.js';
+import { recognitionModelsFor } from './recognition-models.js';
+
+export type SystemDeps = AppDeps;
+
+const healthPerApp = new WeakMap<AppDeps, HealthChecks>();
+
+/** The app's health checks: one database answer cache per app. */
+export function healthChecksFor(deps: AppDeps): HealthChecks {
+  let checks = healthPerApp.get(deps);
+  if (!checks) {
+    checks = createHealthChecks({ prisma: deps.prisma, faceEngine: deps.faceEngine, models: recognitionModelsFor(deps) });
+    healthPerApp.set(deps, checks);
+  }
+  return checks;
+}
+
+const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  name: string;
+  version: string;
+};
+
+export interface Health {
+  status: 'healthy' | 'unhealthy';
+  database: 'up' | 'down';
+  uptimeSeconds: number;
+}
+
+export interface SystemStatus {
+  status: 'healthy' | 'unhealthy';
+  database: 'up' | 'down';
+  uptimeSeconds: number;
+  counts: { employees: number; activeEmployees: number; faceTemplates: number; attendanceLogs: number; cameras: number };
+  engine: EngineStats | null;
+  eventBus: 'memory' | 'redis';
+}
+
+export interface SystemInfo {
+  name: string;
+  version: string;
+  nodeVersion: string;
+  prismaVersion: string;
+  databaseVersion: string | null;
+  environment: Config['NODE_ENV'];
+  modelPack: { configured: string; loaded: string | null; embeddingSize: number | null };
+  uptimeSeconds: number;
+  startedAt: Date;
+  /** Every setting except secrets; credentials inside URLs are masked. */
+  config: Record<string, string | number | boolean | null>;
+}
+
+function uptimeSeconds(deps: Pick<AppDeps, 'clock' | 'startedAt'>): number {
+  return Math.max(0, Math.round((deps.clock().getTime() - deps.startedAt.getTime()) / 1000));
+}
+
+/** The database health old clients know (GraphQL `health`, GET /system/health); the answer is cached for a second. */
+export async function getHealth(deps: AppDeps): Promise<Health> {
+  const up = await healthChecksFor(deps).database();
+  return { status: up ? 'healthy' : 'unhealthy', database: up ? 'up' : 'down', uptimeSeconds: uptimeSeconds(deps) };
+}
+
+/** The process serves: nothing else is checked (a liveness probe must not restart a server waiting for its database). */
+export function getLiveness(deps: Pick<AppDeps, 'clock' | 'startedAt'>): { uptimeSeconds: number } {
+  return { uptimeSeconds: uptimeSeconds(deps) };
+}
+
+export async function getReadiness(deps: AppDeps): Promise<Readiness & { uptimeSeconds: number }> {
+  return { ...(await healthChecksFor(deps).readiness()), uptimeSeconds: uptimeSeconds(deps) };
+}
+
+export async function getSystemStatus(deps: SystemDeps): Promise<SystemStatus> {
+  const health = await getHealth(deps);
+  const counts =
+    health.database === 'up'
+      ? await (async () => {
+          const [employees, activeEmployees, faceTemplates, attendanceLogs, cameras] = await Promise.all([
+            deps.prisma.employee.count({ where: { erasedAt: null } }),
+            deps.prisma.employee.count({ where: { erasedAt: null, isActive: true } }),
+            deps.prisma.faceTemplate.count(),
+            deps.prisma.attendanceLog.count({ where: { voidedAt: null } }),
+            deps.prisma.camera.count(),
+          ]);
+          return { employees, activeEmployees, faceTemplates, attendanceLogs, cameras };
+        })()
+      : { employees: 0, activeEmployees: 0, faceTemplates: 0, attendanceLogs: 0, cameras: 0 };
+  return { ...health, counts, engine: deps.faceEngine?.stats() ?? null, eventBus: deps.eventBusKind };
+}
+
+export async function getSystemInfo(deps: SystemDeps): Promise<SystemInfo> {
+  let databaseVersion: string | null = null;
+  try {
+    const rows = await deps.prisma.$queryRaw<{ v: string }[]>`SELECT VERSION() AS v`;
+    databaseVersion = rows[0]?.v ?? null;
+  } catch {
+    databaseVersion = null;
+  }
+  return {
+    name: packageJson.name,
+    version: packageJson.version,
+    nodeVersion: process.version,
+    prismaVersion: Prisma.prismaVersion.client,
+    databaseVersion,
+    environment: deps.config.NODE_ENV,
+    modelPack: {
+      configured: deps.config.MODEL_PACK,
+      loaded: deps.faceEngine?.modelId ?? null,
+      embeddingSize: deps.faceEngine?.embeddingSize ?? null,
+    },
+    uptimeSeconds: uptimeSeconds(deps),
+    startedAt: deps.startedAt,
+    config: publicConfig(deps.config),
+  };
+}
+
+const SECRET_KEYS = new Set<keyof Config>(['SECRET_KEY', 'ADMIN_API_KEY']);
+
+export function publicConfig(config: Config): Record<string, string | number | boolean | null> {
+  const out: Record<string, string | number | boolean | null> = {};
+  for (const [key, value] of Object.entries(config) as [keyof Config, unknown][]) {
+    if (SECRET_KEYS.has(key)) {
+      continue;
+    }
+    if (value === undefined || value === null) {
+      out[key] = null;
+    } else if (typeof value === 'string') {
+      out[key] = maskUrlCredentials(value);
+    } else if (typeof value === 'number' || typeof value === 'boolean') {
+      out[key] = value;
+    } else {
+      out[key] = JSON.stringify(value);
+    }
+  }
+  return out;
+}
+
+/** mysql://user:pass@host/db → mysql://user:***@host/db (also rtsp:// camera URLs). */
+export function maskUrlCredentials(value: string): string {
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^/@:]*)(:[^/@]*)?@/i, (_m, scheme: string, user: string, pass?: string) =>
+    `${scheme}${user}${pass === undefined ? '' : ':***'}@`,
+  );
+}
