@@ -1,6 +1,8 @@
-// Builds the whole server: fastify (REST + docs), graphql-yoga at /graphql
-// (HTTP, SSE, graphql-ws), the event bus and the services' dependencies.
-// Tests inject a Prisma client, a clock or a face engine; main.ts injects nothing.
+// Builds the whole server: the infrastructure (database, event bus, face
+// engine), the services (src/services/create-services.ts), then the transports
+// on top of them: fastify (REST + docs), graphql-yoga at /graphql (HTTP, SSE,
+// graphql-ws) and the old WebSocket stream. Tests inject a Prisma client, a
+// clock or a face engine; main.ts injects nothing.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -9,15 +11,17 @@ import type { FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
-import type { AppDeps } from './context.js';
+import type { AppDeps } from './app-deps.js';
+import type { AppContext } from './context.js';
 import type { FaceEngine } from './engine/face-engine.js';
 import type { PrismaClient } from './generated/prisma/client.js';
 import { createPrisma } from './db/prisma.js';
 import { createLogger } from './logger.js';
 import { createAuthenticator } from './auth/authenticator.js';
 import { createEventBus } from './events/event-bus.js';
-import { ensureBootstrapAdminKey } from './services/api-key-service.js';
-import { cameraServiceFor, shutdownCameras } from './services/camera-service.js';
+import { CameraEventHub } from './cameras/event-hub.js';
+import { createLoaders } from './loaders.js';
+import { createServices, type ComposedServices, type JobIntervals, type Services } from './services/create-services.js';
 import { installErrorHandler } from './http/error-handler.js';
 import { API_PREFIX, installRouteAuth } from './http/route-auth.js';
 import { createGraphQl, GRAPHQL_PATH, mountGraphQl } from './http/graphql.js';
@@ -28,10 +32,6 @@ import { websocketEndpoints } from './http/websocket-endpoints.js';
 import { registerDocsRoutes, registerOpenApi } from './rest/docs.js';
 import { restPlugins } from './rest/routes.js';
 import { startFaceEngine } from './engine/start-face-engine.js';
-import { recognitionModelsFor } from './services/recognition-models.js';
-import { trainingServiceFor } from './services/training-service.js';
-import { enrollmentServiceFor, stopEnrollmentService } from './services/enrollment-service.js';
-import { healthChecksFor } from './services/system-service.js';
 import { retryUntilDone } from './db/retry-until-done.js';
 import type { BackgroundRetry } from './db/retry-until-done.js';
 
@@ -41,23 +41,28 @@ export interface AppOverrides {
   prisma?: PrismaClient;
   clock?: () => Date;
   logger?: Logger;
+  /** Shorter schedules for the background jobs (tests). */
+  jobIntervals?: Partial<JobIntervals>;
 }
 
 export interface App {
   readonly deps: AppDeps;
+  readonly services: Services;
+  /** The services' lifetimes and scheduled jobs (tests look at them). */
+  readonly composed: ComposedServices;
   readonly http: FastifyInstance;
   readonly websockets: WebSocketRouter;
   /** Every HTTP route registered, as `METHOD /path` (HEAD left out); the OpenAPI test compares it with /openapi.json. */
   routes(): string[];
-  /** Listens on HOST:PORT (PORT=0 picks a free port) and registers ADMIN_API_KEY. */
+  /** Starts the services in order (ADMIN_API_KEY registered first), then listens on HOST:PORT (PORT=0 picks a free port). */
   start(): Promise<{ url: string; port: number }>;
-  /** Closes WebSockets, HTTP, the event bus and what buildApp created itself (Prisma, engine). Idempotent. */
+  /** Ends live subscriptions, closes WebSockets and HTTP, stops the services in reverse order, then the event bus and what buildApp created itself (Prisma, engine). Idempotent. */
   stop(): Promise<void>;
 }
 
 /** In-flight requests get this long to finish on stop before connections are cut. */
 const SHUTDOWN_GRACE_MS = 5_000;
-/** Start-up set-up waiting for the database tries again this often. */
+/** Services waiting for the database at start try again this often. */
 const DATABASE_RETRY_MS = 5_000;
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -81,6 +86,10 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     faceEngine: overrides.faceEngine === undefined ? ownEngine : overrides.faceEngine,
     startedAt: clock(),
   };
+  const liveEvents = new CameraEventHub();
+  const composed = createServices({ ...deps, liveEvents, ...(overrides.jobIntervals && { jobIntervals: overrides.jobIntervals }) });
+  const { services } = composed;
+  const appContext: AppContext = { services, pubsub: bus.pubsub, config, newLoaders: () => createLoaders(prisma) };
 
   const http = Fastify({
     loggerInstance: log,
@@ -109,9 +118,9 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
 
   await registerOpenApi(http, { version });
   for (const plugin of restPlugins) {
-    await http.register(plugin, { prefix: API_PREFIX, deps });
+    await http.register(plugin, { prefix: API_PREFIX, deps: appContext });
   }
-  const yoga = createGraphQl(deps);
+  const yoga = createGraphQl(deps, appContext);
   mountGraphQl(http, yoga, { graphiql: config.GRAPHIQL });
   await registerDocsRoutes(http);
 
@@ -120,7 +129,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     serveGraphQlOverWebSocket({ wss: websockets.register(GRAPHQL_PATH), yoga, authenticator, log }),
   ];
   for (const endpoint of websocketEndpoints) {
-    const handle = endpoint.setup(websockets.register(endpoint.path), deps);
+    const handle = endpoint.setup(websockets.register(endpoint.path), { services, authenticator, log });
     if (handle !== undefined) {
       disposers.push(handle);
     }
@@ -128,62 +137,58 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   websockets.attach(http.server);
 
   let stopping: Promise<void> | undefined;
-  let pendingSetUp: BackgroundRetry | undefined;
+  let pendingStart: BackgroundRetry | undefined;
 
   return {
     deps,
+    services,
+    composed,
     http,
     websockets,
     routes: () => [...routes],
     async start() {
-      // What needs the database at start. Each step can run again (retried below).
-      const setUpWithDatabase = async (): Promise<void> => {
-        if (config.ADMIN_API_KEY !== undefined) {
-          await ensureBootstrapAdminKey(deps, config.ADMIN_API_KEY);
-        }
-        // Gallery and SVM are live before the first request.
-        await recognitionModelsFor(deps)
-          .ready()
-          .catch((error: unknown) => log.error({ err: error }, 'recognition models not loaded; retried on first use'));
-        // Expires sessions a previous run left active, then sweeps expired ones.
-        await enrollmentServiceFor(deps).start();
+      const startServices = async (): Promise<void> => {
+        await composed.start();
+        log.info({ services: composed.lifetimes, jobs: composed.jobs.jobs }, 'services started');
       };
       // The database may come up after the server (a reboot, a container order): then the
-      // server listens at once (health/live 200, health/ready 503) and sets up when it answers.
-      const databaseUp = await healthChecksFor(deps).database();
+      // server listens at once (health/live 200, health/ready 503 naming the database) and
+      // starts its services when the database answers.
+      const databaseUp = await services.system.databaseUp();
       if (databaseUp) {
-        await setUpWithDatabase();
+        try {
+          await startServices();
+        } catch (error) {
+          await composed.stop();
+          throw error;
+        }
       }
       await http.listen({ host: config.HOST, port: config.PORT });
       const { port } = http.server.address() as AddressInfo;
       const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
       const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
       log.info({ url, graphql: `${url}${GRAPHQL_PATH}`, docs: `${url}/docs` }, 'server listening');
-      if (databaseUp) {
-        // Saves the environment's camera; cameras then start in the background.
-        await cameraServiceFor(deps).boot();
-      } else {
-        log.error('database unreachable at start: serving anyway (health/ready answers 503), set-up retried every 5 s');
-        pendingSetUp = retryUntilDone(
+      if (!databaseUp) {
+        log.error(`database unreachable at start: serving anyway (health/ready answers 503); services start when it answers (checked every ${DATABASE_RETRY_MS / 1000} s)`);
+        pendingStart = retryUntilDone(
           async () => {
-            if (!(await healthChecksFor(deps).database())) {
+            if (!(await services.system.databaseUp())) {
               throw new Error('database still unreachable');
             }
-            await setUpWithDatabase();
+            await startServices();
             // A request made with ADMIN_API_KEY before it was registered left "unknown key" in the cache.
             authenticator.evict();
-            await cameraServiceFor(deps).boot();
           },
-          { intervalMs: DATABASE_RETRY_MS, log, what: 'set-up waiting for the database' },
+          { intervalMs: DATABASE_RETRY_MS, log, what: 'service start waiting for the database' },
         );
       }
       return { url, port };
     },
     stop() {
       stopping ??= (async () => {
-        await pendingSetUp?.stop();
-        // Cameras first: no new events, and every live subscription (SSE included) ends.
-        await shutdownCameras(deps);
+        await pendingStart?.stop();
+        // Every live subscription (SSE included) ends first, so HTTP can close.
+        liveEvents.closeAll();
         await websockets.close();
         await Promise.allSettled(disposers.map((d) => d.dispose()));
         const cutOff = setTimeout(() => http.server.closeAllConnections(), SHUTDOWN_GRACE_MS);
@@ -192,9 +197,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
         } finally {
           clearTimeout(cutOff);
         }
-        stopEnrollmentService(deps);
-        recognitionModelsFor(deps).close();
-        await trainingServiceFor(deps).close();
+        // Cameras, jobs, sessions, training, models, the outbox: reverse start order.
+        await composed.stop();
         await ownEngine?.close();
         await bus.close();
         if (overrides.prisma === undefined) {

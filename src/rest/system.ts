@@ -2,8 +2,7 @@
 // orchestrators' probes); status and info need `system:read`.
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { AppDeps } from '../context.js';
-import { getHealth, getLiveness, getReadiness, getSystemInfo, getSystemStatus } from '../services/system-service.js';
+import type { AppContext } from '../context.js';
 import { HEALTH_PARTS } from '../services/health-checks.js';
 import { errorResponses, isoDate } from './common.js';
 
@@ -62,7 +61,7 @@ const infoJson = z.object({
   config: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
 });
 
-export const systemRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
+export const systemRoutes: FastifyPluginAsyncZod<{ deps: AppContext }> = async (app, { deps }) => {
   app.get('/system/health', {
     config: { auth: 'public' },
     schema: {
@@ -71,7 +70,7 @@ export const systemRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app
       response: { 200: healthJson, 503: healthJson },
     },
     handler: async (_request, reply) => {
-      const h = await getHealth(deps);
+      const h = await deps.services.system.health();
       return reply
         .status(h.database === 'up' ? 200 : 503)
         .send({ status: h.status, database: h.database, uptime_seconds: h.uptimeSeconds });
@@ -85,7 +84,7 @@ export const systemRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app
       summary: 'Liveness: 200 whenever the process serves, the database down or not (for liveness probes)',
       response: { 200: liveJson },
     },
-    handler: () => ({ status: 'alive' as const, uptime_seconds: getLiveness(deps).uptimeSeconds }),
+    handler: () => ({ status: 'alive' as const, uptime_seconds: deps.services.system.live().uptimeSeconds }),
   });
 
   app.get('/system/health/ready', {
@@ -96,7 +95,7 @@ export const systemRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app
       response: { 200: readyJson, 503: readyJson },
     },
     handler: async (_request, reply) => {
-      const r = await getReadiness(deps);
+      const r = await deps.services.system.ready();
       return reply.status(r.ready ? 200 : 503).send({
         status: r.ready ? 'ready' : 'not_ready',
         failing: r.failing,
@@ -114,7 +113,7 @@ export const systemRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app
       response: { 200: statusJson, ...errorResponses(401, 403) },
     },
     handler: async () => {
-      const s = await getSystemStatus(deps);
+      const s = await deps.services.system.status();
       return {
         status: s.status,
         database: s.database,
@@ -152,7 +151,7 @@ export const systemRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app
       response: { 200: infoJson, ...errorResponses(401, 403) },
     },
     handler: async () => {
-      const i = await getSystemInfo(deps);
+      const i = await deps.services.system.info();
       return {
         name: i.name,
         version: i.version,

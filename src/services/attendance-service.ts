@@ -1,9 +1,10 @@
 // Attendance service: recording recognitions (idempotent, deduplicated,
 // queued durably while the database is away), queries, statistics, CSV export,
-// corrections and snapshot retention. GraphQL fields and REST routes call it;
-// the logic lives in src/attendance/*.
+// corrections and snapshot retention. GraphQL resolvers, REST routes and the
+// live cameras call it; the logic lives in src/attendance/*. Its lifetime
+// (outbox replay and drain) and the retention purge's schedule are set in
+// src/services/create-services.ts.
 import { join } from 'node:path';
-import type { AppDeps } from '../context.js';
 import { EmployeeNotFoundError, ValidationError } from '../domain/errors.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import {
@@ -17,7 +18,6 @@ import {
 import { isDatabaseUnreachable } from '../attendance/db-unreachable.js';
 import { deriveEventId } from '../attendance/event-id.js';
 import { addDays, localDateOf, type LocalDate } from '../attendance/local-time.js';
-import { toLoggedEvent } from '../attendance/logged-event.js';
 import { createOutbox, type AttendanceOutbox, type OutboxEntry } from '../attendance/outbox.js';
 import {
   attendanceStats,
@@ -246,26 +246,4 @@ export function createAttendanceService(deps: AttendanceServiceDeps): Attendance
       }
     },
   };
-}
-
-// One service (and one outbox) per app: GraphQL fields and REST routes get it
-// from the app's deps. The outbox replays what a previous process left as soon
-// as the service is first used; buildApp may call start()/stop() explicitly.
-const perApp = new WeakMap<AppDeps, AttendanceService>();
-
-export function attendanceServiceFor(deps: AppDeps): AttendanceService {
-  let service = perApp.get(deps);
-  if (!service) {
-    const logger = deps.log.child({ component: 'attendance' });
-    service = createAttendanceService({
-      prisma: deps.prisma,
-      config: deps.config,
-      clock: deps.clock,
-      logger,
-      publish: (log) => deps.events.publish('attendanceLogged', toLoggedEvent(log)),
-    });
-    perApp.set(deps, service);
-    service.start().catch((error: unknown) => logger.error({ err: error }, 'attendance outbox failed to start'));
-  }
-  return service;
 }

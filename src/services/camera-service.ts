@@ -1,29 +1,31 @@
 // Camera service: the Camera table (CRUD), the live cameras of this process
 // (CameraManager: start, stop, info), and where their events go (the hub for
-// subscribers, attendance, the recent-recognitions ring). GraphQL fields and
-// REST routes both call it. One per app (cameraServiceFor).
+// subscribers, attendance, the recent-recognitions ring). GraphQL resolvers and
+// REST routes both call it. One per app (src/services/create-services.ts).
 //
 // `enabled` is the persisted switch (cameras start with the server);
 // startCamera / stopCamera act on the running process only.
 import { z } from 'zod';
-import type { AppDeps } from '../context.js';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
 import type { Caller } from '../auth/caller.js';
 import type { CameraInfo } from '../cameras/camera-events.js';
 import { CameraNameTakenError } from '../cameras/camera-errors.js';
 import { CameraManager, type CameraSpec } from '../cameras/camera-manager.js';
 import { envCamera } from '../cameras/env-camera.js';
-import { CameraEventHub, type LiveEventSource } from '../cameras/event-hub.js';
+import type { CameraEventHub, LiveEventSource } from '../cameras/event-hub.js';
 import { formatCameraSource, parseCameraSource, redactSource } from '../cameras/source.js';
 import { cameraId as toCameraId } from '../domain/ids.js';
 import { NotFoundError, UnavailableError, validationErrorFromZod } from '../domain/errors.js';
 import { FACE_MODELS_MISSING } from '../engine/require-face-engine.js';
-import type { Camera } from '../generated/prisma/client.js';
-import { attendanceServiceFor } from './attendance-service.js';
+import type { FaceEngine } from '../engine/face-engine.js';
+import type { Camera, PrismaClient } from '../generated/prisma/client.js';
+import type { AttendanceService } from './attendance-service.js';
 import { writeAudit } from '../audit/audit-repository.js';
-import { employeeDirectoryFor, type EmployeeDirectory } from '../live/employee-directory.js';
+import type { EmployeeDirectory } from '../live/employee-directory.js';
 import { RecentRecognitions, type RecentRecognition } from '../live/recent-recognitions.js';
 import { createRecognitionSink } from '../live/recognition-sink.js';
-import { recognitionModelsFor } from './recognition-models.js';
+import type { RecognitionModels } from './recognition-models.js';
 
 export type { Camera };
 
@@ -80,13 +82,23 @@ export interface CameraService {
   idle(id: number): Promise<void>;
 }
 
-type Deps = AppDeps;
+export interface CameraServiceDeps {
+  prisma: PrismaClient;
+  config: Parameters<typeof envCamera>[0] & Pick<Config, 'CAMERA_WIDTH' | 'CAMERA_HEIGHT' | 'CAMERA_FPS' | 'PREDICT_INTERVAL'>;
+  log: Logger;
+  faceEngine: FaceEngine | null;
+  /** Where frames and decisions go out to subscribers. */
+  hub: CameraEventHub;
+  models: Pick<RecognitionModels, 'ready' | 'recognizer'>;
+  attendance: Pick<AttendanceService, 'recordRecognition'>;
+  directory: EmployeeDirectory;
+}
 
-export function createCameraService(deps: Deps): CameraService {
+export function createCameraService(deps: CameraServiceDeps): CameraService {
   const log = deps.log.child({ component: 'camera' });
-  const hub = new CameraEventHub();
+  const hub = deps.hub;
   const recent = new RecentRecognitions();
-  const directory: EmployeeDirectory = employeeDirectoryFor(deps);
+  const directory = deps.directory;
   const engine = deps.faceEngine;
   let manager: CameraManager | null = null;
   let closed = false;
@@ -96,7 +108,7 @@ export function createCameraService(deps: Deps): CameraService {
     hub,
     recent,
     directory,
-    recordRecognition: (event) => attendanceServiceFor(deps).recordRecognition(event),
+    recordRecognition: (event) => deps.attendance.recordRecognition(event),
     sessionStart: (event) => manager?.info(event.cameraId)?.startedAt ?? null,
     logger: log,
   });
@@ -108,7 +120,7 @@ export function createCameraService(deps: Deps): CameraService {
     manager ??= new CameraManager({
       engine,
       recognize: async (faces) => {
-        const recognizer = recognitionModelsFor(deps).recognizer();
+        const recognizer = deps.models.recognizer();
         if (recognizer === null) {
           return faces.map(() => ({ kind: 'unknown' as const, reason: 'no recognizer', confidence: 0 }));
         }
@@ -133,7 +145,7 @@ export function createCameraService(deps: Deps): CameraService {
   const launch = async (camera: Camera): Promise<CameraInfo> => {
     const m = managerOrThrow();
     // Frames must not reach a recognizer with an empty gallery while it loads.
-    await recognitionModelsFor(deps).ready();
+    await deps.models.ready();
     if (closed) {
       throw new UnavailableError('server is shutting down');
     }
@@ -364,20 +376,4 @@ function redacted(camera: Camera): Camera {
 
 function isUniqueViolation(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2002';
-}
-
-const perApp = new WeakMap<AppDeps, CameraService>();
-
-export function cameraServiceFor(deps: AppDeps): CameraService {
-  let service = perApp.get(deps);
-  if (service === undefined) {
-    service = createCameraService(deps);
-    perApp.set(deps, service);
-  }
-  return service;
-}
-
-/** App stop: stops cameras only if the service was ever created. */
-export async function shutdownCameras(deps: AppDeps): Promise<void> {
-  await perApp.get(deps)?.shutdown();
 }

@@ -3,14 +3,17 @@
 // attendance log (idempotent per request id + face index). GraphQL's
 // `recognize` and REST's POST /recognition/recognize both call it.
 import { createHash } from 'node:crypto';
-import type { AppDeps } from '../context.js';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
 import { cameraId as toCameraId, type EmployeeId } from '../domain/ids.js';
+import type { FaceEngine } from '../engine/face-engine.js';
 import { requireFaceEngine } from '../engine/require-face-engine.js';
+import type { PrismaClient } from '../generated/prisma/client.js';
 import type { RecordResult } from '../attendance/types.js';
 import type { RecognitionDecision } from '../recognition/decision.js';
 import type { Box, FaceQuality } from '../vision/types.js';
-import { attendanceServiceFor } from './attendance-service.js';
-import { recognitionModelsFor } from './recognition-models.js';
+import type { AttendanceService } from './attendance-service.js';
+import type { RecognitionModels } from './recognition-models.js';
 
 export type UnknownReason = 'no_face' | 'low_quality' | 'below_threshold' | 'ambiguous';
 
@@ -71,10 +74,30 @@ export function recognitionEventId(requestId: string, faceIndex: number): string
   return createHash('sha256').update(`recognize:v1:${requestId}:${faceIndex}`).digest('hex');
 }
 
-export async function recognizeFrame(deps: AppDeps, image: Uint8Array, options: RecognizeOptions): Promise<RecognitionResult> {
+export interface RecognitionServiceDeps {
+  /** Names of recognized people the models' directory does not know yet. */
+  prisma: PrismaClient;
+  config: Pick<Config, 'SNAPSHOTS_ENABLED'>;
+  clock: () => Date;
+  log: Logger;
+  faceEngine: FaceEngine | null;
+  models: Pick<RecognitionModels, 'ready' | 'recognizer' | 'employee' | 'refreshEmployee'>;
+  attendance: Pick<AttendanceService, 'recordRecognition'>;
+}
+
+export interface RecognitionService {
+  /** Every face of one frame with its decision; recognized faces logged as attendance unless told not to. */
+  recognize(image: Uint8Array, options: RecognizeOptions): Promise<RecognitionResult>;
+}
+
+export function createRecognitionService(deps: RecognitionServiceDeps): RecognitionService {
+  return { recognize: (image, options) => recognizeFrame(deps, image, options) };
+}
+
+async function recognizeFrame(deps: RecognitionServiceDeps, image: Uint8Array, options: RecognizeOptions): Promise<RecognitionResult> {
   const started = performance.now();
   const engine = requireFaceEngine(deps);
-  const models = recognitionModelsFor(deps);
+  const models = deps.models;
   const logAttendance = options.logAttendance ?? true;
   const wantSnapshots = logAttendance && deps.config.SNAPSHOTS_ENABLED;
   const [analysis] = await Promise.all([
@@ -142,7 +165,7 @@ export async function recognizeFrame(deps: AppDeps, image: Uint8Array, options: 
   });
 
   if (logAttendance) {
-    const attendance = attendanceServiceFor(deps);
+    const attendance = deps.attendance;
     const at = deps.clock();
     const cameraId = options.cameraId ?? null;
     await Promise.all(

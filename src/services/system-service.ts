@@ -3,25 +3,47 @@
 // and GraphQL both serve these.
 import { readFileSync } from 'node:fs';
 import { Prisma } from '../generated/prisma/client.js';
-import type { AppDeps } from '../context.js';
+import type { PrismaClient } from '../generated/prisma/client.js';
 import type { Config } from '../config.js';
-import type { EngineStats } from '../engine/face-engine.js';
+import type { EngineStats, FaceEngine } from '../engine/face-engine.js';
 import { createHealthChecks } from './health-checks.js';
-import type { HealthChecks, Readiness } from './health-checks.js';
-import { recognitionModelsFor } from './recognition-models.js';
+import type { HealthChecks, HealthDeps, Readiness } from './health-checks.js';
 
-export type SystemDeps = AppDeps;
+export interface SystemDeps {
+  prisma: PrismaClient;
+  /** All of it: systemInfo lists every setting except secrets. */
+  config: Config;
+  clock: () => Date;
+  faceEngine: Pick<FaceEngine, 'stats' | 'modelId' | 'embeddingSize'> | null;
+  startedAt: Date;
+  eventBusKind: 'memory' | 'redis';
+  /** Readiness reports (and completes) their loading. */
+  models: HealthDeps['models'];
+}
 
-const healthPerApp = new WeakMap<AppDeps, HealthChecks>();
+export interface SystemService {
+  /** Open: the database health old clients know (answer cached for a second). */
+  health(): Promise<Health>;
+  /** Open: the process serves; nothing else is checked. */
+  live(): { uptimeSeconds: number };
+  /** Open: database, face engine, recognition models, each named when failing. */
+  ready(): Promise<Readiness & { uptimeSeconds: number }>;
+  /** The database answered within the last second (cached; at most one ping a second). */
+  databaseUp(): Promise<boolean>;
+  status(): Promise<SystemStatus>;
+  info(): Promise<SystemInfo>;
+}
 
-/** The app's health checks: one database answer cache per app. */
-export function healthChecksFor(deps: AppDeps): HealthChecks {
-  let checks = healthPerApp.get(deps);
-  if (!checks) {
-    checks = createHealthChecks({ prisma: deps.prisma, faceEngine: deps.faceEngine, models: recognitionModelsFor(deps) });
-    healthPerApp.set(deps, checks);
-  }
-  return checks;
+export function createSystemService(deps: SystemDeps): SystemService {
+  const checks = createHealthChecks({ prisma: deps.prisma, faceEngine: deps.faceEngine, models: deps.models });
+  return {
+    health: () => getHealth(deps, checks),
+    live: () => ({ uptimeSeconds: uptimeSeconds(deps) }),
+    ready: async () => ({ ...(await checks.readiness()), uptimeSeconds: uptimeSeconds(deps) }),
+    databaseUp: () => checks.database(),
+    status: () => getSystemStatus(deps, checks),
+    info: () => getSystemInfo(deps),
+  };
 }
 
 const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -58,27 +80,17 @@ export interface SystemInfo {
   config: Record<string, string | number | boolean | null>;
 }
 
-function uptimeSeconds(deps: Pick<AppDeps, 'clock' | 'startedAt'>): number {
+function uptimeSeconds(deps: Pick<SystemDeps, 'clock' | 'startedAt'>): number {
   return Math.max(0, Math.round((deps.clock().getTime() - deps.startedAt.getTime()) / 1000));
 }
 
-/** The database health old clients know (GraphQL `health`, GET /system/health); the answer is cached for a second. */
-export async function getHealth(deps: AppDeps): Promise<Health> {
-  const up = await healthChecksFor(deps).database();
+async function getHealth(deps: Pick<SystemDeps, 'clock' | 'startedAt'>, checks: HealthChecks): Promise<Health> {
+  const up = await checks.database();
   return { status: up ? 'healthy' : 'unhealthy', database: up ? 'up' : 'down', uptimeSeconds: uptimeSeconds(deps) };
 }
 
-/** The process serves: nothing else is checked (a liveness probe must not restart a server waiting for its database). */
-export function getLiveness(deps: Pick<AppDeps, 'clock' | 'startedAt'>): { uptimeSeconds: number } {
-  return { uptimeSeconds: uptimeSeconds(deps) };
-}
-
-export async function getReadiness(deps: AppDeps): Promise<Readiness & { uptimeSeconds: number }> {
-  return { ...(await healthChecksFor(deps).readiness()), uptimeSeconds: uptimeSeconds(deps) };
-}
-
-export async function getSystemStatus(deps: SystemDeps): Promise<SystemStatus> {
-  const health = await getHealth(deps);
+async function getSystemStatus(deps: SystemDeps, checks: HealthChecks): Promise<SystemStatus> {
+  const health = await getHealth(deps, checks);
   const counts =
     health.database === 'up'
       ? await (async () => {
@@ -95,7 +107,7 @@ export async function getSystemStatus(deps: SystemDeps): Promise<SystemStatus> {
   return { ...health, counts, engine: deps.faceEngine?.stats() ?? null, eventBus: deps.eventBusKind };
 }
 
-export async function getSystemInfo(deps: SystemDeps): Promise<SystemInfo> {
+async function getSystemInfo(deps: SystemDeps): Promise<SystemInfo> {
   let databaseVersion: string | null = null;
   try {
     const rows = await deps.prisma.$queryRaw<{ v: string }[]>`SELECT VERSION() AS v`;
