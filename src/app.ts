@@ -54,7 +54,10 @@ export interface App {
   readonly websockets: WebSocketRouter;
   /** Every HTTP route registered, as `METHOD /path` (HEAD left out); the OpenAPI test compares it with /openapi.json. */
   routes(): string[];
-  /** Starts the services in order (ADMIN_API_KEY registered first), then listens on HOST:PORT (PORT=0 picks a free port). */
+  /**
+   * Starts the services in order, then listens on HOST:PORT (PORT=0 picks a free port). With the
+   * database away it listens at once and the services that need it start when it answers.
+   */
   start(): Promise<{ url: string; port: number }>;
   /** Ends live subscriptions, closes WebSockets and HTTP, stops the services in reverse order, then the event bus and what buildApp created itself (Prisma, engine). Idempotent. */
   stop(): Promise<void>;
@@ -155,13 +158,11 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       // server listens at once (health/live 200, health/ready 503 naming the database) and
       // starts its services when the database answers.
       const databaseUp = await services.system.databaseUp();
-      if (databaseUp) {
-        try {
-          await startServices();
-        } catch (error) {
-          await composed.stop();
-          throw error;
-        }
+      try {
+        await (databaseUp ? startServices() : composed.startWithoutDatabase());
+      } catch (error) {
+        await composed.stop();
+        throw error;
       }
       await http.listen({ host: config.HOST, port: config.PORT });
       const { port } = http.server.address() as AddressInfo;

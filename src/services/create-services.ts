@@ -41,6 +41,8 @@ export interface Services {
 /** Something with a lifetime: start() runs in list order at app start, stop() in reverse at app stop (also when never started). */
 export interface Lifetime {
   readonly name: string;
+  /** Its start reads or writes the database: deferred, with every lifetime after it, while the database is away. */
+  readonly needsDatabase?: boolean;
   start?(): Promise<void> | void;
   stop?(): Promise<void> | void;
 }
@@ -56,6 +58,11 @@ export interface ComposedServices {
    * stop() ends them all.
    */
   start(): Promise<void>;
+  /**
+   * Starts, in order, the lifetimes before the first one that needs the database (the app runs
+   * these before it listens when its database is away; start() later goes on from there).
+   */
+  startWithoutDatabase(): Promise<void>;
   /**
    * Stops every lifetime in reverse order, started or not (each stop is safe on
    * a service never started or never used); every stop runs even if one fails. Idempotent.
@@ -173,22 +180,25 @@ export function createServices(deps: ServiceDeps): ComposedServices {
 
   const adminKey = config.ADMIN_API_KEY;
   const lifetimes: Lifetime[] = [
-    ...(adminKey === undefined ? [] : [{ name: 'bootstrap admin key', start: () => apiKeys.ensureBootstrapAdminKey(adminKey) }]),
     {
       // Replays what a previous run queued, then drains new entries while the database is away.
+      // First, and without the database, so queued events are replayed before any new one.
       name: 'attendance outbox',
       start: () => attendance.start().catch((error: unknown) => deps.log.error({ err: error }, 'attendance outbox failed to start')),
       stop: () => attendance.stop(),
     },
+    ...(adminKey === undefined
+      ? []
+      : [{ name: 'bootstrap admin key', needsDatabase: true, start: () => apiKeys.ensureBootstrapAdminKey(adminKey) }]),
     // Follows employee changes; loads gallery and SVM so they are live before the first request.
-    { name: 'recognition models', start: () => recognitionModels.start(), stop: () => recognitionModels.stop() },
+    { name: 'recognition models', needsDatabase: true, start: () => recognitionModels.start(), stop: () => recognitionModels.stop() },
     // Debounced automatic retraining and the training worker.
     { name: 'training', stop: () => training.close() },
     // Sessions a previous run left active are expired.
-    { name: 'enrollment sessions', start: () => enrollment.start(), stop: () => enrollment.stop() },
+    { name: 'enrollment sessions', needsDatabase: true, start: () => enrollment.start(), stop: () => enrollment.stop() },
     // Saves the environment's camera; enabled cameras then start in the background.
-    { name: 'cameras', start: () => cameras.boot(), stop: () => cameras.shutdown() },
-    { name: 'scheduled jobs', start: () => jobs.start(), stop: () => jobs.stop() },
+    { name: 'cameras', needsDatabase: true, start: () => cameras.boot(), stop: () => cameras.shutdown() },
+    { name: 'scheduled jobs', needsDatabase: true, start: () => jobs.start(), stop: () => jobs.stop() },
   ];
 
   let stopping: Promise<void> | undefined;
@@ -214,6 +224,11 @@ export function createServices(deps: ServiceDeps): ComposedServices {
     lifetimes: lifetimes.map((l) => l.name),
     async start() {
       for (; started < lifetimes.length; started += 1) {
+        await lifetimes[started]?.start?.();
+      }
+    },
+    async startWithoutDatabase() {
+      for (; started < lifetimes.length && lifetimes[started]?.needsDatabase !== true; started += 1) {
         await lifetimes[started]?.start?.();
       }
     },
