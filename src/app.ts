@@ -162,19 +162,21 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     websockets,
     routes: () => [...routes],
     async start() {
-      const startServices = async (): Promise<void> => {
-        await composed.start();
-        log.info({ services: composed.lifetimes, jobs: composed.jobs.jobs }, 'services started');
-      };
+      const servicesStarted = (): void => log.info({ services: composed.lifetimes, jobs: composed.jobs.jobs }, 'services started');
       // The database may come up after the server (a reboot, a container order): then the
       // server listens at once (health/live 200, health/ready 503 naming the database) and
-      // starts its services when the database answers.
+      // starts the services that need it when the database answers.
       const databaseUp = await services.system.databaseUp();
-      try {
-        await (databaseUp ? startServices() : composed.startWithoutDatabase());
-      } catch (error) {
-        await composed.stop();
-        throw error;
+      if (databaseUp) {
+        await composed.start();
+        servicesStarted();
+      } else {
+        try {
+          await composed.startWithoutDatabase();
+        } catch (error) {
+          await composed.stop();
+          throw error;
+        }
       }
       await http.listen({ host: config.HOST, port: config.PORT });
       const { port } = http.server.address() as AddressInfo;
@@ -188,7 +190,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
             if (!(await services.system.databaseUp())) {
               throw new Error('database still unreachable');
             }
-            await startServices();
+            await composed.resume();
+            servicesStarted();
             // A request made with ADMIN_API_KEY before it was registered left "unknown key" in the cache.
             authenticator.evict();
           },

@@ -52,17 +52,18 @@ export interface ComposedServices {
   readonly jobs: JobScheduler;
   /** Names in start order. */
   readonly lifetimes: readonly string[];
-  /**
-   * Starts every lifetime in order. A failure leaves the ones before it running and rethrows:
-   * start() again resumes at the one that failed (the app retries while its database is away),
-   * stop() ends them all.
-   */
+  /** Starts every lifetime not yet started, in order; a failure stops them all and rethrows. */
   start(): Promise<void>;
   /**
    * Starts, in order, the lifetimes before the first one that needs the database (the app runs
-   * these before it listens when its database is away; start() later goes on from there).
+   * these before it listens when its database is away; start() or resume() go on from there).
    */
   startWithoutDatabase(): Promise<void>;
+  /**
+   * As start(), but a failure leaves the lifetimes started so far running and rethrows, so a later
+   * resume() goes on from the one that failed (the app retries while its database is away).
+   */
+  resume(): Promise<void>;
   /**
    * Stops every lifetime in reverse order, started or not (each stop is safe on
    * a service never started or never used); every stop runs even if one fails. Idempotent.
@@ -202,8 +203,13 @@ export function createServices(deps: ServiceDeps): ComposedServices {
   ];
 
   let stopping: Promise<void> | undefined;
-  // How many lifetimes have started: start() goes on from there.
+  // How many lifetimes have started: start() and resume() go on from there.
   let started = 0;
+  const resume = async (): Promise<void> => {
+    for (; started < lifetimes.length; started += 1) {
+      await lifetimes[started]?.start?.();
+    }
+  };
 
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
@@ -223,8 +229,11 @@ export function createServices(deps: ServiceDeps): ComposedServices {
     jobs,
     lifetimes: lifetimes.map((l) => l.name),
     async start() {
-      for (; started < lifetimes.length; started += 1) {
-        await lifetimes[started]?.start?.();
+      try {
+        await resume();
+      } catch (error) {
+        await stop();
+        throw error;
       }
     },
     async startWithoutDatabase() {
@@ -232,6 +241,7 @@ export function createServices(deps: ServiceDeps): ComposedServices {
         await lifetimes[started]?.start?.();
       }
     },
+    resume,
     stop,
   };
 }
