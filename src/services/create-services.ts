@@ -7,6 +7,7 @@
 //   repositories → api keys, employees, system → attendance → recognition models
 //   → training → recognition, enrollment → employee directory → cameras
 import type { AppDeps } from '../app-deps.js';
+import { createCameraRepository } from '../cameras/camera-repository.js';
 import { createSessionRepository } from '../enrollment/session-repository.js';
 import { toLoggedEvent } from '../attendance/events.js';
 import { createEmployeeDirectory, type EmployeeDirectory } from '../live/employee-directory.js';
@@ -16,7 +17,8 @@ import { createApiKeyService, type ApiKeyService } from './api-key-service.js';
 import { createAttendanceService, type AttendanceService } from './attendance-service.js';
 import { createCameraService, type CameraService } from './camera-service.js';
 import { createEmployeeService, type EmployeeService } from './employee-service.js';
-import { createEnrollmentService, enrollmentSweepIntervalMs, type EnrollmentService } from './enrollment-service.js';
+import { createEnrollmentService, type EnrollmentService } from './enrollment-service.js';
+import { enrollmentSweepIntervalMs } from './guided-enrollment.js';
 import { createRecognitionModels, type RecognitionModels } from './recognition-models.js';
 import { createRecognitionService, type RecognitionService } from './recognition-service.js';
 import { createJobScheduler, type JobScheduler } from './scheduled-jobs.js';
@@ -85,6 +87,7 @@ export function createServices(deps: ServiceDeps): ComposedServices {
   const templates = createTemplateRepository(prisma);
   const classifierModels = createClassifierModelRepository(prisma);
   const sessions = createSessionRepository(prisma);
+  const cameraRows = createCameraRepository(prisma);
 
   const apiKeys = createApiKeyService({ prisma, config, authenticator: deps.authenticator, clock, log: log('api-keys') });
   const employees = createEmployeeService({ prisma, config, clock, events, log: log('employees') });
@@ -139,7 +142,7 @@ export function createServices(deps: ServiceDeps): ComposedServices {
   });
   const employeeDirectory = createEmployeeDirectory(prisma, { known: (id) => recognitionModels.employee(id) });
   const cameras = createCameraService({
-    prisma,
+    cameras: cameraRows,
     config,
     log: deps.log,
     faceEngine,

@@ -11,7 +11,7 @@ import type { FaceEngine } from '../engine/face-engine.js';
 import { requireFaceEngine } from '../engine/require-face-engine.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { RecordResult } from '../attendance/types.js';
-import type { RecognitionDecision } from '../recognition/decision.js';
+import type { RecognitionDecision } from '../recognition/decision-rules.js';
 import { InvalidImageError } from '../recognition/recognition-errors.js';
 import { isImageDecodeError } from '../vision/image-errors.js';
 import type { Box, FaceQuality } from '../vision/types.js';
