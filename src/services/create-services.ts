@@ -46,11 +46,15 @@ export interface Lifetime {
   stop?(): Promise<void> | void;
 }
 
+export type LifetimeState = 'idle' | 'starting' | 'running' | 'failed' | 'stopped';
+
 export interface ComposedServices {
   readonly services: Services;
   readonly jobs: JobScheduler;
   /** Names in start order. */
   readonly lifetimes: readonly string[];
+  /** Where each lifetime stands, in start order (status pages, tests). */
+  states(): { name: string; state: LifetimeState }[];
   /** Starts every lifetime in order; a failure stops them all and rethrows. */
   start(): Promise<void>;
   /**
@@ -179,6 +183,7 @@ export function createServices(deps: ServiceDeps): ComposedServices {
   ];
 
   let stopping: Promise<void> | undefined;
+  const state = new Map<Lifetime, LifetimeState>(lifetimes.map((l) => [l, 'idle']));
 
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
@@ -188,6 +193,7 @@ export function createServices(deps: ServiceDeps): ComposedServices {
         } catch (error) {
           deps.log.error({ err: error, service: lifetime.name }, 'service failed to stop');
         }
+        state.set(lifetime, 'stopped');
       }
     })();
     return stopping;
@@ -197,11 +203,18 @@ export function createServices(deps: ServiceDeps): ComposedServices {
     services: { apiKeys, employees, system, attendance, recognitionModels, training, recognition, enrollment, employeeDirectory, cameras },
     jobs,
     lifetimes: lifetimes.map((l) => l.name),
+    states: () => lifetimes.map((l) => ({ name: l.name, state: state.get(l) ?? 'idle' })),
     async start() {
       for (const lifetime of lifetimes) {
+        if (stopping !== undefined) {
+          throw new Error('services were stopped; build new ones to start again');
+        }
+        state.set(lifetime, 'starting');
         try {
           await lifetime.start?.();
+          state.set(lifetime, 'running');
         } catch (error) {
+          state.set(lifetime, 'failed');
           await stop();
           throw error;
         }
