@@ -2,7 +2,7 @@
 // stored normalised, the spec a running camera is started from, and what
 // cameraInfo shows for a camera that is not running.
 import { z } from 'zod';
-import { validationErrorFromZod } from '../domain/errors.js';
+import { parseInput, validationErrorFromZod } from '../domain/errors.js';
 import { cameraId as toCameraId } from '../domain/ids.js';
 import type { Camera } from '../generated/prisma/client.js';
 import type { CameraInfo } from './camera-info.js';
@@ -39,20 +39,12 @@ export type UpdateCameraInput = z.input<typeof updateSchema>;
 
 /** Checks a new camera's settings; throws ValidationError listing every problem. */
 export function parseNewCamera(input: CreateCameraInput): z.output<typeof createSchema> {
-  return parse(createSchema, input);
+  return parseInput(createSchema, input);
 }
 
 /** Checks a change of settings (omitted fields stay). */
 export function parseCameraChange(input: UpdateCameraInput): z.output<typeof updateSchema> {
-  return parse(updateSchema, input);
-}
-
-function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-  const result = schema.safeParse(input);
-  if (!result.success) {
-    throw validationErrorFromZod(result.error.issues);
-  }
-  return result.data;
+  return parseInput(updateSchema, input);
 }
 
 /**

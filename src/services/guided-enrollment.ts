@@ -12,7 +12,7 @@ import type { Config } from '../config.js';
 import type { Caller } from '../auth/caller.js';
 import { can } from '../auth/permissions.js';
 import { writeAudit } from '../audit/audit-repository.js';
-import { DuplicateEmployeeCodeError, EmployeeNotFoundError, ForbiddenError, ValidationError, validationErrorFromZod } from '../domain/errors.js';
+import { DuplicateEmployeeCodeError, EmployeeNotFoundError, ForbiddenError, parseInput, ValidationError } from '../domain/errors.js';
 import { employeeId as toEmployeeId, type EmployeeId } from '../domain/ids.js';
 import { requireFaceEngine } from '../engine/require-face-engine.js';
 import { planSessionCompletion } from '../enrollment/completion.js';
@@ -154,11 +154,8 @@ export function createGuidedEnrollment(deps: EnrollmentServiceDeps, steps: Enrol
         }
         employeeId = toEmployeeId(employee.id);
       } else {
-        const parsed = newEmployeeSchema.safeParse(input.employee);
-        if (!parsed.success) {
-          throw validationErrorFromZod(parsed.error.issues.map((i) => ({ ...i, path: ['employee', ...i.path] })));
-        }
-        pending = { employeeCode: parsed.data.employeeCode, fullName: parsed.data.fullName, email: parsed.data.email ?? null, department: parsed.data.department ?? null };
+        const parsed = parseInput(newEmployeeSchema, input.employee, ['employee']);
+        pending = { employeeCode: parsed.employeeCode, fullName: parsed.fullName, email: parsed.email ?? null, department: parsed.department ?? null };
         if ((await prisma.employee.count({ where: { employeeCode: pending.employeeCode } })) > 0) {
           throw new DuplicateEmployeeCodeError(pending.employeeCode);
         }

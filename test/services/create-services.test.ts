@@ -11,6 +11,7 @@ import { snapshotAbsolutePath, writeSnapshot } from '../../src/attendance/snapsh
 import { ENROLLMENT_EXPIRY_JOB, SNAPSHOT_PURGE_JOB } from '../../src/services/create-services.js';
 import { makeAttendance, makeEmployee } from '../helpers/factories.js';
 import { createServiceKit, type ServiceKit } from '../helpers/service-kit.js';
+import { waitUntil as until } from '../helpers/wait.js';
 
 const START_ORDER = ['bootstrap admin key', 'attendance outbox', 'recognition models', 'training', 'enrollment sessions', 'cameras', 'scheduled jobs'];
 
@@ -19,16 +20,6 @@ afterEach(async () => {
   await kit?.stop();
   kit = undefined;
 });
-
-async function until(what: string, ok: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await ok())) {
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}`);
-    }
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('composition root', () => {
   it('starts every service in order and stop() stops every one, after which no job runs', async () => {
