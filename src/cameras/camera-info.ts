@@ -1,7 +1,7 @@
 // A camera's live state, for cameraInfo (GraphQL) and /recognition/camera/info
 // (REST). What it publishes (frames, decisions) is in events.ts.
 import type { CameraId } from '../domain/ids.js';
-import type { LatencySummary } from './metrics.js';
+import type { LatencySummary } from '../math/latency-window.js';
 
 export type CameraState = 'connecting' | 'connected' | 'reconnecting' | 'stopped';
 

@@ -72,6 +72,8 @@ export interface CameraRunnerOptions {
   onFrame?(event: FrameEvent): void;
   onRecognized?(event: TrackDecided): void;
   onStateChange?(info: CameraInfo): void;
+  /** Every captured frame, before the interval or the queue drop it (live previews); must return at once, and copy what it keeps. */
+  onCaptured?(cameraId: CameraId, frame: CapturedFrame): void;
   captureFactory?: CaptureFactory;
 }
 
@@ -213,6 +215,9 @@ export class CameraRunner {
 
   #onCaptured(frame: CapturedFrame, release: () => void): void {
     this.#stats.captured(frame.capturedAt, this.#clock());
+    if (this.#o.onCaptured !== undefined) {
+      this.#safely('capture listener', () => this.#o.onCaptured?.(this.cameraId, frame));
+    }
     if (!this.#running || (frame.frameNumber - 1) % this.#interval !== 0) {
       release();
       return;

@@ -4,7 +4,8 @@
 import type { CameraId } from '../domain/ids.js';
 import type { CameraInfo, CameraState } from './camera-info.js';
 import type { CaptureState, CaptureStats } from './capture.js';
-import { LatencyWindow, RateMeter } from './metrics.js';
+import { LatencyWindow } from '../math/latency-window.js';
+import { RateMeter } from './metrics.js';
 
 /** Failures are logged at most this often per camera. */
 const FAILURE_LOG_INTERVAL_MS = 5_000;
@@ -24,7 +25,7 @@ export interface InfoParts {
 export class RunnerStats {
   readonly #fpsIn = new RateMeter();
   readonly #fpsProcessed = new RateMeter();
-  readonly #latency = new LatencyWindow();
+  readonly #latency = new LatencyWindow(200);
   #captured = 0;
   #processed = 0;
   #failed = 0;
@@ -53,7 +54,7 @@ export class RunnerStats {
   }
 
   processed(latencyMs: number, now: number): void {
-    this.#latency.add(latencyMs);
+    this.#latency.record(latencyMs);
     this.#processed += 1;
     this.#fpsProcessed.tick(now);
   }

@@ -2,7 +2,7 @@
 // src/resolvers/cameras.ts. The live subscriptions are in camera-live.ts.
 import type { CameraInfo } from '../cameras/camera-info.js';
 import { CameraNameTakenError } from '../cameras/camera-errors.js';
-import type { LatencySummary } from '../cameras/metrics.js';
+import type { LatencySummary } from '../math/latency-window.js';
 import { redactSource } from '../cameras/source.js';
 import { NotFoundError, ValidationError } from '../domain/errors.js';
 import type { Camera } from '../generated/prisma/client.js';

@@ -17,6 +17,7 @@ import type { FrameFeedback, QualityVerdict } from '../enrollment/feedback-types
 import type { CoverageSummary, Pose } from '../enrollment/coverage.js';
 import type { EnrollmentProgressEvent } from '../enrollment/events.js';
 import { ErrorInterface } from './errors.js';
+import { EngineBusyError } from '../engine/engine-errors.js';
 import { DuplicateEmployeeCodeError, EmployeeNotFoundError, ValidationError } from '../domain/errors.js';
 import type { EnrollmentResult, EnrollmentSessionView, PhotoEnrollmentResult } from '../enrollment/enrollment-views.js';
 import { enrollmentResolvers as r } from '../resolvers/enrollment.js';
@@ -250,7 +251,7 @@ builder.mutationFields((t) => ({
     type: FrameFeedbackRef,
     description: 'One camera frame (base64 JPEG/PNG); answers at once with feedback for it.',
     authScopes: { permission: 'enrollment:session' },
-    errors: { types: [...SESSION_ERRORS, ValidationError], directResult: true },
+    errors: { types: [...SESSION_ERRORS, ValidationError, EngineBusyError], directResult: true },
     args: {
       sessionId: t.arg.id({ required: true }),
       frame: t.arg.string({ required: true }),
@@ -263,7 +264,14 @@ builder.mutationFields((t) => ({
     type: EnrollmentResultRef,
     authScopes: { permission: 'enrollment:session' },
     errors: {
-      types: [...SESSION_ERRORS, InsufficientCoverageError, InconsistentIdentityError, DuplicateIdentityError, DuplicateEmployeeCodeError],
+      types: [
+        ...SESSION_ERRORS,
+        InsufficientCoverageError,
+        InconsistentIdentityError,
+        DuplicateIdentityError,
+        DuplicateEmployeeCodeError,
+        EngineBusyError,
+      ],
       directResult: true,
     },
     args: { sessionId: t.arg.id({ required: true }) },
@@ -281,7 +289,7 @@ builder.mutationFields((t) => ({
     description: 'Enroll an existing employee from still photos (base64 JPEG/PNG, one face each); replaces their templates.',
     authScopes: { permission: 'enrollment:write' },
     errors: {
-      types: [EmployeeNotFoundError, PhotosRejectedError, InconsistentIdentityError, DuplicateIdentityError, ValidationError],
+      types: [EmployeeNotFoundError, PhotosRejectedError, InconsistentIdentityError, DuplicateIdentityError, ValidationError, EngineBusyError],
       directResult: true,
     },
     args: { employeeId: t.arg.int({ required: true }), photos: t.arg.stringList({ required: true }) },

@@ -23,6 +23,7 @@ import {
   type UpdateCameraInput,
 } from '../cameras/camera-settings.js';
 import { envCamera } from '../cameras/env-camera.js';
+import { FramePreviews } from '../cameras/frame-previews.js';
 import type { EventPublisher } from '../events/event-bus.js';
 import { cameraId as toCameraId } from '../domain/ids.js';
 import { UnavailableError } from '../domain/errors.js';
@@ -38,6 +39,8 @@ import type { RecognitionModels } from './recognition-models.js';
 export type { Camera, CreateCameraInput, UpdateCameraInput };
 
 export interface CameraService {
+  /** Each camera's latest picture as JPEG, encoded only while someone watches (the web app's /live). */
+  readonly previews: FramePreviews;
   list(): Promise<Camera[]>;
   get(id: number): Promise<Camera>;
   create(caller: Caller | null, input: CreateCameraInput): Promise<Camera>;
@@ -75,6 +78,7 @@ export interface CameraServiceDeps {
 export function createCameraService(deps: CameraServiceDeps): CameraService {
   const log = deps.log.child({ component: 'camera' });
   const recent = new RecentRecognitions();
+  const previews = new FramePreviews();
   const directory = deps.directory;
   const engine = deps.faceEngine;
   let manager: CameraManager | null = null;
@@ -113,6 +117,7 @@ export function createCameraService(deps: CameraServiceDeps): CameraService {
         predictInterval: deps.config.PREDICT_INTERVAL,
       },
       logger: log,
+      runner: { onCaptured: (id, frame) => previews.offer(id, frame) },
       onFrame: (event) => deps.events.publish('recognitionFrames', event),
       onRecognized: (event) => void sink(event),
     });
@@ -163,6 +168,7 @@ export function createCameraService(deps: CameraServiceDeps): CameraService {
   };
 
   return {
+    previews,
     list: () => deps.cameras.list(),
     get: find,
 

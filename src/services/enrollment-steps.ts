@@ -5,8 +5,9 @@
 import { z } from 'zod';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import { UnavailableError } from '../domain/errors.js';
+import { PayloadTooLargeError } from '../domain/errors.js';
 import type { EmployeeId } from '../domain/ids.js';
+import { InvalidImageError } from '../engine/engine-errors.js';
 import type { FaceEngine } from '../engine/face-engine.js';
 import type { FrameCandidate } from '../enrollment/coverage.js';
 import { checkDuplicateIdentity, defaultDuplicateThreshold, duplicateMessage } from '../enrollment/duplicate-identity.js';
@@ -17,8 +18,6 @@ import { buildTemplates } from '../enrollment/template-builder.js';
 import type { EventPublisher } from '../events/event-bus.js';
 import type { Employee, PrismaClient } from '../generated/prisma/client.js';
 import type { NewTemplate } from '../recognition/template-repository.js';
-import { isImageDecodeError } from '../vision/image-errors.js';
-import { WorkerPoolError } from '../workers/errors.js';
 import { employeeFieldSchemas } from './employee-service.js';
 import type { RecognitionModels } from './recognition-models.js';
 import type { TrainingService } from './training-service.js';
@@ -75,11 +74,10 @@ export function createEnrollmentSteps(deps: EnrollmentServiceDeps): EnrollmentSt
     try {
       return { kind: 'analysis', analysis: await engine.analyze(bytes, { alignedCrops: true }) };
     } catch (error) {
-      if (isImageDecodeError(error)) {
+      // An undecodable or oversized frame is feedback for the kiosk, not a failed request;
+      // EngineBusyError (503) and the rest go to the caller as the engine raised them.
+      if (error instanceof InvalidImageError || error instanceof PayloadTooLargeError) {
         return { kind: 'invalid_image', message: error.message };
-      }
-      if (error instanceof WorkerPoolError) {
-        throw new UnavailableError(`face engine busy: ${error.message}`);
       }
       throw error;
     }

@@ -6,14 +6,11 @@ import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { cameraId as toCameraId, type EmployeeId } from '../domain/ids.js';
-import { PayloadTooLargeError } from '../domain/errors.js';
 import type { FaceEngine } from '../engine/face-engine.js';
 import { requireFaceEngine } from '../engine/require-face-engine.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { RecordResult } from '../attendance/types.js';
 import type { RecognitionDecision } from '../recognition/decision-rules.js';
-import { InvalidImageError } from '../recognition/recognition-errors.js';
-import { isImageDecodeError } from '../vision/image-errors.js';
 import type { Box, FaceQuality } from '../vision/types.js';
 import type { AttendanceService } from './attendance-service.js';
 import type { RecognitionModels } from './recognition-models.js';
@@ -104,14 +101,8 @@ async function recognizeFrame(deps: RecognitionServiceDeps, image: Uint8Array, o
   const logAttendance = options.logAttendance ?? true;
   const wantSnapshots = logAttendance && deps.config.SNAPSHOTS_ENABLED;
   const [analysis] = await Promise.all([
-    engine
-      .analyze(image, { embed: true, alignedCrops: wantSnapshots, ...(options.signal ? { signal: options.signal } : {}) })
-      .catch((error: unknown) => {
-        if (isImageDecodeError(error)) {
-          throw error.code === 'IMAGE_TOO_LARGE' ? new PayloadTooLargeError(error.message) : new InvalidImageError(error.message);
-        }
-        throw error;
-      }),
+    // Engine failures arrive as domain errors (400/413/503), mapped by the engine itself.
+    engine.analyze(image, { embed: true, alignedCrops: wantSnapshots, ...(options.signal ? { signal: options.signal } : {}) }),
     models.ready(),
   ]);
   const analyzed = performance.now();
