@@ -7,6 +7,7 @@
 //   repositories → api keys, employees → attendance → recognition models
 //   → system, training → recognition, enrollment → employee directory → cameras
 import type { AppDeps } from '../app-deps.js';
+import { createCameraRepository } from '../cameras/camera-repository.js';
 import { createSessionRepository } from '../enrollment/session-repository.js';
 import { toLoggedEvent } from '../attendance/events.js';
 import { createEmployeeDirectory, type EmployeeDirectory } from '../live/employee-directory.js';
@@ -16,7 +17,8 @@ import { createApiKeyService, type ApiKeyService } from './api-key-service.js';
 import { createAttendanceService, type AttendanceService } from './attendance-service.js';
 import { createCameraService, type CameraService } from './camera-service.js';
 import { createEmployeeService, type EmployeeService } from './employee-service.js';
-import { createEnrollmentService, enrollmentSweepIntervalMs, type EnrollmentService } from './enrollment-service.js';
+import { createEnrollmentService, type EnrollmentService } from './enrollment-service.js';
+import { enrollmentSweepIntervalMs } from './guided-enrollment.js';
 import { createRecognitionModels, type RecognitionModels } from './recognition-models.js';
 import { createRecognitionService, type RecognitionService } from './recognition-service.js';
 import { createJobScheduler, type JobScheduler } from './scheduled-jobs.js';
@@ -46,11 +48,15 @@ export interface Lifetime {
   stop?(): Promise<void> | void;
 }
 
+export type LifetimeState = 'idle' | 'starting' | 'running' | 'failed' | 'stopped';
+
 export interface ComposedServices {
   readonly services: Services;
   readonly jobs: JobScheduler;
   /** Names in start order. */
   readonly lifetimes: readonly string[];
+  /** Where each lifetime stands, in start order (status pages, tests). */
+  states(): { name: string; state: LifetimeState }[];
   /** Starts every lifetime not yet started, in order; a failure stops them all and rethrows. */
   start(): Promise<void>;
   /**
@@ -97,6 +103,7 @@ export function createServices(deps: ServiceDeps): ComposedServices {
   const templates = createTemplateRepository(prisma);
   const classifierModels = createClassifierModelRepository(prisma);
   const sessions = createSessionRepository(prisma);
+  const cameraRows = createCameraRepository(prisma);
 
   const apiKeys = createApiKeyService({ prisma, config, authenticator: deps.authenticator, clock, log: log('api-keys') });
   const employees = createEmployeeService({ prisma, config, clock, events, log: log('employees') });
@@ -160,7 +167,7 @@ export function createServices(deps: ServiceDeps): ComposedServices {
   });
   const employeeDirectory = createEmployeeDirectory(prisma, { known: (id) => recognitionModels.employee(id) });
   const cameras = createCameraService({
-    prisma,
+    cameras: cameraRows,
     config,
     log: deps.log,
     faceEngine,
@@ -200,11 +207,25 @@ export function createServices(deps: ServiceDeps): ComposedServices {
   ];
 
   let stopping: Promise<void> | undefined;
+  const state = new Map<Lifetime, LifetimeState>(lifetimes.map((l) => [l, 'idle']));
   // How many lifetimes have started: start() and resume() go on from there.
   let started = 0;
+  const startOne = async (lifetime: Lifetime): Promise<void> => {
+    if (stopping !== undefined) {
+      throw new Error('services were stopped; build new ones to start again');
+    }
+    state.set(lifetime, 'starting');
+    try {
+      await lifetime.start?.();
+      state.set(lifetime, 'running');
+    } catch (error) {
+      state.set(lifetime, 'failed');
+      throw error;
+    }
+  };
   const resume = async (): Promise<void> => {
     for (; started < lifetimes.length; started += 1) {
-      await lifetimes[started]?.start?.();
+      await startOne(lifetimes[started]!);
     }
   };
 
@@ -216,6 +237,7 @@ export function createServices(deps: ServiceDeps): ComposedServices {
         } catch (error) {
           deps.log.error({ err: error, service: lifetime.name }, 'service failed to stop');
         }
+        state.set(lifetime, 'stopped');
       }
     })();
     return stopping;
@@ -225,6 +247,7 @@ export function createServices(deps: ServiceDeps): ComposedServices {
     services: { apiKeys, employees, system, attendance, recognitionModels, training, recognition, enrollment, employeeDirectory, cameras },
     jobs,
     lifetimes: lifetimes.map((l) => l.name),
+    states: () => lifetimes.map((l) => ({ name: l.name, state: state.get(l) ?? 'idle' })),
     async start() {
       try {
         await resume();
@@ -235,7 +258,7 @@ export function createServices(deps: ServiceDeps): ComposedServices {
     },
     async startWithoutDatabase() {
       for (; started < lifetimes.length && lifetimes[started]?.needsDatabase !== true; started += 1) {
-        await lifetimes[started]?.start?.();
+        await startOne(lifetimes[started]!);
       }
     },
     resume,
