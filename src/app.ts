@@ -31,6 +31,7 @@ import { startFaceEngine } from './engine/start-face-engine.js';
 import { recognitionModelsFor } from './resolvers/recognition-models.js';
 import { trainingServiceFor } from './resolvers/training.js';
 import { enrollmentServiceFor, stopEnrollmentService } from './resolvers/enrollment.js';
+import { attendanceServiceFor, stopAttendanceService } from './resolvers/attendance.js';
 
 export interface AppOverrides {
   /** A given engine (closed by its owner); null = run without one (face features answer 503). */
@@ -59,7 +60,9 @@ const { version } = JSON.parse(readFileSync(new URL('../package.json', import.me
 
 export async function buildApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
   const log = overrides.logger ?? createLogger(config);
-  const prisma = overrides.prisma ?? createPrisma(config.DATABASE_URL);
+  const prisma =
+    overrides.prisma ??
+    createPrisma(config.DATABASE_URL, { connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS, queryTimeoutMs: config.DB_QUERY_TIMEOUT_MS });
   const clock = overrides.clock ?? (() => new Date());
   const bus = createEventBus({ redisUrl: config.REDIS_URL, log: log.child({ component: 'event-bus' }) });
   const authenticator = createAuthenticator({ prisma, secretKey: config.SECRET_KEY, clock, log: log.child({ component: 'auth' }) });
@@ -139,6 +142,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
         .catch((error: unknown) => log.error({ err: error }, 'recognition models not loaded; retried on first use'));
       // Expires sessions a previous run left active, then sweeps expired ones.
       await enrollmentServiceFor(deps).start();
+      // Replays attendance events a previous run left in the outbox (in the background).
+      attendanceServiceFor(deps);
       await http.listen({ host: config.HOST, port: config.PORT });
       const { port } = http.server.address() as AddressInfo;
       const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
@@ -161,6 +166,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
           clearTimeout(cutOff);
         }
         stopEnrollmentService(deps);
+        await stopAttendanceService(deps);
         recognitionModelsFor(deps).close();
         await trainingServiceFor(deps).close();
         await ownEngine?.close();

@@ -4,6 +4,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { DomainError, ValidationError } from '../domain/errors.js';
+import { asDatabaseUnavailable } from '../db/database-unavailable.js';
 
 export interface FastApiValidationItem {
   loc: (string | number)[];
@@ -15,9 +16,15 @@ export interface FastApiValidationItem {
 const locationNames: Record<string, string> = { body: 'body', querystring: 'query', params: 'path', headers: 'header' };
 
 export function installErrorHandler(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+  app.setErrorHandler((raw: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    // A database that is not serving is a 503 the client may retry, never a 500.
+    const unavailable = asDatabaseUnavailable(raw);
+    const error = (unavailable ?? raw) as FastifyError;
     const { status, body, code } = toResponse(error, request);
-    if (status >= 500) {
+    if (unavailable !== undefined) {
+      void reply.header('retry-after', String(unavailable.retryAfterSeconds));
+      request.log.warn({ err: raw }, 'database unavailable');
+    } else if (status >= 500) {
       request.log.error({ err: error }, 'request failed');
     } else {
       request.log.info({ status, code }, error.message);

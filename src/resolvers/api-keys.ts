@@ -7,6 +7,7 @@ import type { Role } from '../auth/permissions.js';
 import { displayPrefix, generateApiKey, hashApiKey } from '../auth/api-key-crypto.js';
 import { ApiKeyNotFoundError, NotFoundError, ValidationError } from '../domain/errors.js';
 import { apiKeyId } from '../domain/ids.js';
+import { isUniqueViolation } from '../db/prisma-errors.js';
 import { writeAudit } from './audit.js';
 
 export type ApiKeyServiceDeps = Pick<AppDeps, 'prisma' | 'config' | 'authenticator' | 'clock' | 'log'>;
@@ -108,7 +109,7 @@ export async function ensureBootstrapAdminKey(deps: ApiKeyServiceDeps, rawKey: s
     deps.log.info('ADMIN_API_KEY registered as an admin key');
   } catch (error) {
     // Another instance starting at the same time registered it first.
-    if ((error as { code?: unknown }).code !== 'P2002') {
+    if (!isUniqueViolation(error)) {
       throw error;
     }
   }

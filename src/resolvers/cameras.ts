@@ -24,6 +24,7 @@ import { employeeDirectoryFor, type EmployeeDirectory } from './live-directory.j
 import { RecentRecognitions, type RecentRecognition } from './live-recent.js';
 import { createRecognitionSink } from './live-recognition.js';
 import { recognitionModelsFor } from './recognition-models.js';
+import { isUniqueViolation } from '../db/prisma-errors.js';
 
 export type { Camera };
 
@@ -360,10 +361,6 @@ function stoppedInfo(camera: Camera): CameraInfo {
 /** Audit rows must not keep a stream password. */
 function redacted(camera: Camera): Camera {
   return { ...camera, source: redactSource(camera.source) };
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2002';
 }
 
 const perApp = new WeakMap<AppDeps, CameraService>();

@@ -16,6 +16,7 @@ import {
   validationErrorFromZod,
 } from '../domain/errors.js';
 import { writeAudit } from './audit.js';
+import { isUniqueViolation } from '../db/prisma-errors.js';
 
 export type EmployeeServiceDeps = Pick<AppDeps, 'prisma' | 'clock' | 'events' | 'config' | 'log'>;
 
@@ -71,10 +72,6 @@ function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
     throw validationErrorFromZod(result.error.issues);
   }
   return result.data;
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2002';
 }
 
 function publish(deps: EmployeeServiceDeps, kind: EmployeeChangeKind, employeeId: number): void {

@@ -50,6 +50,7 @@ import { buildTemplates, countTemplates, replaceTemplatesInTx, type TemplateCoun
 import { chainStep, SessionStore, type LiveSession, type PendingEmployee } from './enrollment-sessions.js';
 import { recognitionModelsFor } from './recognition-models.js';
 import { trainingServiceFor } from './training.js';
+import { isUniqueViolation } from '../db/prisma-errors.js';
 
 export type StartEnrollmentInput =
   | { employee: { employeeCode: string; fullName: string; email?: string | null; department?: string | null } }
@@ -107,10 +108,6 @@ const newEmployeeSchema = z.object({
   email: employeeFieldSchemas.email.optional(),
   department: employeeFieldSchemas.department.optional(),
 });
-
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2002';
-}
 
 export function createEnrollmentService(deps: AppDeps): EnrollmentService {
   const log = deps.log.child({ component: 'enrollment' });
