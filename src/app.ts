@@ -65,7 +65,13 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     createPrisma(config.DATABASE_URL, { connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS, queryTimeoutMs: config.DB_QUERY_TIMEOUT_MS });
   const clock = overrides.clock ?? (() => new Date());
   const bus = createEventBus({ redisUrl: config.REDIS_URL, log: log.child({ component: 'event-bus' }) });
-  const authenticator = createAuthenticator({ prisma, secretKey: config.SECRET_KEY, clock, log: log.child({ component: 'auth' }) });
+  const authenticator = createAuthenticator({
+    prisma,
+    secretKey: config.SECRET_KEY,
+    clock,
+    log: log.child({ component: 'auth' }),
+    pubsub: bus.pubsub,
+  });
   const ownEngine = overrides.faceEngine === undefined ? await startFaceEngine(config, log.child({ component: 'face-engine' })) : null;
   const deps: AppDeps = {
     config,
@@ -170,6 +176,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
         recognitionModelsFor(deps).close();
         await trainingServiceFor(deps).close();
         await ownEngine?.close();
+        authenticator.close();
         await bus.close();
         if (overrides.prisma === undefined) {
           await prisma.$disconnect();

@@ -4,7 +4,7 @@
 import { createPubSub } from 'graphql-yoga';
 import type { PubSub } from 'graphql-yoga';
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
-import { Redis } from 'ioredis';
+import { createRedisClients } from './redis-clients.js';
 import type { Logger } from 'pino';
 import type { AppTopics } from './topics.js';
 
@@ -21,18 +21,13 @@ export function createEventBus(options: { redisUrl?: string | undefined; log: Lo
   if (options.redisUrl === undefined) {
     return { kind: 'memory', pubsub: createPubSub<AppTopics>(), close: () => Promise.resolve() };
   }
-  // Subscribing puts a Redis connection in subscriber mode, hence two clients.
-  const publishClient = new Redis(options.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
-  const subscribeClient = new Redis(options.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
-  for (const client of [publishClient, subscribeClient]) {
-    client.on('error', (error: unknown) => options.log.error({ err: error }, 'redis event bus error'));
-  }
-  const eventTarget = createRedisEventTarget<CustomEvent>({ publishClient, subscribeClient });
+  // Subscribing puts a Redis connection in subscriber mode, hence two clients;
+  // Redis going away loses events but never the process (redis-clients.ts).
+  const clients = createRedisClients(options.redisUrl, options.log);
+  const eventTarget = createRedisEventTarget<CustomEvent>(clients);
   return {
     kind: 'redis',
     pubsub: createPubSub<AppTopics>({ eventTarget }),
-    async close() {
-      await Promise.allSettled([publishClient.quit(), subscribeClient.quit()]);
-    },
+    close: () => clients.close(),
   };
 }

@@ -10,6 +10,7 @@
 //   recognized: [RecognizedEvent];
 
 import type { AttendanceLoggedEvent } from '../attendance/logged-event.js';
+import type { ApiKeyRevokedEvent } from '../auth/events.js';
 import type { EnrollmentProgressEvent } from '../enrollment/progress-event.js';
 import type { TrainingProgressEvent } from '../resolvers/training.js';
 
@@ -28,4 +29,5 @@ export type AppTopics = {
   attendanceLogged: [AttendanceLoggedEvent];
   trainingProgress: [TrainingProgressEvent];
   enrollmentProgress: [sessionId: string, EnrollmentProgressEvent];
+  apiKeyRevoked: [ApiKeyRevokedEvent];
 };
