@@ -96,7 +96,8 @@ export function createOutbox(options: OutboxOptions): AttendanceOutbox {
   const capacity = options.maxEvents ?? DEFAULT_OUTBOX_MAX_EVENTS;
   const warnAt = Math.max(1, Math.floor(capacity * OUTBOX_WARN_RATIO));
   const initialBackoff = options.initialBackoffMs ?? 250;
-  const maxBackoff = options.maxBackoffMs ?? 5_000;
+  // Short: the queue is written within about this long after the database is back.
+  const maxBackoff = options.maxBackoffMs ?? 2_000;
   const journal = createJournal(dir, logger);
   const snapshots = createOutboxSnapshots(dir);
 
