@@ -11,7 +11,7 @@ export const DATABASE_RETRY_AFTER_SECONDS = 5;
 export class DatabaseUnavailableError extends DomainError {
   readonly code = 'SERVICE_UNAVAILABLE';
   readonly status = 503;
-  readonly retryAfterSeconds = DATABASE_RETRY_AFTER_SECONDS;
+  override readonly retryAfterSeconds = DATABASE_RETRY_AFTER_SECONDS;
   constructor(cause?: unknown) {
     super('The database is unavailable right now; retry shortly.', { cause });
     this.name = 'DatabaseUnavailableError';

@@ -13,9 +13,7 @@ import { print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_RETRY_AFTER_SECONDS } from '../../src/db/database-unavailable.js';
 import type { Camera } from '../../src/generated/prisma/client.js';
-import { attendanceServiceFor } from '../../src/resolvers/attendance.js';
-import { cameraServiceFor } from '../../src/resolvers/cameras.js';
-import { recognitionEventId } from '../../src/resolvers/recognition.js';
+import { recognitionEventId } from '../../src/services/recognition-service.js';
 import { WALKBY_MP4 } from '../cameras/walkby.js';
 import { EmployeesDocument, RecognizeDocument } from '../graphql/generated.js';
 import { readFacePhoto, seedPeopleFromPhotos } from '../helpers/seed-faces.js';
@@ -134,8 +132,8 @@ describe.each(CUT_MODES)('database outage: %s', (mode: CutMode) => {
   it('keeps recognizing, queues every check-in, answers 503 (never 500), then writes each check-in exactly once', async () => {
     // An hour later: every cached key lookup is stale, as in a real outage.
     s.advanceClock(3_600_000);
-    const cameras = cameraServiceFor(s.app.deps);
-    const outbox = attendanceServiceFor(s.app.deps).outbox;
+    const cameras = s.app.services.cameras;
+    const outbox = s.app.services.attendance.outbox;
     const logsBefore = await s.db.prisma.attendanceLog.count({ where: { cameraId: camera.id } });
     const ringBefore = cameras.recent({ cameraId: camera.id, limit: 500 }).length;
     const answersBefore = s.answers.length;
@@ -186,10 +184,10 @@ describe('restart with check-ins queued', () => {
     s.advanceClock(3_600_000);
     await s.relay.cut('refuse');
     const ids = await kioskFrames('queued');
-    expect(attendanceServiceFor(s.app.deps).outbox.size).toBeGreaterThanOrEqual(ids.length);
+    expect(s.app.services.attendance.outbox.size).toBeGreaterThanOrEqual(ids.length);
     // Stopped while the database is still gone: the queue stays on disk.
     await s.restart(() => s.relay.restore());
-    const outbox = attendanceServiceFor(s.app.deps).outbox;
+    const outbox = s.app.services.attendance.outbox;
     const drainMs = await waitFor('the new process to drain the outbox', async () => outbox.size === 0 && (await countLogs(ids)) === ids.length, 30_000);
     expect(await countLogs(ids)).toBe(ids.length);
     expect(s.answers.filter((a) => a.status >= 500 && a.status !== 503)).toEqual([]);
