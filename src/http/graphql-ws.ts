@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { Caller } from '../auth/caller.js';
 import { extractApiKey } from '../auth/api-key-crypto.js';
+import { DatabaseUnavailableError } from '../db/database-unavailable.js';
 import type { Yoga } from './graphql.js';
 
 // A type alias (not an interface) so it meets graphql-ws' Record constraint.
@@ -47,7 +48,17 @@ export function serveGraphQlOverWebSocket(options: {
           ctx.extra.caller = null;
           return true;
         }
-        const caller = await options.authenticator.authenticate(rawKey);
+        let caller: Caller | null;
+        try {
+          caller = await options.authenticator.authenticate(rawKey);
+        } catch (error) {
+          if (!(error instanceof DatabaseUnavailableError)) {
+            throw error;
+          }
+          // 1013 "try again later": clients reconnect (graphql-ws treats its own 4500 as fatal).
+          ctx.extra.socket.close(1013, 'Database unavailable; retry shortly');
+          return false;
+        }
         if (caller === null) {
           log.info({ connectionId: ctx.extra.connectionId }, 'websocket refused: invalid API key');
           return false;

@@ -10,6 +10,7 @@
 // ATTENDANCE_DEDUPE_MINUTES=0, so every event is its own log and "exactly
 // once" can be counted event by event.
 import { print } from 'graphql';
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_RETRY_AFTER_SECONDS } from '../../src/db/database-unavailable.js';
 import type { Camera } from '../../src/generated/prisma/client.js';
@@ -29,7 +30,7 @@ type RecognizeJson = { faces: { employee_id: number | null; attendance?: { statu
 let s: OutageServer;
 let camera: Camera;
 let frames: string[];
-const keys = { kiosk: '', viewer: '', revoked: '' };
+const keys = { kiosk: '', viewer: '', revoked: '', unseen: '' };
 
 async function waitFor(what: string, ok: () => boolean | Promise<boolean>, timeoutMs: number): Promise<number> {
   const started = Date.now();
@@ -81,6 +82,27 @@ async function graphqlFrame(requestId: string): Promise<string[]> {
   return faces.flatMap((f, i) => (f.employeeId === null ? [] : [recognitionEventId(requestId, i)]));
 }
 
+/** How a graphql-ws connection attempt ends: 'ack', or the close code. */
+function wsConnect(key: string): Promise<'ack' | number> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${s.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
+    const timer = setTimeout(() => reject(new Error('graphql-ws connection did not settle')), 5_000);
+    ws.on('open', () => ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${key}` } })));
+    ws.on('message', (data: Buffer) => {
+      if ((JSON.parse(data.toString()) as { type: string }).type === 'connection_ack') {
+        clearTimeout(timer);
+        ws.close();
+        resolve('ack');
+      }
+    });
+    ws.on('close', (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+    ws.on('error', reject);
+  });
+}
+
 /** What a client sees while the database is gone, besides recognition. */
 async function checkServingThroughOutage(): Promise<void> {
   const health = await s.rest<{ database: string }>('GET', '/api/v1/system/health', { key: null });
@@ -100,6 +122,10 @@ async function checkServingThroughOutage(): Promise<void> {
   // Keys verified before the outage work from the cache; the revoked one does not.
   expect((await s.rest('GET', '/api/v1/auth/me', { key: keys.viewer })).status).toBe(200);
   expect((await s.rest('GET', '/api/v1/auth/me', { key: keys.revoked })).status).toBe(401);
+  // A key this server never checked cannot be checked now: 503, and 1013 (try again later) on graphql-ws.
+  expect((await s.rest('GET', '/api/v1/auth/me', { key: keys.unseen })).status).toBe(503);
+  expect(await wsConnect(keys.viewer)).toBe('ack');
+  expect(await wsConnect(keys.unseen)).toBe(1013);
   // Live results are in memory: still served.
   expect((await s.rest('GET', `/api/v1/recognition/recognized?camera_id=${camera.id}`, { key: keys.viewer })).status).toBe(200);
 }
@@ -117,6 +143,8 @@ beforeAll(async () => {
   const revoked = await newKey('viewer');
   expect((await s.rest('DELETE', `/api/v1/auth/keys/${revoked.id}`)).status).toBe(200);
   keys.revoked = revoked.key;
+  const unseen = await s.rest<{ key: string }>('POST', '/api/v1/auth/keys', { body: { name: 'faults never used', role: 'viewer' } });
+  keys.unseen = unseen.body.key;
   const created = await s.rest<{ id: number }>('POST', '/api/v1/cameras', {
     body: { name: 'door', source: WALKBY_MP4, realtime: false, predict_interval: 1, enabled: false },
   });
