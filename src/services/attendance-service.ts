@@ -29,7 +29,7 @@ import {
   type Page,
 } from '../attendance/queries.js';
 import { writeRecognition, type WriteResult } from '../attendance/record-log.js';
-import { recordOrQueue } from '../attendance/record-or-queue.js';
+import { createRecorder } from '../attendance/record-or-queue.js';
 import { deleteSnapshot, writeSnapshot } from '../attendance/snapshots.js';
 import type { AttendanceStats } from '../attendance/stats.js';
 import type {
@@ -149,6 +149,8 @@ export function createAttendanceService(deps: AttendanceServiceDeps): Attendance
     }),
   });
 
+  const record = createRecorder({ outbox, write, logger });
+
   const assertEmployee = async (employeeId: number): Promise<void> => {
     const employee = await prisma.employee.findUnique({ where: { id: employeeId }, select: { erasedAt: true } });
     if (!employee || employee.erasedAt) {
@@ -174,7 +176,7 @@ export function createAttendanceService(deps: AttendanceServiceDeps): Attendance
         method: event.method,
       };
       // Queued unless the failure proves the event bad; behind the employee's queued events.
-      return recordOrQueue({ outbox, write, logger }, entry, event.snapshotJpeg);
+      return record(entry, event.snapshotJpeg);
     },
 
     listLogs: (filter = {}, page = {}) => listLogs(prisma, filter, page),
