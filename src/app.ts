@@ -18,6 +18,8 @@ import type { PrismaClient } from './generated/prisma/client.js';
 import { createPrisma } from './db/prisma.js';
 import { createLogger } from './logger.js';
 import { createAuthenticator } from './auth/authenticator.js';
+import { createSessionAuth } from './auth/session-auth.js';
+import { fastifyCookie } from '@fastify/cookie';
 import { createEventBus } from './events/event-bus.js';
 import { CameraEventHub } from './cameras/event-hub.js';
 import { createLoaders } from './loaders.js';
@@ -31,6 +33,9 @@ import type { WebSocketRouter } from './http/websocket-router.js';
 import { websocketEndpoints } from './http/websocket-endpoints.js';
 import { registerDocsRoutes, registerOpenApi } from './rest/docs.js';
 import { restPlugins } from './rest/routes.js';
+import { sessionRoutes } from './rest/session.js';
+import { registerWebApp } from './http/web-app.js';
+import { CAMERA_PREVIEW_PATH, serveCameraPreviews } from './http/camera-preview-ws.js';
 import { startFaceEngine } from './engine/start-face-engine.js';
 
 export interface AppOverrides {
@@ -77,6 +82,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     log: log.child({ component: 'auth' }),
     pubsub: bus.pubsub,
   });
+  // The web app's session cookies (sign-in exchanges a key for one).
+  const sessions = createSessionAuth({ prisma, secretKey: config.SECRET_KEY, clock });
   const ownEngine = overrides.faceEngine === undefined ? await startFaceEngine(config, log.child({ component: 'face-engine' })) : null;
   const deps: AppDeps = {
     config,
@@ -115,7 +122,9 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       }
     }
   });
-  installRouteAuth(http, authenticator);
+  // Cookie parsing and Set-Cookie for the web app's session (also loads the parser session-auth.ts uses).
+  await http.register(fastifyCookie);
+  installRouteAuth(http, authenticator, sessions);
   http.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
@@ -124,13 +133,16 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   for (const plugin of restPlugins) {
     await http.register(plugin, { prefix: API_PREFIX, deps: appContext });
   }
+  await http.register(sessionRoutes, { prefix: API_PREFIX, authenticator, sessions });
   const yoga = createGraphQl(deps, appContext);
   mountGraphQl(http, yoga);
   await registerDocsRoutes(http);
+  await registerWebApp(http);
 
   const websockets = createWebSocketRouter({ maxPayload: config.BODY_LIMIT_BYTES, log: log.child({ component: 'websocket' }) });
   const disposers: { dispose(): Promise<void> }[] = [
-    serveGraphQlOverWebSocket({ wss: websockets.register(GRAPHQL_PATH), yoga, authenticator, log }),
+    serveGraphQlOverWebSocket({ wss: websockets.register(GRAPHQL_PATH), yoga, authenticator, sessions, log }),
+    serveCameraPreviews(websockets.register(CAMERA_PREVIEW_PATH), { cameras: services.cameras, authenticator, sessions, log }),
   ];
   for (const endpoint of websocketEndpoints) {
     const handle = endpoint.setup(websockets.register(endpoint.path), { services, authenticator, log });

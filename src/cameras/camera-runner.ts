@@ -73,6 +73,8 @@ export interface CameraRunnerOptions {
   onFrame?(event: FrameEvent): void;
   onRecognized?(event: RecognizedEvent): void;
   onStateChange?(info: CameraInfo): void;
+  /** Every captured frame, before the interval or the queue drop it (live previews); must return at once, and copy what it keeps. */
+  onCaptured?(cameraId: CameraId, frame: CapturedFrame): void;
   captureFactory?: CaptureFactory;
 }
 
@@ -250,6 +252,9 @@ export class CameraRunner {
     this.#captured += 1;
     this.#lastFrameAt = frame.capturedAt;
     this.#fpsIn.tick(this.#clock());
+    if (this.#o.onCaptured !== undefined) {
+      this.#safely('capture listener', () => this.#o.onCaptured?.(this.cameraId, frame));
+    }
     if (!this.#running || (frame.frameNumber - 1) % this.#interval !== 0) {
       release();
       return;

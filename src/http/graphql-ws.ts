@@ -1,7 +1,8 @@
 // graphql-ws on the /graphql path of the shared HTTP server, executing through
 // yoga's envelop so plugins, masking and the context factory are the same as
 // over HTTP. Auth: connectionParams `{ authorization: 'Bearer <key>' }` or
-// `{ apiKey }`, else the upgrade request's headers. A bad key closes the
+// `{ apiKey }`, else the upgrade request's headers, else its session cookie
+// (the web app). A bad key or session closes the
 // socket (4403); no key connects, and each field then checks its scopes.
 import { randomUUID } from 'node:crypto';
 import type { DocumentNode, ExecutionArgs, GraphQLError, GraphQLSchema } from 'graphql';
@@ -11,7 +12,8 @@ import type { Logger } from 'pino';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { Caller } from '../auth/caller.js';
 import { extractApiKey } from '../auth/api-key-crypto.js';
-import { DatabaseUnavailableError } from '../db/database-unavailable.js';
+import type { SessionAuth } from '../auth/session-auth.js';
+import { asDatabaseUnavailable } from '../db/database-unavailable.js';
 import type { Yoga } from './graphql.js';
 
 // A type alias (not an interface) so it meets graphql-ws' Record constraint.
@@ -36,6 +38,8 @@ export function serveGraphQlOverWebSocket(options: {
   wss: WebSocketServer;
   yoga: Yoga;
   authenticator: Authenticator;
+  /** The web app's session cookie on the upgrade request, when no key is sent. */
+  sessions?: SessionAuth;
   log: Logger;
 }): { dispose(): Promise<void> } {
   const log = options.log.child({ component: 'graphql-ws' });
@@ -44,20 +48,22 @@ export function serveGraphQlOverWebSocket(options: {
       onConnect: async (ctx) => {
         const rawKey = keyFromConnectionParams(ctx.connectionParams) ?? extractApiKey(ctx.extra.request.headers);
         ctx.extra.connectionId = randomUUID();
-        if (rawKey === null) {
-          ctx.extra.caller = null;
-          return true;
-        }
-        let caller: Caller | null;
+        let caller: Caller | null | undefined;
         try {
-          caller = await options.authenticator.authenticate(rawKey);
+          caller =
+            rawKey === null ? await options.sessions?.fromCookieHeader(ctx.extra.request.headers.cookie) : await options.authenticator.authenticate(rawKey);
         } catch (error) {
-          if (!(error instanceof DatabaseUnavailableError)) {
+          // The database could not tell (a key not in the cache, a web session).
+          if (asDatabaseUnavailable(error) === undefined) {
             throw error;
           }
           // 1013 "try again later": clients reconnect (graphql-ws treats its own 4500 as fatal).
           ctx.extra.socket.close(1013, 'Database unavailable; retry shortly');
           return false;
+        }
+        if (caller === undefined) {
+          ctx.extra.caller = null;
+          return true;
         }
         if (caller === null) {
           log.info({ connectionId: ctx.extra.connectionId }, 'websocket refused: invalid API key');

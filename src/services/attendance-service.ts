@@ -31,6 +31,7 @@ import {
 import { writeRecognition, type WriteResult } from '../attendance/record-log.js';
 import { createRecorder } from '../attendance/record-or-queue.js';
 import { deleteSnapshot, writeSnapshot } from '../attendance/snapshots.js';
+import { attendanceAuditTrail, type AttendanceAuditEntry } from '../attendance/audit-trail.js';
 import type { AttendanceStats } from '../attendance/stats.js';
 import type {
   AttendanceConfig,
@@ -77,6 +78,8 @@ export interface AttendanceService {
   voidLog(input: VoidLogInput): Promise<AttendanceLogRecord>;
   /** Deletes snapshot files past their retention and clears their paths; returns how many. */
   purgeExpiredSnapshots(): Promise<number>;
+  /** The corrections' audit trail, newest first (optionally of one log). */
+  auditTrail(options?: { logId?: number; skip?: number; take?: number }): Promise<{ items: AttendanceAuditEntry[]; totalCount: number }>;
 }
 
 const MAX_EVENT_ID_LENGTH = 64;
@@ -212,6 +215,7 @@ export function createAttendanceService(deps: AttendanceServiceDeps): Attendance
     },
     editLog: (input) => editLog(prisma, config, input),
     voidLog: (input) => voidLog(prisma, config, clock(), input),
+    auditTrail: (options) => attendanceAuditTrail(prisma, options),
 
     async purgeExpiredSnapshots() {
       let purged = 0;

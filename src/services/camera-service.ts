@@ -14,6 +14,7 @@ import { CameraNameTakenError } from '../cameras/camera-errors.js';
 import { CameraManager, type CameraSpec } from '../cameras/camera-manager.js';
 import { envCamera } from '../cameras/env-camera.js';
 import type { CameraEventHub, LiveEventSource } from '../cameras/event-hub.js';
+import { FramePreviews } from '../cameras/frame-previews.js';
 import { formatCameraSource, parseCameraSource, redactSource } from '../cameras/source.js';
 import { cameraId as toCameraId } from '../domain/ids.js';
 import { NotFoundError, UnavailableError, validationErrorFromZod } from '../domain/errors.js';
@@ -61,6 +62,8 @@ export type UpdateCameraInput = z.input<typeof updateSchema>;
 export interface CameraService {
   /** Subscriptions (GraphQL, SSE, the old WebSocket) read camera events here. */
   readonly events: LiveEventSource;
+  /** Each camera's latest picture as JPEG, encoded only while someone watches (the web app's /live). */
+  readonly previews: FramePreviews;
   list(): Promise<Camera[]>;
   get(id: number): Promise<Camera>;
   create(caller: Caller | null, input: CreateCameraInput): Promise<Camera>;
@@ -99,6 +102,7 @@ export function createCameraService(deps: CameraServiceDeps): CameraService {
   const log = deps.log.child({ component: 'camera' });
   const hub = deps.hub;
   const recent = new RecentRecognitions();
+  const previews = new FramePreviews();
   const directory = deps.directory;
   const engine = deps.faceEngine;
   let manager: CameraManager | null = null;
@@ -137,6 +141,7 @@ export function createCameraService(deps: CameraServiceDeps): CameraService {
         predictInterval: deps.config.PREDICT_INTERVAL,
       },
       logger: log,
+      runner: { onCaptured: (id, frame) => previews.offer(id, frame) },
       onFrame: (event) => hub.publishFrame(event),
       onRecognized: (event) => void sink(event),
     });
@@ -205,6 +210,7 @@ export function createCameraService(deps: CameraServiceDeps): CameraService {
 
   return {
     events: hub,
+    previews,
 
     list: () => deps.prisma.camera.findMany({ orderBy: { id: 'asc' } }),
     get: find,
