@@ -1,6 +1,6 @@
-// The outbox's append-only JSONL journal under DATA_DIR/outbox, fsync'd per
-// line: `{"t":"enq","e":{...}}` adds an event, `{"t":"ack","id":...}` removes
-// it. Appends, acks and compaction run one at a time, in order.
+// The outbox's append-only JSONL journal under DATA_DIR/outbox:
+// `{"t":"enq","e":{...}}` adds an event (fsync'd before enqueue resolves),
+// `{"t":"ack","id":...}` removes it. Appends, acks and compaction run one at a time, in order.
 import { mkdir, open, readFile, rename, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from './types.js';
@@ -45,14 +45,16 @@ export function createJournal(dir: string, logger: Logger): OutboxJournal {
     return run;
   };
 
-  const appendLine = (line: JournalLine): Promise<void> =>
+  const appendLine = (line: JournalLine, durable: boolean): Promise<void> =>
     serial(async () => {
       if (!handle) {
         await mkdir(dir, { recursive: true });
         handle = await open(path, 'a');
       }
       await handle.write(`${JSON.stringify(line)}\n`);
-      await handle.datasync();
+      if (durable) {
+        await handle.datasync();
+      }
     });
 
   return {
@@ -93,9 +95,11 @@ export function createJournal(dir: string, logger: Logger): OutboxJournal {
       });
     },
 
-    append: (entry) => appendLine({ t: 'enq', e: entry }),
+    append: (entry) => appendLine({ t: 'enq', e: entry }, true),
 
-    ack: (eventId) => appendLine({ t: 'ack', id: eventId }),
+    // Not fsync'd: an ack lost in a crash only replays an event the database
+    // already holds, which its eventId turns into a `same_event` duplicate.
+    ack: (eventId) => appendLine({ t: 'ack', id: eventId }, false),
 
     compact: (pending) =>
       serial(async () => {
