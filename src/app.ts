@@ -21,7 +21,8 @@ import { createAuthenticator } from './auth/authenticator.js';
 import { createSessionAuth } from './auth/session-auth.js';
 import { fastifyCookie } from '@fastify/cookie';
 import { createEventBus } from './events/event-bus.js';
-import { CameraEventHub } from './cameras/event-hub.js';
+import { createBufferedSubscriptions } from './events/buffered-subscriptions.js';
+import { createLiveEvents, type LiveEvents } from './live/live-events.js';
 import { createLoaders } from './loaders.js';
 import { createServices, type ComposedServices, type JobIntervals, type Services } from './services/create-services.js';
 import { installErrorHandler } from './http/error-handler.js';
@@ -53,6 +54,8 @@ export interface App {
   readonly services: Services;
   /** The services' lifetimes and scheduled jobs (tests look at them). */
   readonly composed: ComposedServices;
+  /** Camera frames and decisions as live subscribers read them. */
+  readonly live: LiveEvents;
   readonly http: FastifyInstance;
   readonly websockets: WebSocketRouter;
   /** Every HTTP route registered, as `METHOD /path` (HEAD left out); the OpenAPI test compares it with /openapi.json. */
@@ -97,10 +100,12 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     faceEngine: overrides.faceEngine === undefined ? ownEngine : overrides.faceEngine,
     startedAt: clock(),
   };
-  const liveEvents = new CameraEventHub();
-  const composed = createServices({ ...deps, liveEvents, ...(overrides.jobIntervals && { jobIntervals: overrides.jobIntervals }) });
+  const composed = createServices({ ...deps, ...(overrides.jobIntervals && { jobIntervals: overrides.jobIntervals }) });
   const { services } = composed;
-  const appContext: AppContext = { services, pubsub: bus.pubsub, config, newLoaders: () => createLoaders(prisma) };
+  // Live topics reach each subscriber through its own drop-oldest buffer.
+  const subscriptions = createBufferedSubscriptions(bus.pubsub);
+  const live = createLiveEvents(subscriptions);
+  const appContext: AppContext = { services, pubsub: bus.pubsub, live, config, newLoaders: () => createLoaders(prisma) };
 
   const http = Fastify({
     loggerInstance: log,
@@ -145,7 +150,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     serveCameraPreviews(websockets.register(CAMERA_PREVIEW_PATH), { cameras: services.cameras, authenticator, sessions, log }),
   ];
   for (const endpoint of websocketEndpoints) {
-    const handle = endpoint.setup(websockets.register(endpoint.path), { services, authenticator, log });
+    const handle = endpoint.setup(websockets.register(endpoint.path), { services, live, authenticator, log });
     if (handle !== undefined) {
       disposers.push(handle);
     }
@@ -158,6 +163,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     deps,
     services,
     composed,
+    live,
     http,
     websockets,
     routes: () => [...routes],
@@ -174,7 +180,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     stop() {
       stopping ??= (async () => {
         // Every live subscription (SSE included) ends first, so HTTP can close.
-        liveEvents.closeAll();
+        subscriptions.closeAll();
         await websockets.close();
         await Promise.allSettled(disposers.map((d) => d.dispose()));
         const cutOff = setTimeout(() => http.server.closeAllConnections(), SHUTDOWN_GRACE_MS);

@@ -11,7 +11,8 @@
 import type { CameraId } from '../domain/ids.js';
 import type { AnalyzeOptions, DetectedFace, FrameAnalysis } from '../vision/types.js';
 import { iou } from './box-geometry.js';
-import type { CameraInfo, CameraState, FrameEvent, FrameFace, RecognizedEvent } from './camera-events.js';
+import type { CameraInfo, CameraState } from './camera-info.js';
+import type { FrameEvent, FrameFace, TrackDecided } from './events.js';
 import { CameraCapture, type CaptureHandlers, type CaptureOptions, type CaptureState, type CaptureStats, type CapturedFrame } from './capture.js';
 import type { BackoffOptions } from './backoff.js';
 import type { FaceDecision, RecognizeFaces } from './decision.js';
@@ -71,7 +72,7 @@ export interface CameraRunnerOptions {
   backoff?: BackoffOptions;
   logger?: CameraLogger;
   onFrame?(event: FrameEvent): void;
-  onRecognized?(event: RecognizedEvent): void;
+  onRecognized?(event: TrackDecided): void;
   onStateChange?(info: CameraInfo): void;
   /** Every captured frame, before the interval or the queue drop it (live previews); must return at once, and copy what it keeps. */
   onCaptured?(cameraId: CameraId, frame: CapturedFrame): void;
@@ -353,7 +354,7 @@ export class CameraRunner {
       }
     }
     const now = this.#clock();
-    const recognized: RecognizedEvent[] = [];
+    const recognized: TrackDecided[] = [];
     embeddedIdx.forEach((i, k) => {
       const decision = decisions[k];
       const { check, held } = checks[k]!;
@@ -401,7 +402,7 @@ export class CameraRunner {
     }
   }
 
-  #vote(trackId: TrackId, decision: FaceDecision, face: DetectedFace, frame: CapturedFrame, now: number, out: RecognizedEvent[]): void {
+  #vote(trackId: TrackId, decision: FaceDecision, face: DetectedFace, frame: CapturedFrame, now: number, out: TrackDecided[]): void {
     this.#lastDecision.set(trackId, decision);
     this.#keepBestCrop(trackId, face);
     const vote = this.#voting.vote(trackId, decision, now);

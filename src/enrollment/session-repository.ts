@@ -5,7 +5,7 @@
 import type { EnrollmentSession, Prisma, PrismaClient } from '../generated/prisma/client.js';
 import type { EmployeeId } from '../domain/ids.js';
 import type { CoverageSummary } from './coverage.js';
-import type { EnrollmentSessionStatus } from './progress-event.js';
+import type { EnrollmentSessionStatus } from './events.js';
 import type { PendingEmployee } from './session-store.js';
 
 export interface NewSessionRow {

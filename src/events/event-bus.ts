@@ -1,6 +1,8 @@
-// The app's event bus: graphql-yoga's typed pub/sub over an in-memory event
-// target, or over Redis when REDIS_URL is set so several instances share
-// events. Services only see EventPublisher, so scaling out changes nothing else.
+// The app's event bus, the one path of every topic (src/events/topics.ts):
+// graphql-yoga's typed pub/sub over an in-memory event target, or over Redis
+// when REDIS_URL is set so several instances share events. Services only see
+// EventPublisher, so scaling out changes nothing else.
+import { setMaxListeners } from 'node:events';
 import { createPubSub } from 'graphql-yoga';
 import type { PubSub } from 'graphql-yoga';
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
@@ -19,7 +21,10 @@ export interface EventBus {
 
 export function createEventBus(options: { redisUrl?: string | undefined; log: Logger }): EventBus {
   if (options.redisUrl === undefined) {
-    return { kind: 'memory', pubsub: createPubSub<AppTopics>(), close: () => Promise.resolve() };
+    // Every open subscription is a listener: many subscribers are normal here, not a leak.
+    const eventTarget = new EventTarget();
+    setMaxListeners(0, eventTarget);
+    return { kind: 'memory', pubsub: createPubSub<AppTopics>({ eventTarget }), close: () => Promise.resolve() };
   }
   // Subscribing puts a Redis connection in subscriber mode, hence two clients;
   // Redis going away loses events but never the process (redis-clients.ts).
@@ -31,3 +36,4 @@ export function createEventBus(options: { redisUrl?: string | undefined; log: Lo
     close: () => clients.close(),
   };
 }
+

@@ -3,7 +3,7 @@
 import { filter, pipe } from 'graphql-yoga';
 import type { Employee } from '../generated/prisma/client.js';
 import type { RequestContext } from '../context.js';
-import type { EmployeeChangedEvent } from '../events/topics.js';
+import type { EmployeeChangedEvent } from '../employees/events.js';
 import { clearLoaders } from '../loaders.js';
 import type { EmployeePage } from '../services/employee-service.js';
 

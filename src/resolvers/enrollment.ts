@@ -6,7 +6,7 @@ import type { RequestContext } from '../context.js';
 import { ValidationError } from '../domain/errors.js';
 import { decodeBase64Image } from '../enrollment/base64-image.js';
 import type { FrameFeedback } from '../enrollment/feedback-types.js';
-import type { EnrollmentProgressEvent } from '../enrollment/progress-event.js';
+import type { EnrollmentProgressEvent } from '../enrollment/events.js';
 import type { EnrollmentResult, EnrollmentSessionView, PhotoEnrollmentResult } from '../services/enrollment-service.js';
 
 type Maybe<T> = T | null | undefined;

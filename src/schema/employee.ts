@@ -3,7 +3,7 @@
 import type { Employee } from '../generated/prisma/client.js';
 import { builder } from './builder.js';
 import type { EmployeePage } from '../services/employee-service.js';
-import type { EmployeeChangedEvent } from '../events/topics.js';
+import type { EmployeeChangedEvent } from '../employees/events.js';
 import { employeeResolvers as r } from '../resolvers/employees.js';
 import {
   ConflictError,

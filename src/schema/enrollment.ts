@@ -15,7 +15,7 @@ import {
 } from '../enrollment/enrollment-errors.js';
 import type { FrameFeedback, QualityVerdict } from '../enrollment/feedback-types.js';
 import type { CoverageSummary, Pose } from '../enrollment/coverage.js';
-import type { EnrollmentProgressEvent } from '../enrollment/progress-event.js';
+import type { EnrollmentProgressEvent } from '../enrollment/events.js';
 import { ErrorInterface } from './errors.js';
 import { EngineBusyError } from '../engine/engine-errors.js';
 import { DuplicateEmployeeCodeError, EmployeeNotFoundError, ValidationError } from '../domain/errors.js';

@@ -1,6 +1,7 @@
 // Camera service: the Camera table (CRUD), the live cameras of this process
-// (CameraManager: start, stop, info), and where their events go (the hub for
-// subscribers, attendance, the recent-recognitions ring). GraphQL resolvers and
+// (CameraManager: start, stop, info), and where their events go (the
+// `recognitionFrames` and `recognized` topics for subscribers, attendance, the
+// recent-recognitions ring). GraphQL resolvers and
 // REST routes both call it. One per app (src/services/create-services.ts).
 //
 // `enabled` is the persisted switch (cameras start with the server);
@@ -9,12 +10,12 @@ import { z } from 'zod';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Caller } from '../auth/caller.js';
-import type { CameraInfo } from '../cameras/camera-events.js';
+import type { CameraInfo } from '../cameras/camera-info.js';
 import { CameraNameTakenError } from '../cameras/camera-errors.js';
 import { CameraManager, type CameraSpec } from '../cameras/camera-manager.js';
 import { envCamera } from '../cameras/env-camera.js';
-import type { CameraEventHub, LiveEventSource } from '../cameras/event-hub.js';
 import { FramePreviews } from '../cameras/frame-previews.js';
+import type { EventPublisher } from '../events/event-bus.js';
 import { formatCameraSource, parseCameraSource, redactSource } from '../cameras/source.js';
 import { cameraId as toCameraId } from '../domain/ids.js';
 import { NotFoundError, UnavailableError, validationErrorFromZod } from '../domain/errors.js';
@@ -60,8 +61,6 @@ export type CreateCameraInput = z.input<typeof createSchema>;
 export type UpdateCameraInput = z.input<typeof updateSchema>;
 
 export interface CameraService {
-  /** Subscriptions (GraphQL, SSE, the old WebSocket) read camera events here. */
-  readonly events: LiveEventSource;
   /** Each camera's latest picture as JPEG, encoded only while someone watches (the web app's /live). */
   readonly previews: FramePreviews;
   list(): Promise<Camera[]>;
@@ -80,7 +79,7 @@ export interface CameraService {
   recent(options?: { limit?: number; cameraId?: number }): RecentRecognition[];
   /** Upserts the environment's camera (awaited), then starts every enabled camera in the background once the recognition models are loaded. */
   boot(): Promise<void>;
-  /** Stops every camera and ends every subscription (app stop). */
+  /** Stops every camera (app stop). */
   shutdown(): Promise<void>;
   /** For tests and benchmarks: resolves when the camera has nothing queued or in the engine. */
   idle(id: number): Promise<void>;
@@ -91,8 +90,8 @@ export interface CameraServiceDeps {
   config: Parameters<typeof envCamera>[0] & Pick<Config, 'CAMERA_WIDTH' | 'CAMERA_HEIGHT' | 'CAMERA_FPS' | 'PREDICT_INTERVAL'>;
   log: Logger;
   faceEngine: FaceEngine | null;
-  /** Where frames and decisions go out to subscribers. */
-  hub: CameraEventHub;
+  /** Frames and decisions go out on the app's pub/sub. */
+  events: EventPublisher;
   models: Pick<RecognitionModels, 'ready' | 'recognizer'>;
   attendance: Pick<AttendanceService, 'recordRecognition'>;
   directory: EmployeeDirectory;
@@ -100,7 +99,6 @@ export interface CameraServiceDeps {
 
 export function createCameraService(deps: CameraServiceDeps): CameraService {
   const log = deps.log.child({ component: 'camera' });
-  const hub = deps.hub;
   const recent = new RecentRecognitions();
   const previews = new FramePreviews();
   const directory = deps.directory;
@@ -110,7 +108,7 @@ export function createCameraService(deps: CameraServiceDeps): CameraService {
   let booting: Promise<void> | undefined;
 
   const sink = createRecognitionSink({
-    hub,
+    publish: (event) => deps.events.publish('recognized', event),
     recent,
     directory,
     recordRecognition: (event) => deps.attendance.recordRecognition(event),
@@ -142,7 +140,7 @@ export function createCameraService(deps: CameraServiceDeps): CameraService {
       },
       logger: log,
       runner: { onCaptured: (id, frame) => previews.offer(id, frame) },
-      onFrame: (event) => hub.publishFrame(event),
+      onFrame: (event) => deps.events.publish('recognitionFrames', event),
       onRecognized: (event) => void sink(event),
     });
     return manager;
@@ -209,7 +207,6 @@ export function createCameraService(deps: CameraServiceDeps): CameraService {
   };
 
   return {
-    events: hub,
     previews,
 
     list: () => deps.prisma.camera.findMany({ orderBy: { id: 'asc' } }),
@@ -304,7 +301,6 @@ export function createCameraService(deps: CameraServiceDeps): CameraService {
       closed = true;
       await booting;
       await manager?.stopAll();
-      hub.closeAll();
     },
 
     async idle(id) {

@@ -7,9 +7,8 @@
 //   repositories → api keys, employees, system → attendance → recognition models
 //   → training → recognition, enrollment → employee directory → cameras
 import type { AppDeps } from '../app-deps.js';
-import type { CameraEventHub } from '../cameras/event-hub.js';
 import { createSessionRepository } from '../enrollment/session-repository.js';
-import { toLoggedEvent } from '../attendance/logged-event.js';
+import { toLoggedEvent } from '../attendance/events.js';
 import { createEmployeeDirectory, type EmployeeDirectory } from '../live/employee-directory.js';
 import { createClassifierModelRepository } from '../recognition/classifier-model-repository.js';
 import { createTemplateRepository } from '../recognition/template-repository.js';
@@ -75,8 +74,6 @@ export type ServiceDeps = Pick<
   AppDeps,
   'config' | 'prisma' | 'log' | 'clock' | 'events' | 'pubsub' | 'eventBusKind' | 'authenticator' | 'faceEngine' | 'startedAt'
 > & {
-  /** Fan-out of camera frames and decisions to live subscribers. */
-  readonly liveEvents: CameraEventHub;
   readonly jobIntervals?: Partial<JobIntervals>;
 };
 
@@ -147,7 +144,7 @@ export function createServices(deps: ServiceDeps): ComposedServices {
     config,
     log: deps.log,
     faceEngine,
-    hub: deps.liveEvents,
+    events,
     models: recognitionModels,
     attendance,
     directory: employeeDirectory,

@@ -11,7 +11,7 @@ import type { PrismaClient } from '../generated/prisma/client.js';
 import type { Config } from '../config.js';
 import type { Caller } from '../auth/caller.js';
 import type { EventPublisher } from '../events/event-bus.js';
-import type { EmployeeChangeKind } from '../events/topics.js';
+import type { EmployeeChangeKind } from '../employees/events.js';
 import {
   ConflictError,
   DuplicateEmployeeCodeError,

@@ -44,7 +44,7 @@ import { evaluateFrame, type FrameInput } from '../enrollment/frame-feedback.js'
 import type { FrameCandidate } from '../enrollment/coverage.js';
 import type { DroppedFrame } from '../enrollment/frame-selection.js';
 import { evaluatePhoto, type PhotoVerdict } from '../enrollment/photo-verdict.js';
-import type { EnrollmentProgressEvent, EnrollmentSessionStatus } from '../enrollment/progress-event.js';
+import type { EnrollmentProgressEvent, EnrollmentSessionStatus } from '../enrollment/events.js';
 import type { Employee, EnrollmentSession, PrismaClient } from '../generated/prisma/client.js';
 import { writeAudit } from '../audit/audit-repository.js';
 import { employeeFieldSchemas } from './employee-service.js';

@@ -11,7 +11,8 @@ import type { EventPublisher } from '../events/event-bus.js';
 import type { ClassifierModel, Prisma } from '../generated/prisma/client.js';
 import type { ClassifierModelRepository } from '../recognition/classifier-model-repository.js';
 import { createTrainPool, trainSvmInWorker, type TrainPool } from '../recognition/svm/train-in-worker.js';
-import type { SvmMetrics, TrainOptions, TrainPhase } from '../recognition/svm/types.js';
+import type { TrainingProgressEvent } from '../recognition/events.js';
+import type { SvmMetrics, TrainOptions } from '../recognition/svm/types.js';
 import type { StoredTemplate, TemplateRepository } from '../recognition/template-repository.js';
 import type { RecognitionModels } from './recognition-models.js';
 
@@ -35,16 +36,6 @@ export type TrainOutcome =
       /** The model already live, for 'unchanged'. */
       classifierModelId?: number;
     };
-
-export interface TrainingProgressEvent {
-  status: 'started' | 'running' | 'finished' | 'failed';
-  phase: TrainPhase | null;
-  done: number;
-  total: number;
-  message: string | null;
-  /** ISO-8601. */
-  at: string;
-}
 
 export interface TrainingService {
   train(opts?: { force?: boolean }): Promise<TrainOutcome>;

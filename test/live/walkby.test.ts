@@ -7,7 +7,6 @@
 // readers get the same events, and the stalled ones hold nobody up.
 import { print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CameraEventHub } from '../../src/cameras/event-hub.js';
 import { peopleAt, readWalkby, WALKBY_MP4, type WalkbySegment } from '../cameras/walkby.js';
 import {
   CameraInfoDocument,
@@ -78,10 +77,10 @@ beforeAll(async () => {
   legacy = legacyCollector(t.url, `token=${viewerKey}&camera_id=${cameraId}`);
   stalled.push(stalledLegacyClient(t.port, `api_key=${viewerKey}&camera_id=${cameraId}`));
   stalled.push(await stalledGraphqlWsClient(t.url, viewerKey, print(RecognitionFramesDocument), { cameraId }));
-  // Subscriptions are live once the hub holds them; no protocol message says so.
-  const hub = t.app.services.cameras.events as CameraEventHub;
+  // Subscriptions are live once their buffers exist; no protocol message says so.
+  const live = t.app.live;
   await waitFor('subscribers', () => {
-    const n = hub.subscriberCount();
+    const n = live.subscriberCount();
     return n.recognized >= 12 && n.frames >= 4;
   }, 20_000);
 
