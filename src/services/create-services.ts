@@ -4,8 +4,8 @@
 // in reverse) and what runs on a clock in `jobs`, so the whole background
 // behaviour of the server reads from this file.
 //
-//   repositories → api keys, employees, system → attendance → recognition models
-//   → training → recognition, enrollment → employee directory → cameras
+//   repositories → api keys, employees → attendance → recognition models
+//   → system, training → recognition, enrollment → employee directory → cameras
 import type { AppDeps } from '../app-deps.js';
 import { createSessionRepository } from '../enrollment/session-repository.js';
 import { toLoggedEvent } from '../attendance/events.js';
@@ -40,6 +40,8 @@ export interface Services {
 /** Something with a lifetime: start() runs in list order at app start, stop() in reverse at app stop (also when never started). */
 export interface Lifetime {
   readonly name: string;
+  /** Its start reads or writes the database: deferred, with every lifetime after it, while the database is away. */
+  readonly needsDatabase?: boolean;
   start?(): Promise<void> | void;
   stop?(): Promise<void> | void;
 }
@@ -49,8 +51,18 @@ export interface ComposedServices {
   readonly jobs: JobScheduler;
   /** Names in start order. */
   readonly lifetimes: readonly string[];
-  /** Starts every lifetime in order; a failure stops them all and rethrows. */
+  /** Starts every lifetime not yet started, in order; a failure stops them all and rethrows. */
   start(): Promise<void>;
+  /**
+   * Starts, in order, the lifetimes before the first one that needs the database (the app runs
+   * these before it listens when its database is away; start() or resume() go on from there).
+   */
+  startWithoutDatabase(): Promise<void>;
+  /**
+   * As start(), but a failure leaves the lifetimes started so far running and rethrows, so a later
+   * resume() goes on from the one that failed (the app retries while its database is away).
+   */
+  resume(): Promise<void>;
   /**
    * Stops every lifetime in reverse order, started or not (each stop is safe on
    * a service never started or never used); every stop runs even if one fails. Idempotent.
@@ -88,7 +100,6 @@ export function createServices(deps: ServiceDeps): ComposedServices {
 
   const apiKeys = createApiKeyService({ prisma, config, authenticator: deps.authenticator, clock, log: log('api-keys') });
   const employees = createEmployeeService({ prisma, config, clock, events, log: log('employees') });
-  const system = createSystemService({ prisma, config, clock, faceEngine, startedAt: deps.startedAt, eventBusKind: deps.eventBusKind });
   const attendance = createAttendanceService({
     prisma,
     config,
@@ -106,6 +117,16 @@ export function createServices(deps: ServiceDeps): ComposedServices {
     clock,
     templates,
     classifierModels,
+  });
+  // Readiness reports the models' loading (and completes it when the database is back).
+  const system = createSystemService({
+    prisma,
+    config,
+    clock,
+    faceEngine,
+    startedAt: deps.startedAt,
+    eventBusKind: deps.eventBusKind,
+    models: recognitionModels,
   });
   const training = createTrainingService({
     config,
@@ -158,25 +179,35 @@ export function createServices(deps: ServiceDeps): ComposedServices {
 
   const adminKey = config.ADMIN_API_KEY;
   const lifetimes: Lifetime[] = [
-    ...(adminKey === undefined ? [] : [{ name: 'bootstrap admin key', start: () => apiKeys.ensureBootstrapAdminKey(adminKey) }]),
     {
       // Replays what a previous run queued, then drains new entries while the database is away.
+      // First, and without the database, so queued events are replayed before any new one.
       name: 'attendance outbox',
       start: () => attendance.start().catch((error: unknown) => deps.log.error({ err: error }, 'attendance outbox failed to start')),
       stop: () => attendance.stop(),
     },
+    ...(adminKey === undefined
+      ? []
+      : [{ name: 'bootstrap admin key', needsDatabase: true, start: () => apiKeys.ensureBootstrapAdminKey(adminKey) }]),
     // Follows employee changes; loads gallery and SVM so they are live before the first request.
-    { name: 'recognition models', start: () => recognitionModels.start(), stop: () => recognitionModels.stop() },
+    { name: 'recognition models', needsDatabase: true, start: () => recognitionModels.start(), stop: () => recognitionModels.stop() },
     // Debounced automatic retraining and the training worker.
     { name: 'training', stop: () => training.close() },
     // Sessions a previous run left active are expired.
-    { name: 'enrollment sessions', start: () => enrollment.start(), stop: () => enrollment.stop() },
+    { name: 'enrollment sessions', needsDatabase: true, start: () => enrollment.start(), stop: () => enrollment.stop() },
     // Saves the environment's camera; enabled cameras then start in the background.
-    { name: 'cameras', start: () => cameras.boot(), stop: () => cameras.shutdown() },
-    { name: 'scheduled jobs', start: () => jobs.start(), stop: () => jobs.stop() },
+    { name: 'cameras', needsDatabase: true, start: () => cameras.boot(), stop: () => cameras.shutdown() },
+    { name: 'scheduled jobs', needsDatabase: true, start: () => jobs.start(), stop: () => jobs.stop() },
   ];
 
   let stopping: Promise<void> | undefined;
+  // How many lifetimes have started: start() and resume() go on from there.
+  let started = 0;
+  const resume = async (): Promise<void> => {
+    for (; started < lifetimes.length; started += 1) {
+      await lifetimes[started]?.start?.();
+    }
+  };
 
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
@@ -196,15 +227,19 @@ export function createServices(deps: ServiceDeps): ComposedServices {
     jobs,
     lifetimes: lifetimes.map((l) => l.name),
     async start() {
-      for (const lifetime of lifetimes) {
-        try {
-          await lifetime.start?.();
-        } catch (error) {
-          await stop();
-          throw error;
-        }
+      try {
+        await resume();
+      } catch (error) {
+        await stop();
+        throw error;
       }
     },
+    async startWithoutDatabase() {
+      for (; started < lifetimes.length && lifetimes[started]?.needsDatabase !== true; started += 1) {
+        await lifetimes[started]?.start?.();
+      }
+    },
+    resume,
     stop,
   };
 }
