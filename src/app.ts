@@ -80,10 +80,18 @@ const { version } = JSON.parse(readFileSync(new URL('../package.json', import.me
 
 export async function buildApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
   const log = overrides.logger ?? createLogger(config);
-  const prisma = overrides.prisma ?? createPrisma(config.DATABASE_URL);
+  const prisma =
+    overrides.prisma ??
+    createPrisma(config.DATABASE_URL, { connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS, queryTimeoutMs: config.DB_QUERY_TIMEOUT_MS });
   const clock = overrides.clock ?? (() => new Date());
   const bus = createEventBus({ redisUrl: config.REDIS_URL, log: log.child({ component: 'event-bus' }) });
-  const authenticator = createAuthenticator({ prisma, secretKey: config.SECRET_KEY, clock, log: log.child({ component: 'auth' }) });
+  const authenticator = createAuthenticator({
+    prisma,
+    secretKey: config.SECRET_KEY,
+    clock,
+    log: log.child({ component: 'auth' }),
+    pubsub: bus.pubsub,
+  });
   // The web app's session cookies (sign-in exchanges a key for one).
   const sessions = createSessionAuth({ prisma, secretKey: config.SECRET_KEY, clock });
   const ownEngine = overrides.faceEngine === undefined ? await startFaceEngine(config, log.child({ component: 'face-engine' })) : null;
@@ -222,6 +230,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
         // Cameras, jobs, sessions, training, models, the outbox: reverse start order.
         await composed.stop();
         await ownEngine?.close();
+        authenticator.close();
         await bus.close();
         if (overrides.prisma === undefined) {
           await prisma.$disconnect();

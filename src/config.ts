@@ -15,6 +15,11 @@ export const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: z.string().regex(/^mysql:\/\/|^mariadb:\/\//, 'must be a mysql:// or mariadb:// URL'),
+  // Bounds on every database call, so a database that hangs never holds a request or a camera frame
+  // for long: connecting and getting a pooled connection / a connection silent this long (and a whole
+  // transaction) fail, and the request answers 503 (or the attendance event is queued).
+  DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
+  DB_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(5_000),
   SECRET_KEY: z.string().min(16, 'must be at least 16 characters'),
   ADMIN_API_KEY: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(15 * 1024 * 1024),
@@ -62,6 +67,8 @@ export const configSchema = z.object({
   SNAPSHOTS_ENABLED: bool.default(true),
   SNAPSHOT_RETENTION_DAYS: z.coerce.number().int().min(0).default(30),
   DATA_DIR: z.string().default('data'),
+  // Attendance events waiting for the database (durable, DATA_DIR/outbox); a warning at 80%, refused past it.
+  OUTBOX_MAX_EVENTS: z.coerce.number().int().min(1).default(20_000),
 
   // Cameras (names kept from the replaced service)
   CAMERA_SOURCE: optionalString,

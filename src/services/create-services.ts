@@ -113,6 +113,7 @@ export function createServices(deps: ServiceDeps): ComposedServices {
     clock,
     logger: log('attendance'),
     publish: (row) => events.publish('attendanceLogged', toLoggedEvent(row)),
+    outboxMaxEvents: config.OUTBOX_MAX_EVENTS,
   });
   const recognitionModels = createRecognitionModels({
     prisma,

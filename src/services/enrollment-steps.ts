@@ -51,9 +51,6 @@ export const newEmployeeSchema = z.object({
   department: employeeFieldSchemas.department.optional(),
 });
 
-export function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2002';
-}
 
 export interface EnrollmentSteps {
   readonly log: Logger;

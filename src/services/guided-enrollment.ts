@@ -33,7 +33,8 @@ import { chainStep, SessionStore, type LiveSession, type PendingEmployee } from 
 import { countTemplates } from '../enrollment/template-builder.js';
 import type { Employee } from '../generated/prisma/client.js';
 import { replaceTemplatesInTx } from '../recognition/template-repository.js';
-import { isUniqueViolation, newEmployeeSchema, type EnrollmentServiceDeps, type EnrollmentSteps } from './enrollment-steps.js';
+import { isUniqueViolation } from '../db/prisma-errors.js';
+import { newEmployeeSchema, type EnrollmentServiceDeps, type EnrollmentSteps } from './enrollment-steps.js';
 
 export interface GuidedEnrollment {
   /** Marks sessions left active by a previous run as expired. */
