@@ -20,7 +20,7 @@ export interface InstanceEntry {
 }
 
 export interface InstanceRegistry {
-  /** Writes the first heartbeat (awaited), then renews every third of the TTL. */
+  /** Writes the first heartbeat (awaited; a failure is logged, Redis may come later), then renews every third of the TTL. */
   start(): Promise<void>;
   /** Removes this entry at once (a graceful stop), and stops renewing. */
   stop(): Promise<void>;
@@ -76,7 +76,10 @@ export function createInstanceRegistry(options: {
 
   return {
     async start() {
-      await beat();
+      await beat().catch((error: unknown) => {
+        failing = true;
+        log.warn({ err: error }, 'first instance heartbeat failed (Redis unreachable?): retried every tick');
+      });
       timer = setInterval(() => {
         beat().then(
           () => {

@@ -13,6 +13,7 @@ import type { FrameEvent, RecognizedEvent } from '../cameras/events.js';
 import type { EmployeeChangedEvent } from '../employees/events.js';
 import type { EnrollmentProgressEvent } from '../enrollment/events.js';
 import type { TrainingProgressEvent } from '../recognition/events.js';
+import type { ApiKeyRevokedEvent } from '../auth/events.js';
 
 // A type (not an interface) so it satisfies pubsub's index-signature constraint.
 export type AppTopics = {
@@ -20,6 +21,7 @@ export type AppTopics = {
   attendanceLogged: [AttendanceLoggedEvent];
   trainingProgress: [TrainingProgressEvent];
   enrollmentProgress: [sessionId: string, EnrollmentProgressEvent];
+  apiKeyRevoked: [ApiKeyRevokedEvent];
   /** Every processed frame of every camera; subscribers filter by camera. */
   recognitionFrames: [FrameEvent];
   /** A track's decided identity. */
