@@ -1,7 +1,9 @@
 // The services of one instance among several, built for the composition root
 // from the app's Cluster: its entry in the instance registry, the camera
-// ownership (leases) and the fence around what its cameras write.
+// ownership (leases), the fence around what its cameras write, the shared
+// enrollment sessions and the training lock.
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { RecognitionEvent, RecordResult } from '../attendance/types.js';
 import type { Config } from '../config.js';
@@ -10,15 +12,28 @@ import { createCameraOwnership, type CameraOwnership } from './camera-ownership.
 import type { Cluster } from './cluster.js';
 import { fencedAttendance, fencedPublisher } from './fenced-camera-writes.js';
 import { createInstanceRegistry, type InstanceRegistry } from './instance-registry.js';
+import { createClusterLock, type ClusterLock } from './cluster-lock.js';
+import { createRedisSessionStore } from './redis-session-store.js';
+import { createOutboxAdoption, type OutboxAdoption } from './outbox-adoption.js';
+import type { LiveSessionStore } from '../enrollment/session-store.js';
 
 export interface ClusterParts {
   readonly registry: InstanceRegistry;
   readonly ownership: CameraOwnership;
+  /** Live enrollment sessions any instance can take frames for. */
+  readonly liveSessions: LiveSessionStore;
+  /** One trainer at a time across the instances. */
+  readonly trainingLock: ClusterLock;
+  /** This instance's own outbox folder: DATA_DIR/outbox/<instance id>. */
+  readonly outboxDir: string;
+  /** Adopts the outbox folders of dead instances, writing their events through `drain`. */
+  outboxAdoption(drain: (dir: string, timeoutMs: number) => Promise<number>): OutboxAdoption;
   fencedEvents(events: EventPublisher): EventPublisher;
   fencedAttendance(record: (event: RecognitionEvent) => Promise<RecordResult>): (event: RecognitionEvent) => Promise<RecordResult>;
 }
 
-export function createClusterParts(cluster: Cluster, config: Pick<Config, 'CAMERA_LEASE_TTL_MS' | 'PORT'>, log: Logger): ClusterParts {
+export function createClusterParts(cluster: Cluster, config: Pick<Config, 'CAMERA_LEASE_TTL_MS' | 'DATA_DIR'>, log: Logger): ClusterParts {
+  const outboxRoot = join(config.DATA_DIR, 'outbox');
   // A server that stops heartbeating is taken for dead as soon as its camera leases can lapse.
   const registry = createInstanceRegistry({
     redis: cluster.redis,
@@ -37,6 +52,17 @@ export function createClusterParts(cluster: Cluster, config: Pick<Config, 'CAMER
   return {
     registry,
     ownership,
+    liveSessions: createRedisSessionStore({ redis: cluster.redis, ns: cluster.ns }),
+    trainingLock: createClusterLock({ cluster, resource: 'training', log: log.child({ component: 'training-lock' }) }),
+    outboxDir: join(outboxRoot, cluster.instanceId),
+    outboxAdoption: (drain) =>
+      createOutboxAdoption({
+        cluster,
+        root: outboxRoot,
+        alive: async () => (await registry.list('server')).map((s) => s.id),
+        drain,
+        log: log.child({ component: 'outbox-adoption' }),
+      }),
     fencedEvents: (events) =>
       fencedPublisher(events, ownership.fence, (topic, cameraId) => {
         const now = Date.now();

@@ -81,15 +81,18 @@ export interface ComposedServices {
 
 export const SNAPSHOT_PURGE_JOB = 'snapshot retention purge';
 export const ENROLLMENT_EXPIRY_JOB = 'enrollment session expiry';
+export const OUTBOX_ADOPTION_JOB = 'outbox adoption of dead instances';
 
 export interface JobIntervals {
   /** Snapshot files past SNAPSHOT_RETENTION_DAYS are deleted this often (and once at start). */
   snapshotPurgeMs: number;
   /** Enrollment sessions past their TTL are expired this often (default: from ENROLLMENT_SESSION_TTL_SECONDS). */
   enrollmentExpiryMs?: number;
+  /** Several instances: outbox folders of dead instances are looked for this often (a readdir when there are none). */
+  outboxAdoptionMs: number;
 }
 
-export const DEFAULT_JOB_INTERVALS: JobIntervals = { snapshotPurgeMs: 60 * 60 * 1000 };
+export const DEFAULT_JOB_INTERVALS: JobIntervals = { snapshotPurgeMs: 60 * 60 * 1000, outboxAdoptionMs: 5_000 };
 
 export type ServiceDeps = Pick<
   AppDeps,
@@ -122,12 +125,17 @@ export function createServices(deps: ServiceDeps): ComposedServices {
   const sessions = createSessionRepository(prisma);
   const cameraRows = createCameraRepository(prisma);
 
+  // Several instances: this one announces itself, cameras go where their leases say, enrollment
+  // sessions live in Redis, one instance trains at a time, each keeps its own outbox folder and
+  // adopts those of dead ones (src/cluster/cluster-parts.ts).
+  const clustered = deps.cluster === null ? null : createClusterParts(deps.cluster, config, log('cluster'));
   const apiKeys = createApiKeyService({ prisma, config, authenticator: deps.authenticator, clock, log: log('api-keys') });
   const employees = createEmployeeService({ prisma, config, clock, events, log: log('employees') });
   const attendance = createAttendanceService({
     prisma,
     config,
     clock,
+    ...(clustered && { outboxDir: clustered.outboxDir }),
     logger: log('attendance'),
     publish: (row) => {
       metrics.attendanceWritten.inc();
@@ -166,7 +174,15 @@ export function createServices(deps: ServiceDeps): ComposedServices {
     faceEngine,
     templates,
     classifierModels,
-    models: recognitionModels,
+    // A classifier made live here is announced: the other instances load it.
+    models: {
+      activateSvm: async (svm) => {
+        const live = await recognitionModels.activateSvm(svm);
+        events.publish('classifierActivated', { modelId: String(faceEngine?.modelId), classifierModelId: svm.id, at: clock().toISOString() });
+        return live;
+      },
+    },
+    ...(clustered && { lock: clustered.trainingLock }),
   });
   const recognition = observedRecognition(
     createRecognitionService({
@@ -189,12 +205,11 @@ export function createServices(deps: ServiceDeps): ComposedServices {
     faceEngine,
     startedAt: deps.startedAt,
     sessions,
+    ...(clustered && { liveSessions: clustered.liveSessions }),
     models: recognitionModels,
     training,
   });
   const employeeDirectory = createEmployeeDirectory(prisma, { known: (id) => recognitionModels.employee(id) });
-  // Several instances: this one announces itself, and the cameras go where their leases say.
-  const clustered = deps.cluster === null ? null : createClusterParts(deps.cluster, config, log('cluster'));
   const cameras = createCameraService({
     cameras: cameraRows,
     config,
@@ -219,6 +234,10 @@ export function createServices(deps: ServiceDeps): ComposedServices {
   const jobs = createJobScheduler(log('jobs'));
   jobs.add({ name: SNAPSHOT_PURGE_JOB, everyMs: intervals.snapshotPurgeMs, runAtStart: true, run: () => attendance.purgeExpiredSnapshots() });
   jobs.add({ name: ENROLLMENT_EXPIRY_JOB, everyMs: intervals.enrollmentExpiryMs ?? enrollmentSweepIntervalMs(config), run: () => enrollment.sweep() });
+  if (clustered) {
+    const adoption = clustered.outboxAdoption((dir, timeoutMs) => attendance.drainOutbox(dir, timeoutMs));
+    jobs.add({ name: OUTBOX_ADOPTION_JOB, everyMs: intervals.outboxAdoptionMs, runAtStart: true, run: () => adoption.sweep() });
+  }
 
   const adminKey = config.ADMIN_API_KEY;
   const lifetimes: Lifetime[] = [

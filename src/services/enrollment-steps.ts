@@ -13,6 +13,7 @@ import type { FrameCandidate } from '../enrollment/coverage.js';
 import { checkDuplicateIdentity, defaultDuplicateThreshold, duplicateMessage } from '../enrollment/duplicate-identity.js';
 import { DuplicateIdentityError } from '../enrollment/enrollment-errors.js';
 import type { FrameInput } from '../enrollment/frame-feedback.js';
+import type { LiveSessionStore } from '../enrollment/session-store.js';
 import type { SessionRepository } from '../enrollment/session-repository.js';
 import { buildTemplates } from '../enrollment/template-builder.js';
 import type { EventPublisher } from '../events/event-bus.js';
@@ -40,6 +41,8 @@ export interface EnrollmentServiceDeps {
   /** Sessions created before this are from a previous run. */
   startedAt: Date;
   sessions: SessionRepository;
+  /** Where live sessions are kept: this process's memory by default, Redis with several instances. */
+  liveSessions?: LiveSessionStore;
   models: Pick<RecognitionModels, 'bestPerEmployee' | 'refreshEmployee'>;
   training: Pick<TrainingService, 'scheduleAutoRetrain'>;
 }

@@ -63,6 +63,8 @@ export interface RecognitionModels {
   refreshEmployee(employeeId: number): Promise<void>;
   /** Makes a freshly trained model live (training service); ignored if its class set does not match. */
   activateSvm(svm: LiveSvm): Promise<boolean>;
+  /** Re-reads the active classifier from the database (another instance trained it). */
+  reloadClassifier(): Promise<void>;
   /** null without a face engine. */
   recognizer(): Recognizer | null;
   /** Code and name of an employee in the gallery (active, not erased); undefined otherwise. */
@@ -196,7 +198,23 @@ export function createRecognitionModels(deps: RecognitionModelsDeps): Recognitio
     listening = true;
     closed = false;
     const events = deps.pubsub.subscribe('employeeChanged')[Symbol.asyncIterator]();
-    stopListening = () => void events.return?.();
+    // A classifier trained by another instance goes live here too (the trainer's own copy is already live).
+    const activations = deps.pubsub.subscribe('classifierActivated')[Symbol.asyncIterator]();
+    stopListening = () => {
+      void events.return?.();
+      void activations.return?.();
+    };
+    void (async () => {
+      for (;;) {
+        const next = await activations.next();
+        if (next.done || closed) {
+          break;
+        }
+        if (next.value.modelId === modelId && stored?.id !== next.value.classifierModelId) {
+          await api.reloadClassifier().catch((error: unknown) => log.error({ err: error }, 'loading the classifier another instance trained failed'));
+        }
+      }
+    })().catch((error: unknown) => log.warn({ err: error }, 'classifierActivated subscription ended'));
     void (async () => {
       try {
         for (;;) {
@@ -208,7 +226,8 @@ export function createRecognitionModels(deps: RecognitionModelsDeps): Recognitio
           if (event.kind === 'deactivated' || event.kind === 'erased') {
             dropEmployee(event.employeeId);
           }
-          if (event.kind === 'deactivated' || event.kind === 'erased' || event.kind === 'updated') {
+          // 'created': a new hire enrolled through another instance (this one's own refresh already ran).
+          if (event.kind !== 'created' || !directory.has(event.employeeId)) {
             await api.refreshEmployee(event.employeeId).catch((error: unknown) =>
               log.error({ err: error, employeeId: event.employeeId }, 'refreshing employee templates failed'),
             );
@@ -269,6 +288,14 @@ export function createRecognitionModels(deps: RecognitionModelsDeps): Recognitio
         stored = svm;
         applySvm();
         return recognizer?.hasSvm ?? false;
+      });
+    },
+    async reloadClassifier() {
+      await api.ready();
+      await serial(async () => {
+        stored = await loadActiveSvm();
+        applySvm();
+        log.info({ svm: stored?.id ?? null, method: recognizer?.hasSvm ? 'svm' : 'cosine' }, 'classifier reloaded');
       });
     },
     recognizer: () => recognizer,

@@ -6,6 +6,8 @@ import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { instanceId } from '../../src/cluster/instance-id.js';
 import { createLeases, isHeld, type HeldLease } from '../../src/cluster/lease.js';
+import { createClusterLock } from '../../src/cluster/cluster-lock.js';
+import pino from 'pino';
 import { redisNamespace } from '../../src/cluster/redis-namespace.js';
 import { preferredOwner } from '../../src/cluster/rendezvous.js';
 import { REDIS_URL } from './harness/cluster-env.js';
@@ -46,6 +48,26 @@ describe('fenced lease', () => {
 
     await b.release(second as HeldLease);
     expect(await b.holders(['camera:1'])).toEqual([null]);
+  });
+});
+
+describe('cluster lock', () => {
+  it('runs the work of two instances one after the other, and frees the lock when the work fails', async () => {
+    const log = pino({ level: 'silent' });
+    const lockOf = (owner: string) => createClusterLock({ cluster: { redis, ns, instanceId: instanceId(owner) }, resource: 'training', ttlMs: 3_000, log });
+    const spans: { who: string; start: number; end: number }[] = [];
+    const work = (who: string) => async () => {
+      const start = performance.now();
+      await new Promise((r) => setTimeout(r, 300));
+      spans.push({ who, start, end: performance.now() });
+      return who;
+    };
+    const results = await Promise.all([lockOf('a').exclusive(work('a')), lockOf('b').exclusive(work('b'))]);
+    expect(results).toEqual(['a', 'b']);
+    const [first, second] = spans.sort((x, y) => x.start - y.start);
+    expect(second!.start).toBeGreaterThanOrEqual(first!.end);
+    await expect(lockOf('a').exclusive(async () => Promise.reject(new Error('training failed')))).rejects.toThrow('training failed');
+    expect(await lockOf('b').exclusive(async () => 'free again')).toBe('free again');
   });
 });
 
