@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, enrollFromPhotos, photoBase64, waitFor, type Api } from './harness/api.js';
 import { killAll, startChild, type Child } from './harness/children.js';
 import { createClusterEnv, type ClusterEnv } from './harness/cluster-env.js';
+import { WALKBY_MP4 } from '../cameras/walkby.js';
 
 const TASK_TIMEOUT_MS = 20_000;
 let env: ClusterEnv;
@@ -80,6 +81,31 @@ describe('FACE_ENGINE=queue', () => {
     for (const w of after.worker_processes) {
       const earlier = before.worker_processes.find((b) => b.id === w.id)?.jobs ?? 0;
       expect(w.jobs - earlier, `jobs of ${w.id}`).toBeGreaterThan(0);
+    }
+  }, 120_000);
+
+  it('a camera on the queue engine: frames analysed by the workers, the backlog stays bounded (drop-oldest)', async () => {
+    const created = await s.rest<{ id: number }>('POST', '/api/v1/cameras', { name: 'queue-door', source: WALKBY_MP4, loop: true, enabled: true });
+    expect(created.status).toBe(201);
+    const depths: number[] = [];
+    try {
+      // 25 frames a second of video against two one-thread workers: more than they can take.
+      await waitFor(
+        '40 frames analysed through the queue',
+        async () => {
+          const status = await s.rest<{ engine: { queue_depth: number } }>('GET', '/api/v1/system/status');
+          depths.push(status.body.engine.queue_depth);
+          const info = await s.rest<{ cameras: { frames_processed: number; state: string }[] }>('GET', `/api/v1/recognition/camera/info?camera_id=${created.body.id}`);
+          return info.body.cameras[0]!.frames_processed >= 40 ? info.body.cameras[0] : undefined;
+        },
+        90_000,
+      );
+      const info = (await s.rest<{ cameras: { frames_captured: number; frames_processed: number; frames_dropped: number }[] }>('GET', `/api/v1/recognition/camera/info?camera_id=${created.body.id}`)).body.cameras[0]!;
+      // Frames the workers could not take were dropped at the camera, not piled up in Redis.
+      expect(Math.max(...depths)).toBeLessThanOrEqual(4);
+      expect(info.frames_captured).toBeGreaterThan(info.frames_processed);
+    } finally {
+      expect((await s.rest('DELETE', `/api/v1/cameras/${created.body.id}`)).status).toBe(204);
     }
   }, 120_000);
 
