@@ -1,8 +1,9 @@
-// The face engine as the rest of the server sees it. Today a worker-thread pool
-// in this process (pool-face-engine.ts); later a client of a job queue spread
-// over machines. Its methods fail only with domain errors (engine-errors.ts):
+// The face engine as the rest of the server sees it: a worker-thread pool in
+// this process (pool-face-engine.ts, FACE_ENGINE=local), or a client of a job
+// queue served by worker processes on any machine (queue/queue-face-engine.ts,
+// FACE_ENGINE=queue). Its methods fail only with domain errors (engine-errors.ts):
 // InvalidImageError (400), PayloadTooLargeError (413), EngineBusyError (503
-// with retryAfterSeconds: queue full, timeout, crashed worker, stopping),
+// with retryAfterSeconds: queue full, timeout, crashed worker, stopping, no worker),
 // UnavailableError (503: the models do not load), or the caller's AbortError.
 import type { ModelPackId } from '../domain/ids.js';
 import type { AnalyzeOptions, FrameAnalysis } from '../vision/types.js';
