@@ -16,6 +16,7 @@ import { createPrisma } from './db/prisma.js';
 import { createLogger } from './logger.js';
 import { createAuthenticator } from './auth/authenticator.js';
 import { createEventBus } from './events/event-bus.js';
+import { templateCipherFromConfig } from './crypto/template-cipher.js';
 import { ensureBootstrapAdminKey } from './resolvers/api-keys.js';
 import { cameraServiceFor, shutdownCameras } from './resolvers/cameras.js';
 import { installErrorHandler } from './http/error-handler.js';
@@ -75,6 +76,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     authenticator,
     faceEngine: overrides.faceEngine === undefined ? ownEngine : overrides.faceEngine,
     startedAt: clock(),
+    templateCipher: templateCipherFromConfig(config),
   };
 
   const http = Fastify({

@@ -8,6 +8,7 @@ import type { FaceEngine } from './engine/face-engine.js';
 import type { Authenticator } from './auth/authenticator.js';
 import type { Caller } from './auth/caller.js';
 import type { AppPubSub, EventPublisher } from './events/event-bus.js';
+import type { TemplateCipher } from './crypto/template-cipher.js';
 import { createLoaders } from './loaders.js';
 import type { Loaders } from './loaders.js';
 
@@ -24,6 +25,8 @@ export interface AppDeps {
   /** Optional until the engine is wired in; features that need it answer 503 without it. */
   readonly faceEngine: FaceEngine | null;
   readonly startedAt: Date;
+  /** Encrypts face embeddings and classifier artifacts at rest (TEMPLATE_ENCRYPTION_KEY). */
+  readonly templateCipher: TemplateCipher;
 }
 
 export interface RequestContext {

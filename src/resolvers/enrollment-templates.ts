@@ -8,6 +8,7 @@ import type { FrameCandidate } from '../enrollment/coverage.js';
 import { augmentEncodedCrop } from '../enrollment/decode-crop.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { storeTemplates, type NewTemplate } from './face-templates.js';
+import type { TemplateCipher } from '../crypto/template-cipher.js';
 
 export interface TemplateCounts {
   samples: number;
@@ -99,10 +100,11 @@ export function countTemplates(templates: readonly NewTemplate[]): TemplateCount
 /** Replaces the employee's templates of this model pack with `templates`, inside the caller's transaction. */
 export async function replaceTemplatesInTx(
   tx: Prisma.TransactionClient,
+  cipher: TemplateCipher,
   employeeId: number,
   modelId: string,
   templates: readonly NewTemplate[],
 ): Promise<void> {
   await tx.faceTemplate.deleteMany({ where: { employeeId, modelId } });
-  await storeTemplates(tx, employeeId, modelId, templates);
+  await storeTemplates(tx, cipher, employeeId, modelId, templates);
 }

@@ -393,7 +393,7 @@ export function createEnrollmentService(deps: AppDeps): EnrollmentService {
               }
               employee = found;
             }
-            await replaceTemplatesInTx(tx, employee.id, engine.modelId, templates);
+            await replaceTemplatesInTx(tx, deps.templateCipher, employee.id, engine.modelId, templates);
             const { count } = await tx.enrollmentSession.updateMany({
               where: { id: sessionId, status: 'active' },
               data: {
@@ -490,7 +490,7 @@ export function createEnrollmentService(deps: AppDeps): EnrollmentService {
         if (found === null || found.erasedAt !== null) {
           throw new EmployeeNotFoundError(employeeId);
         }
-        await replaceTemplatesInTx(tx, employeeId, engine.modelId, templates);
+        await replaceTemplatesInTx(tx, deps.templateCipher, employeeId, engine.modelId, templates);
         await writeAudit(tx, caller, {
           action: 'enrollment.photos',
           entityType: 'employee',

@@ -1,8 +1,9 @@
 // Face templates in the database: the embedding codec (Float32 little-endian
-// bytes, 2048 bytes for 512-d) and the few queries enrollment, training and
-// the recognition models need. Embeddings of different model packs never
-// meet: every read filters by modelId.
+// bytes, 2048 bytes for 512-d, then AES-256-GCM encrypted: src/crypto/template-cipher.ts)
+// and the few queries enrollment, training and the recognition models need.
+// Embeddings of different model packs never meet: every read filters by modelId.
 import type { AppDeps } from '../context.js';
+import { templateAad, type TemplateCipher } from '../crypto/template-cipher.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { employeeId, type EmployeeId, type ModelPackId } from '../domain/ids.js';
 
@@ -47,6 +48,7 @@ export function decodeEmbedding(bytes: Uint8Array): Float32Array {
 }
 
 type Db = Pick<AppDeps, 'prisma'>;
+type CipherDb = Pick<AppDeps, 'prisma' | 'templateCipher'>;
 
 /** Where templates can be written: the client, or a transaction of it. */
 export type TemplateWriter = Pick<Prisma.TransactionClient, 'faceTemplate'>;
@@ -54,6 +56,7 @@ export type TemplateWriter = Pick<Prisma.TransactionClient, 'faceTemplate'>;
 /** Stores templates for one employee under a model pack; returns how many were written. */
 export async function storeTemplates(
   db: TemplateWriter,
+  cipher: TemplateCipher,
   employee: EmployeeId | number,
   modelId: ModelPackId | string,
   templates: readonly NewTemplate[],
@@ -65,7 +68,7 @@ export async function storeTemplates(
     data: templates.map((t) => ({
       employeeId: employee,
       modelId,
-      embedding: encodeEmbedding(t.embedding),
+      embedding: cipher.encrypt(encodeEmbedding(t.embedding), templateAad(employee, modelId)),
       quality: t.quality,
       kind: t.kind,
       source: t.source,
@@ -80,7 +83,7 @@ export async function storeTemplates(
  * `includeInactive`; optionally only some employees or kinds.
  */
 export async function loadTemplates(
-  deps: Db,
+  deps: CipherDb,
   modelId: ModelPackId | string,
   opts: { employeeIds?: readonly number[]; kinds?: readonly TemplateKind[]; includeInactive?: boolean } = {},
 ): Promise<StoredTemplate[]> {
@@ -97,7 +100,7 @@ export async function loadTemplates(
   return rows.map((r) => ({
     id: r.id,
     employeeId: employeeId(r.employeeId),
-    embedding: decodeEmbedding(r.embedding),
+    embedding: decodeEmbedding(deps.templateCipher.decrypt(r.embedding, templateAad(r.employeeId, modelId))),
     quality: r.quality,
     kind: r.kind,
   }));

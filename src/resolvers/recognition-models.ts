@@ -11,6 +11,7 @@ import { employeeId, type ModelPackId } from '../domain/ids.js';
 import { decisionParamsFromConfig } from '../recognition/decision.js';
 import { Recognizer } from '../recognition/recognizer.js';
 import { deserializeSvm } from '../recognition/svm/serialize-svm.js';
+import { classifierAad } from '../crypto/template-cipher.js';
 import { predictSvm } from '../recognition/svm/predict-svm.js';
 import type { SvmMetrics, SvmModel } from '../recognition/svm/types.js';
 import { Gallery } from '../vision/gallery.js';
@@ -64,7 +65,7 @@ export interface RecognitionModels {
   close(): void;
 }
 
-type Deps = Pick<AppDeps, 'prisma' | 'config' | 'log' | 'faceEngine' | 'pubsub' | 'clock'>;
+type Deps = Pick<AppDeps, 'prisma' | 'config' | 'log' | 'faceEngine' | 'pubsub' | 'clock' | 'templateCipher'>;
 
 export function createRecognitionModels(deps: Deps): RecognitionModels {
   const log = deps.log.child({ component: 'recognition-models' });
@@ -118,7 +119,7 @@ export function createRecognitionModels(deps: Deps): RecognitionModels {
     try {
       return {
         id: row.id,
-        model: deserializeSvm(row.artifact),
+        model: deserializeSvm(deps.templateCipher.decrypt(row.artifact, classifierAad(row.modelId))),
         metrics: (row.metrics ?? null) as unknown as SvmMetrics | null,
         trainedAt: row.createdAt,
       };

@@ -1,11 +1,12 @@
 // Recognition service: one frame in, every face out with its decision
 // (employee or unknown with a reason), and, for recognized faces, an
-// attendance log (idempotent per request id + face index). GraphQL's
-// `recognize` and REST's POST /recognition/recognize both call it.
-import { createHash } from 'node:crypto';
+// attendance log with an event id of its own (src/attendance/event-id.ts).
+// GraphQL's `recognize` and REST's POST /recognition/recognize both call it;
+// retries are made idempotent by src/idempotency/recognize-once.ts.
 import type { AppDeps } from '../context.js';
+import { newEventId } from '../attendance/event-id.js';
 import { cameraId as toCameraId, type EmployeeId } from '../domain/ids.js';
-import { PayloadTooLargeError } from '../domain/errors.js';
+import { DomainError, PayloadTooLargeError } from '../domain/errors.js';
 import { requireFaceEngine } from '../engine/require-face-engine.js';
 import type { RecordResult } from '../attendance/types.js';
 import type { RecognitionDecision } from '../recognition/decision.js';
@@ -64,14 +65,7 @@ export interface RecognizeOptions {
   /** Default true: recognized faces are logged as attendance. */
   logAttendance?: boolean;
   cameraId?: number | null;
-  /** Makes retries idempotent: the attendance event id derives from it and the face index. */
-  requestId: string;
   signal?: AbortSignal;
-}
-
-/** 64 hex chars (AttendanceLog.eventId's width), stable for the same request and face. */
-export function recognitionEventId(requestId: string, faceIndex: number): string {
-  return createHash('sha256').update(`recognize:v1:${requestId}:${faceIndex}`).digest('hex');
 }
 
 export async function recognizeFrame(deps: AppDeps, image: Uint8Array, options: RecognizeOptions): Promise<RecognitionResult> {
@@ -82,7 +76,12 @@ export async function recognizeFrame(deps: AppDeps, image: Uint8Array, options: 
   const wantSnapshots = logAttendance && deps.config.SNAPSHOTS_ENABLED;
   const [analysis] = await Promise.all([
     engine
-      .analyze(image, { embed: true, alignedCrops: wantSnapshots, ...(options.signal ? { signal: options.signal } : {}) })
+      .analyze(image, {
+        embed: true,
+        alignedCrops: wantSnapshots,
+        maxFaces: deps.config.MAX_FACES_PER_FRAME,
+        ...(options.signal ? { signal: options.signal } : {}),
+      })
       .catch((error: unknown) => {
         if (isImageDecodeError(error)) {
           throw error.code === 'IMAGE_TOO_LARGE' ? new PayloadTooLargeError(error.message) : new InvalidImageError(error.message);
@@ -162,7 +161,8 @@ export async function recognizeFrame(deps: AppDeps, image: Uint8Array, options: 
         const snapshot = wantSnapshots ? analysis.faces[i]?.alignedJpeg : undefined;
         try {
           const result = await attendance.recordRecognition({
-            eventId: recognitionEventId(options.requestId, i),
+            // One id per recognized face, made here: two people never share one.
+            eventId: newEventId(),
             employeeId: face.employee.id,
             cameraId: cameraId === null ? null : toCameraId(cameraId),
             at,
@@ -174,7 +174,8 @@ export async function recognizeFrame(deps: AppDeps, image: Uint8Array, options: 
         } catch (error) {
           // Recognition still answers; the log failure is reported per face.
           deps.log.error({ err: error, employeeId: face.employee.id }, 'recognize: attendance log failed');
-          face.attendance = { kind: 'failed', message: error instanceof Error ? error.message : String(error) };
+          // The client sees a stable text; the cause (SQL, paths) stays in the log.
+          face.attendance = { kind: 'failed', message: error instanceof DomainError ? error.message : 'attendance could not be recorded' };
         }
       }),
     );

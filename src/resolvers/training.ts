@@ -9,6 +9,7 @@ import type { ClassifierModel, Prisma } from '../generated/prisma/client.js';
 import { createTrainPool, trainSvmInWorker, type TrainPool } from '../recognition/svm/train-in-worker.js';
 import type { SvmMetrics, TrainOptions, TrainPhase } from '../recognition/svm/types.js';
 import { loadTemplates, type StoredTemplate } from './face-templates.js';
+import { classifierAad } from '../crypto/template-cipher.js';
 import { recognitionModelsFor } from './recognition-models.js';
 
 export type TrainOutcome =
@@ -148,7 +149,7 @@ export function createTrainingService(deps: AppDeps): TrainingService {
         data: {
           modelId: engine.modelId,
           kind: `svm-${result.model.kernel}`,
-          artifact: new Uint8Array(result.modelBytes),
+          artifact: deps.templateCipher.encrypt(new Uint8Array(result.modelBytes), classifierAad(engine.modelId)),
           params: params as unknown as Prisma.InputJsonValue,
           metrics: result.metrics as unknown as Prisma.InputJsonValue,
           templateCount: result.templateCount,

@@ -9,7 +9,9 @@ import { z } from 'zod';
 import type { AppDeps } from '../context.js';
 import { ValidationError } from '../domain/errors.js';
 import { decodeBase64Image } from '../enrollment/base64-image.js';
-import { recognizeFrame, type FaceResult } from '../resolvers/recognition.js';
+import type { FaceResult } from '../resolvers/recognition.js';
+import { recognizeOnce } from '../idempotency/recognize-once.js';
+import { checkIdempotencyKey } from '../idempotency/idempotency-store.js';
 import { errorResponses } from './common.js';
 
 const recognizeBody = z
@@ -115,11 +117,16 @@ export const recognitionRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async
     schema: {
       tags: ['recognition'],
       summary: 'Recognize every face in one frame (and log attendance for the recognized)',
+      description:
+        'Send an `Idempotency-Key` header (1-255 printable characters, unique per frame) to make retries safe: the same key ' +
+        'with the same frame returns the first answer (header `idempotent-replayed: true`) and logs nothing again; ' +
+        'the same key with another frame is 422, while the first request still runs 409.',
+      headers: z.object({ 'idempotency-key': z.string().optional() }).passthrough(),
       // multipart requests reach validation with a null body; the handler reads their parts.
       body: recognizeBody.nullish(),
-      response: { 200: recognizeResponse, ...errorResponses(400, 401, 403, 413, 422, 503) },
+      response: { 200: recognizeResponse, ...errorResponses(400, 401, 403, 409, 413, 422, 429, 503) },
     },
-    handler: async (request) => {
+    handler: async (request, reply) => {
       let input: FrameInput;
       if (request.isMultipart()) {
         input = await readMultipart(request);
@@ -135,11 +142,17 @@ export const recognitionRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async
       }
       // A kiosk key bound to a camera logs for that camera unless told otherwise.
       const cameraId = input.cameraId !== undefined ? input.cameraId : (request.caller?.cameraId ?? null);
-      const result = await recognizeFrame(deps, input.image, {
-        requestId: request.id,
+      // Idempotency-Key: a retry gets the stored answer of the first request (scoped to this API key).
+      const header = request.headers['idempotency-key'];
+      const idempotencyKey = typeof header === 'string' ? checkIdempotencyKey(header, ['header', 'Idempotency-Key']) : null;
+      const result = await recognizeOnce(deps, request.caller, input.image, {
+        idempotencyKey,
         cameraId,
         ...(input.logAttendance === undefined ? {} : { logAttendance: input.logAttendance }),
       });
+      if (result.replayed) {
+        void reply.header('idempotent-replayed', 'true');
+      }
       return {
         faces: result.faces.map(faceToJson),
         ...(result.reason ? { reason: result.reason } : {}),

@@ -7,7 +7,9 @@ import { EmployeeRef } from './employee.js';
 import { PayloadTooLargeError, ValidationError } from '../domain/errors.js';
 import { decodeBase64Image } from '../enrollment/base64-image.js';
 import { InvalidImageError } from '../recognition/recognition-errors.js';
-import { recognizeFrame, type FaceAttendance, type FaceResult, type RecognitionResult } from '../resolvers/recognition.js';
+import type { FaceAttendance, FaceResult, RecognitionResult } from '../resolvers/recognition.js';
+import { recognizeOnce } from '../idempotency/recognize-once.js';
+import { checkIdempotencyKey } from '../idempotency/idempotency-store.js';
 import type { FaceQuality } from '../vision/types.js';
 
 builder.objectType(InvalidImageError, {
@@ -102,11 +104,15 @@ builder.mutationFields((t) => ({
       frame: t.arg.string({ required: true }),
       logAttendance: t.arg.boolean(),
       cameraId: t.arg.int(),
+      idempotencyKey: t.arg.string({
+        description: 'Makes a retry safe: the same key (per API key) with the same frame returns the first answer and logs nothing again.',
+      }),
     },
     resolve: (_root, args, ctx) => {
       const image = decodeBase64Image(args.frame, ['frame'], ctx.deps.config.BODY_LIMIT_BYTES);
-      return recognizeFrame(ctx.deps, image, {
-        requestId: ctx.requestId,
+      const idempotencyKey = args.idempotencyKey == null ? null : checkIdempotencyKey(args.idempotencyKey, ['idempotencyKey']);
+      return recognizeOnce(ctx.deps, ctx.caller, image, {
+        idempotencyKey,
         cameraId: args.cameraId ?? ctx.caller?.cameraId ?? null,
         ...(args.logAttendance == null ? {} : { logAttendance: args.logAttendance }),
       });

@@ -1,0 +1,50 @@
+// recognize() with an optional Idempotency-Key (REST header, GraphQL argument):
+// the first request with a key runs and its answer is stored; a retry with the
+// same key and the same frame and options gets that answer back (the same log
+// ids), and logs nothing again. Without a key every call runs.
+import type { AppDeps } from '../context.js';
+import { recognizeFrame, type RecognitionResult, type RecognizeOptions } from '../resolvers/recognition.js';
+import type { Caller } from '../auth/caller.js';
+import { createIdempotencyStore, fingerprintOf, type IdempotencyStore } from './idempotency-store.js';
+
+export interface RecognizeOnceOptions extends RecognizeOptions {
+  /** A checked key (checkIdempotencyKey); scoped to the caller's API key. */
+  idempotencyKey?: string | null;
+}
+
+export async function recognizeOnce(
+  deps: AppDeps,
+  caller: Caller | null,
+  image: Uint8Array,
+  options: RecognizeOnceOptions,
+): Promise<RecognitionResult & { replayed: boolean }> {
+  const { idempotencyKey, ...recognizeOptions } = options;
+  if (idempotencyKey == null || caller === null) {
+    return { ...(await recognizeFrame(deps, image, recognizeOptions)), replayed: false };
+  }
+  const fingerprint = fingerprintOf([
+    'recognize:v1',
+    image,
+    recognizeOptions.logAttendance ?? true,
+    recognizeOptions.cameraId ?? null,
+  ]);
+  const { value, replayed } = await idempotencyStoreFor(deps).run(
+    { apiKeyId: caller.apiKeyId, key: idempotencyKey, fingerprint },
+    async () => {
+      const result = await recognizeFrame(deps, image, recognizeOptions);
+      return { value: result, subjects: result.faces.flatMap((f) => (f.employee ? [Number(f.employee.id)] : [])) };
+    },
+  );
+  return { ...value, replayed };
+}
+
+const perApp = new WeakMap<AppDeps, IdempotencyStore>();
+
+export function idempotencyStoreFor(deps: AppDeps): IdempotencyStore {
+  let store = perApp.get(deps);
+  if (!store) {
+    store = createIdempotencyStore({ prisma: deps.prisma, clock: deps.clock, ttlSeconds: deps.config.IDEMPOTENCY_TTL_SECONDS });
+    perApp.set(deps, store);
+  }
+  return store;
+}
