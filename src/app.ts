@@ -20,6 +20,7 @@ import { templateCipherFromConfig } from './crypto/template-cipher.js';
 import { ensureBootstrapAdminKey } from './resolvers/api-keys.js';
 import { cameraServiceFor, shutdownCameras } from './resolvers/cameras.js';
 import { installErrorHandler } from './http/error-handler.js';
+import { installRateLimit } from './http/rate-limit.js';
 import { API_PREFIX, installRouteAuth } from './http/route-auth.js';
 import { createGraphQl, GRAPHQL_PATH, mountGraphQl } from './http/graphql.js';
 import { serveGraphQlOverWebSocket } from './http/graphql-ws.js';
@@ -100,6 +101,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     }
   });
   installRouteAuth(http, authenticator);
+  await installRateLimit(http, config);
   http.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });

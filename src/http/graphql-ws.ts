@@ -66,15 +66,33 @@ export function serveGraphQlOverWebSocket(options: {
           requestId,
           params: payload,
         }) as unknown as EnvelopedOperation;
+        let document: DocumentNode;
+        try {
+          document = enveloped.parse(payload.query);
+        } catch (error) {
+          // A syntax error or a document limit (tokens, aliases): an error message, not a closed socket.
+          if (isGraphQlError(error)) {
+            return [error];
+          }
+          throw error;
+        }
         const args: ExecutionArgs = {
           schema: enveloped.schema,
           operationName: payload.operationName,
-          document: enveloped.parse(payload.query),
+          document,
           variableValues: payload.variables,
           contextValue: await enveloped.contextFactory(),
           rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe } satisfies EnvelopedRoot,
         };
-        const errors = enveloped.validate(args.schema, args.document);
+        let errors: readonly GraphQLError[];
+        try {
+          errors = enveloped.validate(args.schema, args.document);
+        } catch (error) {
+          if (isGraphQlError(error)) {
+            return [error];
+          }
+          throw error;
+        }
         if (errors.length > 0) {
           return errors;
         }
@@ -84,6 +102,11 @@ export function serveGraphQlOverWebSocket(options: {
     options.wss,
   );
   return { dispose: async () => disposable.dispose() };
+}
+
+// Duck-typed: a second copy of `graphql` (ESM and CJS builds) breaks instanceof.
+function isGraphQlError(error: unknown): error is GraphQLError {
+  return error instanceof Error && error.name === 'GraphQLError';
 }
 
 function keyFromConnectionParams(params: Record<string, unknown> | undefined): string | null {

@@ -12,6 +12,7 @@ import { createRequestContext } from '../context.js';
 import type { Caller } from '../auth/caller.js';
 import { DomainError } from '../domain/errors.js';
 import { schema } from '../schema/index.js';
+import { graphqlArmorPlugins } from './graphql-armor.js';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -41,7 +42,11 @@ export function createGraphQl(deps: AppDeps): Yoga {
         log.error({ err, args: args.filter((a) => !(a instanceof Error)).map(String) }, 'graphql error');
       },
     },
-    maskedErrors: { maskError: exposeDomainErrors },
+    // Stack traces and original messages only in development, whatever process.env says.
+    maskedErrors: { maskError: exposeDomainErrors, isDev: deps.config.NODE_ENV === 'development' },
+    plugins: graphqlArmorPlugins(deps.config),
+    // A JSON array body runs several operations; more than the limit is refused whole.
+    batching: deps.config.GRAPHQL_BATCH_LIMIT > 0 ? { limit: deps.config.GRAPHQL_BATCH_LIMIT } : false,
     context: ({ caller, log: requestLog, requestId }) =>
       createRequestContext(deps, { caller, log: requestLog, requestId }),
   });
