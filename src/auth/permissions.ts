@@ -13,6 +13,7 @@ export type Permission =
   | 'enrollment:write'
   | 'enrollment:session'
   | 'recognition:submit'
+  | 'recognition:identify-only'
   | 'recognition:read-own'
   | 'attendance:read'
   | 'attendance:write'
@@ -35,6 +36,8 @@ const matrix: Record<Permission, readonly Role[]> = {
   // sessions it started, with new employee data only; photos and re-enrollment need enrollment:write.
   'enrollment:session': ['admin', 'operator', 'kiosk'],
   'recognition:submit': ['admin', 'operator', 'kiosk'],
+  // Recognizing without logging attendance leaves no trace: not for kiosks (an identify-anyone oracle).
+  'recognition:identify-only': ['admin', 'operator'],
   'recognition:read-own': ['admin', 'operator', 'kiosk', 'viewer'],
   'attendance:read': ['admin', 'operator', 'viewer'],
   'attendance:write': ['admin', 'operator'],

@@ -1,10 +1,13 @@
-// recognize() with an optional Idempotency-Key (REST header, GraphQL argument):
+// recognize() as the APIs call it: kiosks always log (no silent identification),
+// and an optional Idempotency-Key (REST header, GraphQL argument):
 // the first request with a key runs and its answer is stored; a retry with the
 // same key and the same frame and options gets that answer back (the same log
 // ids), and logs nothing again. Without a key every call runs.
 import type { AppDeps } from '../context.js';
 import { recognizeFrame, type RecognitionResult, type RecognizeOptions } from '../resolvers/recognition.js';
 import type { Caller } from '../auth/caller.js';
+import { can } from '../auth/permissions.js';
+import { ForbiddenError } from '../domain/errors.js';
 import { createIdempotencyStore, fingerprintOf, type IdempotencyStore } from './idempotency-store.js';
 
 export interface RecognizeOnceOptions extends RecognizeOptions {
@@ -19,6 +22,9 @@ export async function recognizeOnce(
   options: RecognizeOnceOptions,
 ): Promise<RecognitionResult & { replayed: boolean }> {
   const { idempotencyKey, ...recognizeOptions } = options;
+  if (recognizeOptions.logAttendance === false && caller !== null && !can(caller.role, 'recognition:identify-only')) {
+    throw new ForbiddenError(`Role ${caller.role} may not recognize without logging attendance`);
+  }
   if (idempotencyKey == null || caller === null) {
     return { ...(await recognizeFrame(deps, image, recognizeOptions)), replayed: false };
   }

@@ -47,6 +47,7 @@ import { WorkerPoolError } from '../workers/errors.js';
 import { writeAudit } from './audit.js';
 import { employeeFieldSchemas } from './employees.js';
 import { buildTemplates, countTemplates, replaceTemplatesInTx, type TemplateCounts } from './enrollment-templates.js';
+import { bestAmongUnlisted } from '../enrollment/unlisted-faces.js';
 import { chainStep, SessionStore, type LiveSession, type PendingEmployee } from './enrollment-sessions.js';
 import { recognitionModelsFor } from './recognition-models.js';
 import { trainingServiceFor } from './training.js';
@@ -125,8 +126,8 @@ export function createEnrollmentService(deps: AppDeps): EnrollmentService {
     deps.events.publish('enrollmentProgress', event.sessionId, { ...event, at: deps.clock().toISOString() });
   };
 
-  /** Kiosks drive only the sessions they started, and only for new employees. */
-  const authorize = (caller: Caller | null, session: Pick<LiveSession, 'startedBy'>): void => {
+  /** Kiosks drive only the sessions they started (the row's startedByKeyId), and only for new employees. */
+  const authorize = (caller: Caller | null, session: { startedBy: number | null }): void => {
     if (caller !== null && !can(caller.role, 'enrollment:write') && session.startedBy !== caller.apiKeyId) {
       throw new ForbiddenError('This key may only use enrollment sessions it started');
     }
@@ -180,6 +181,7 @@ export function createEnrollmentService(deps: AppDeps): EnrollmentService {
     if (row === null) {
       throw new EnrollmentSessionNotFoundError(sessionId);
     }
+    authorize(caller, { startedBy: row.startedByKeyId });
     if (row.status === 'expired' || row.status === 'active') {
       // 'active' without memory: the server restarted (or another instance holds it).
       throw new EnrollmentSessionExpiredError(sessionId);
@@ -202,8 +204,11 @@ export function createEnrollmentService(deps: AppDeps): EnrollmentService {
   };
 
   const duplicateCheck = async (mean: Float32Array, exclude: EmployeeId | undefined): Promise<void> => {
-    const decision = await checkDuplicateIdentity(mean, async (e) =>
-      (await recognitionModelsFor(deps).bestPerEmployee(e, 3)).map((m) => ({ employeeId: m.employeeId, similarity: m.score })), {
+    // The live gallery, and the faces it leaves out (deactivated, awaiting approval).
+    const decision = await checkDuplicateIdentity(mean, async (e) => [
+      ...(await recognitionModelsFor(deps).bestPerEmployee(e, 3)).map((m) => ({ employeeId: m.employeeId, similarity: m.score })),
+      ...(deps.faceEngine ? await bestAmongUnlisted(deps, deps.faceEngine.modelId, e, 3) : []),
+    ], {
       threshold: defaultDuplicateThreshold(config.RECOGNITION_THRESHOLD),
       ...(exclude !== undefined ? { excludeEmployeeId: exclude } : {}),
     });
@@ -303,6 +308,7 @@ export function createEnrollmentService(deps: AppDeps): EnrollmentService {
           id,
           employeeId,
           pendingEmployee: pending === null ? undefined : (pending as unknown as Prisma.InputJsonValue),
+          startedByKeyId: caller?.apiKeyId ?? null,
           status: 'active',
           expiresAt,
           createdAt: now,
@@ -384,7 +390,9 @@ export function createEnrollmentService(deps: AppDeps): EnrollmentService {
             let employee: Employee;
             let created = false;
             if (live.pendingEmployee !== null) {
-              employee = await tx.employee.create({ data: live.pendingEmployee });
+              // Started by a kiosk (no enrollment:write): not recognized until an operator approves.
+              const awaitingApproval = config.ENROLLMENT_APPROVAL && caller !== null && !can(caller.role, 'enrollment:write');
+              employee = await tx.employee.create({ data: { ...live.pendingEmployee, awaitingApproval } });
               created = true;
             } else {
               const found = await tx.employee.findUnique({ where: { id: live.employeeId ?? -1 } });
@@ -454,6 +462,7 @@ export function createEnrollmentService(deps: AppDeps): EnrollmentService {
       if (row === null) {
         throw new EnrollmentSessionNotFoundError(sessionId);
       }
+      authorize(caller, { startedBy: row.startedByKeyId });
       return toView(row, live);
     },
 

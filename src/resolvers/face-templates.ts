@@ -92,7 +92,7 @@ export async function loadTemplates(
       modelId,
       ...(opts.employeeIds ? { employeeId: { in: [...opts.employeeIds] } } : {}),
       ...(opts.kinds ? { kind: { in: [...opts.kinds] } } : {}),
-      ...(opts.includeInactive ? {} : { employee: { isActive: true, erasedAt: null } }),
+      ...(opts.includeInactive ? {} : { employee: { isActive: true, erasedAt: null, awaitingApproval: false } }),
     },
     select: { id: true, employeeId: true, embedding: true, quality: true, kind: true },
     orderBy: { id: 'asc' },
@@ -119,7 +119,7 @@ export async function templateFingerprint(
   deps: Db,
   modelId: ModelPackId | string,
 ): Promise<{ count: number; maxId: number; employees: number }> {
-  const where = { modelId, employee: { isActive: true, erasedAt: null } };
+  const where = { modelId, employee: { isActive: true, erasedAt: null, awaitingApproval: false } };
   const [agg, employees] = await Promise.all([
     deps.prisma.faceTemplate.aggregate({ where, _count: { _all: true }, _max: { id: true } }),
     deps.prisma.faceTemplate.groupBy({ by: ['employeeId'], where }),

@@ -134,7 +134,7 @@ export function createRecognitionModels(deps: Deps): RecognitionModels {
       ids.length === 0
         ? []
         : await deps.prisma.employee.findMany({
-            where: { id: { in: [...ids] }, isActive: true, erasedAt: null },
+            where: { id: { in: [...ids] }, isActive: true, erasedAt: null, awaitingApproval: false },
             select: { id: true, employeeCode: true, fullName: true },
           });
     return new Map(rows.map((r) => [r.id, { employeeCode: r.employeeCode, fullName: r.fullName }]));

@@ -115,7 +115,7 @@ export async function recognizeFrame(deps: AppDeps, image: Uint8Array, options: 
   }
   if (missing.length > 0) {
     const rows = await deps.prisma.employee.findMany({
-      where: { id: { in: missing }, isActive: true, erasedAt: null },
+      where: { id: { in: missing }, isActive: true, erasedAt: null, awaitingApproval: false },
       select: { id: true, employeeCode: true, fullName: true },
     });
     rows.forEach((r) => byId.set(r.id, r));

@@ -20,6 +20,7 @@ import {
   listEmployees,
   updateEmployee,
 } from '../resolvers/employees.js';
+import { approveEnrollment } from '../resolvers/enrollment-approval.js';
 import { errorResponses, idParams, isoDate, isoDateOrNull } from './common.js';
 
 const employeeJson = z
@@ -30,6 +31,7 @@ const employeeJson = z
     email: z.string().nullable(),
     department: z.string().nullable(),
     is_active: z.boolean(),
+    awaiting_approval: z.boolean().describe('Enrolled at a kiosk, not recognized until approved (POST /employees/{id}/approve)'),
     template_count: z.number().int().describe('Stored face templates'),
     last_seen_at: z.string().nullable().describe('Newest attendance time (ISO-8601)'),
     erased_at: z.string().nullable(),
@@ -74,6 +76,7 @@ async function toJson(employee: Employee, loaders: Loaders): Promise<z.output<ty
     email: employee.email,
     department: employee.department,
     is_active: employee.isActive,
+    awaiting_approval: employee.awaitingApproval,
     template_count: templateCount,
     last_seen_at: isoDateOrNull(latest?.checkInTime ?? null),
     erased_at: isoDateOrNull(employee.erasedAt),
@@ -162,6 +165,18 @@ export const employeeRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (a
       });
       return toJson(employee, createLoaders(deps.prisma));
     },
+  });
+
+  app.post('/employees/:id/approve', {
+    config: { auth: 'enrollment:write' },
+    schema: {
+      tags: ['employees'],
+      summary: 'Approve an employee enrolled at a kiosk: recognized from now on (ENROLLMENT_APPROVAL)',
+      params: idParams,
+      response: { 200: employeeJson, ...errorResponses(401, 403, 404, 409) },
+    },
+    handler: async (request) =>
+      toJson(await approveEnrollment(deps, requireCaller(request), request.params.id), createLoaders(deps.prisma)),
   });
 
   app.delete('/employees/:id', {

@@ -21,22 +21,33 @@ import {
   ValidationError,
 } from '../domain/errors.js';
 
+// Least privilege per field: whoever reaches an Employee (a kiosk through its own
+// enrollment, say) sees who it is (id, code, name); everything else about the
+// person needs employees:read.
+const personal = { authScopes: { permission: 'employees:read' as const } };
+
 export const EmployeeRef = builder.objectRef<Employee>('Employee').implement({
   fields: (t) => ({
     id: t.exposeInt('id'),
     employeeCode: t.exposeString('employeeCode'),
     fullName: t.exposeString('fullName'),
-    email: t.exposeString('email', { nullable: true }),
-    department: t.exposeString('department', { nullable: true }),
-    isActive: t.exposeBoolean('isActive'),
-    erasedAt: t.expose('erasedAt', { type: 'DateTime', nullable: true }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    email: t.exposeString('email', { nullable: true, ...personal }),
+    department: t.exposeString('department', { nullable: true, ...personal }),
+    isActive: t.exposeBoolean('isActive', personal),
+    awaitingApproval: t.exposeBoolean('awaitingApproval', {
+      ...personal,
+      description: 'Enrolled at a kiosk and not yet approved by an operator: not recognized until then.',
+    }),
+    erasedAt: t.expose('erasedAt', { type: 'DateTime', nullable: true, ...personal }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', ...personal }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime', ...personal }),
     templateCount: t.int({
+      ...personal,
       description: 'Stored face templates (all model packs).',
       resolve: (e, _args, ctx) => ctx.loaders.templateCountByEmployee.load(e.id),
     }),
     lastSeenAt: t.field({
+      ...personal,
       type: 'DateTime',
       nullable: true,
       description: 'Time of the newest non-voided attendance log.',

@@ -70,9 +70,11 @@ const RecognizedFaceRef = builder.objectRef<FaceResult>('RecognizedFace').implem
     employeeId: t.int({ nullable: true, resolve: (f) => f.employee?.id ?? null }),
     employeeCode: t.string({ nullable: true, resolve: (f) => f.employee?.employeeCode ?? null }),
     employeeName: t.string({ nullable: true, resolve: (f) => f.employee?.fullName ?? null }),
+    // The whole record only for those who may read employees: a kiosk gets the name and code above.
     employee: t.field({
       type: EmployeeRef,
       nullable: true,
+      authScopes: { permission: 'employees:read' },
       resolve: (f, _args, ctx) => (f.employee ? ctx.loaders.employeeById.load(f.employee.id) : null),
     }),
     confidenceScore: t.exposeFloat('confidence'),

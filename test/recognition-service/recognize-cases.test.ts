@@ -132,7 +132,6 @@ describe('four enrolled, the fifth unknown; SVM path', () => {
   it('a kiosk key may recognize (multipart upload too); a viewer may not', async () => {
     const kiosk = await t.createKey('kiosk');
     const form = new FormData();
-    form.append('log_attendance', 'false');
     form.append('file', new Blob([Buffer.from(readFacePhoto('people/biden/biden-2.jpg'))], { type: 'image/jpeg' }), 'frame.jpg');
     const res = await fetch(`${t.url}/api/v1/recognition/recognize`, { method: 'POST', body: form, headers: { authorization: `Bearer ${kiosk}` } });
     const body = (await res.json()) as RecognizeJson;
