@@ -17,6 +17,7 @@ import { createLogger } from './logger.js';
 import { createAuthenticator } from './auth/authenticator.js';
 import { createEventBus } from './events/event-bus.js';
 import { templateCipherFromConfig } from './crypto/template-cipher.js';
+import { createRevocationHub } from './auth/revocation.js';
 import { ensureBootstrapAdminKey } from './resolvers/api-keys.js';
 import { cameraServiceFor, shutdownCameras } from './resolvers/cameras.js';
 import { installErrorHandler } from './http/error-handler.js';
@@ -78,6 +79,11 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     faceEngine: overrides.faceEngine === undefined ? ownEngine : overrides.faceEngine,
     startedAt: clock(),
     templateCipher: templateCipherFromConfig(config),
+    revocations: createRevocationHub({
+      pubsub: bus.pubsub,
+      forget: (id) => authenticator.forget(id),
+      log: log.child({ component: 'revocation' }),
+    }),
   };
 
   const http = Fastify({
@@ -111,12 +117,12 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     await http.register(plugin, { prefix: API_PREFIX, deps });
   }
   const yoga = createGraphQl(deps);
-  mountGraphQl(http, yoga);
+  mountGraphQl(http, yoga, deps.revocations);
   await registerDocsRoutes(http);
 
   const websockets = createWebSocketRouter({ maxPayload: config.BODY_LIMIT_BYTES, log: log.child({ component: 'websocket' }) });
   const disposers: { dispose(): Promise<void> }[] = [
-    serveGraphQlOverWebSocket({ wss: websockets.register(GRAPHQL_PATH), yoga, authenticator, log }),
+    serveGraphQlOverWebSocket({ wss: websockets.register(GRAPHQL_PATH), yoga, authenticator, revocations: deps.revocations, log }),
   ];
   for (const endpoint of websocketEndpoints) {
     const handle = endpoint.setup(websockets.register(endpoint.path), deps);
@@ -164,6 +170,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
         } finally {
           clearTimeout(cutOff);
         }
+        deps.revocations.stop();
         stopEnrollmentService(deps);
         recognitionModelsFor(deps).close();
         await trainingServiceFor(deps).close();

@@ -103,7 +103,7 @@ export const configSchema = z.object({
   REDIS_URL: optionalString,
 
   // Abuse limits (src/http/graphql-armor.ts, src/http/rate-limit.ts)
-  GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(1).default(8),
+  GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(1).default(12),
   GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).default(15),
   GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(50).default(2000),
   GRAPHQL_MAX_COST: z.coerce.number().int().min(1).default(5000),

@@ -9,6 +9,7 @@ import type { Authenticator } from './auth/authenticator.js';
 import type { Caller } from './auth/caller.js';
 import type { AppPubSub, EventPublisher } from './events/event-bus.js';
 import type { TemplateCipher } from './crypto/template-cipher.js';
+import type { RevocationHub } from './auth/revocation.js';
 import { createLoaders } from './loaders.js';
 import type { Loaders } from './loaders.js';
 
@@ -27,6 +28,8 @@ export interface AppDeps {
   readonly startedAt: Date;
   /** Encrypts face embeddings and classifier artifacts at rest (TEMPLATE_ENCRYPTION_KEY). */
   readonly templateCipher: TemplateCipher;
+  /** Closes a revoked key's long-lived connections (graphql-ws, SSE, the old stream) on every instance. */
+  readonly revocations: RevocationHub;
 }
 
 export interface RequestContext {

@@ -22,6 +22,8 @@ export interface Authenticator {
   authenticate(rawKey: string): Promise<Caller | null>;
   /** Drops cached lookups of one key (after revocation) or of all keys. */
   evict(id?: ApiKeyId): void;
+  /** Revocation hook (src/auth/revocation.ts, on every instance): the key is unknown to every cache from now on. */
+  forget(id: ApiKeyId): void;
 }
 
 export function createAuthenticator(deps: {
@@ -42,6 +44,18 @@ export function createAuthenticator(deps: {
     deps.prisma.apiKey
       .update({ where: { id }, data: { lastUsedAt: new Date(now) } })
       .catch((error: unknown) => deps.log.warn({ err: error, apiKeyId: id }, 'could not record API key use'));
+  };
+
+  const evict = (id?: ApiKeyId): void => {
+    if (id === undefined) {
+      cache.clear();
+      return;
+    }
+    for (const [hash, entry] of cache) {
+      if (entry.caller?.apiKeyId === id) {
+        cache.delete(hash);
+      }
+    }
   };
 
   return {
@@ -74,16 +88,7 @@ export function createAuthenticator(deps: {
       }
       return caller;
     },
-    evict(id) {
-      if (id === undefined) {
-        cache.clear();
-        return;
-      }
-      for (const [hash, entry] of cache) {
-        if (entry.caller?.apiKeyId === id) {
-          cache.delete(hash);
-        }
-      }
-    },
+    evict,
+    forget: (id) => evict(id),
   };
 }

@@ -12,6 +12,7 @@
 import type { AttendanceLoggedEvent } from '../attendance/logged-event.js';
 import type { EnrollmentProgressEvent } from '../enrollment/progress-event.js';
 import type { TrainingProgressEvent } from '../resolvers/training.js';
+import type { ApiKeyRevokedEvent } from '../auth/revocation.js';
 
 export type EmployeeChangeKind = 'created' | 'updated' | 'deactivated' | 'erased';
 
@@ -28,4 +29,5 @@ export type AppTopics = {
   attendanceLogged: [AttendanceLoggedEvent];
   trainingProgress: [TrainingProgressEvent];
   enrollmentProgress: [sessionId: string, EnrollmentProgressEvent];
+  apiKeyRevoked: [ApiKeyRevokedEvent];
 };

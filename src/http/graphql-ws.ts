@@ -9,6 +9,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import type { WebSocketServer } from 'ws';
 import type { Logger } from 'pino';
 import type { Authenticator } from '../auth/authenticator.js';
+import type { RevocationHub } from '../auth/revocation.js';
 import type { Caller } from '../auth/caller.js';
 import { extractApiKey } from '../auth/api-key-crypto.js';
 import type { Yoga } from './graphql.js';
@@ -17,6 +18,8 @@ import type { Yoga } from './graphql.js';
 type ConnectionExtra = {
   caller: Caller | null;
   connectionId: string;
+  /** Stops watching for the key's revocation (the socket closed). */
+  untrack?: () => void;
 };
 
 interface EnvelopedRoot {
@@ -35,6 +38,7 @@ export function serveGraphQlOverWebSocket(options: {
   wss: WebSocketServer;
   yoga: Yoga;
   authenticator: Authenticator;
+  revocations: RevocationHub;
   log: Logger;
 }): { dispose(): Promise<void> } {
   const log = options.log.child({ component: 'graphql-ws' });
@@ -53,7 +57,12 @@ export function serveGraphQlOverWebSocket(options: {
           return false;
         }
         ctx.extra.caller = caller;
+        // Revoked (on any instance): the socket closes with 4403, as a bad key at connect would.
+        ctx.extra.untrack = options.revocations.track(caller.apiKeyId, () => ctx.extra.socket.close(4403, 'API key revoked'));
         return true;
+      },
+      onClose: (ctx) => {
+        ctx.extra.untrack?.();
       },
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never,
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args) as never,

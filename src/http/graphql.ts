@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import type { AppDeps, RequestContext } from '../context.js';
 import { createRequestContext } from '../context.js';
 import type { Caller } from '../auth/caller.js';
+import type { RevocationHub } from '../auth/revocation.js';
 import { DomainError } from '../domain/errors.js';
 import { schema } from '../schema/index.js';
 import { graphqlArmorPlugins } from './graphql-armor.js';
@@ -69,7 +70,7 @@ export function exposeDomainErrors(error: unknown, message: string, isDev?: bool
   return yogaMaskError(error, message, isDev);
 }
 
-export function mountGraphQl(app: FastifyInstance, yoga: Yoga): void {
+export function mountGraphQl(app: FastifyInstance, yoga: Yoga, revocations: RevocationHub): void {
   app.route({
     url: GRAPHQL_PATH,
     method: ['GET', 'POST', 'OPTIONS'],
@@ -85,6 +86,11 @@ export function mountGraphQl(app: FastifyInstance, yoga: Yoga): void {
       response.headers.forEach((value, key) => {
         void reply.header(key, value);
       });
+      // An SSE subscription of a key that gets revoked is cut at once (on any instance).
+      if (request.caller !== null && (response.headers.get('content-type') ?? '').includes('text/event-stream')) {
+        const untrack = revocations.track(request.caller.apiKeyId, () => reply.raw.destroy());
+        reply.raw.once('close', untrack);
+      }
       void reply.status(response.status);
       return reply.send(response.body);
     },

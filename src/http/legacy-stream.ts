@@ -61,6 +61,9 @@ export function serveLegacyStream(wss: WebSocketServer, deps: AppDeps): { dispos
     if (socket.readyState !== socket.OPEN) {
       return;
     }
+    // Revoked (on any instance): the old service's policy-violation close.
+    const untrack = deps.revocations.track(caller.apiKeyId, () => socket.close(1008, 'API key revoked'));
+    socket.once('close', untrack);
     const events = cameraServiceFor(deps).events;
     const frames = events.frames(camera);
     const recognized = events.recognized(camera, { buffer: 64 });

@@ -9,7 +9,7 @@ import { ApiKeyNotFoundError, NotFoundError, ValidationError } from '../domain/e
 import { apiKeyId } from '../domain/ids.js';
 import { writeAudit } from './audit.js';
 
-export type ApiKeyServiceDeps = Pick<AppDeps, 'prisma' | 'config' | 'authenticator' | 'clock' | 'log'>;
+export type ApiKeyServiceDeps = Pick<AppDeps, 'prisma' | 'config' | 'authenticator' | 'clock' | 'log' | 'events'>;
 
 export interface CreateApiKeyInput {
   name: string;
@@ -84,7 +84,9 @@ export async function revokeApiKey(deps: ApiKeyServiceDeps, caller: Caller | nul
     await writeAudit(tx, caller, { action: 'api-key.revoke', entityType: 'api-key', entityId: id, before: viewOf(before), after: viewOf(after) });
     return after;
   });
-  deps.authenticator.evict(apiKeyId(id));
+  deps.authenticator.forget(apiKeyId(id));
+  // Every instance (this one too) drops it from its caches and closes its open streams.
+  deps.events.publish('apiKeyRevoked', { apiKeyId: id, at: deps.clock().toISOString() });
   return viewOf(revoked);
 }
 
