@@ -18,6 +18,11 @@ import { createAuthenticator } from './auth/authenticator.js';
 import { createEventBus } from './events/event-bus.js';
 import { templateCipherFromConfig } from './crypto/template-cipher.js';
 import { createRevocationHub } from './auth/revocation.js';
+import { secureDataDir } from './privacy/data-dir.js';
+import { startRetention, type RetentionSchedule } from './privacy/retention.js';
+import { countStaleBiometrics } from './crypto/reencrypt-biometrics.js';
+import { attendanceServiceFor } from './resolvers/attendance.js';
+import { idempotencyStoreFor } from './idempotency/recognize-once.js';
 import { ensureBootstrapAdminKey } from './resolvers/api-keys.js';
 import { cameraServiceFor, shutdownCameras } from './resolvers/cameras.js';
 import { installErrorHandler } from './http/error-handler.js';
@@ -133,6 +138,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   websockets.attach(http.server);
 
   let stopping: Promise<void> | undefined;
+  let retention: RetentionSchedule | undefined;
 
   return {
     deps,
@@ -140,6 +146,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     websockets,
     routes: () => [...routes],
     async start() {
+      await secureDataDir(config.DATA_DIR);
       if (config.ADMIN_API_KEY !== undefined) {
         await ensureBootstrapAdminKey(deps, config.ADMIN_API_KEY);
       }
@@ -156,11 +163,26 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       log.info({ url, graphql: `${url}${GRAPHQL_PATH}`, docs: `${url}/docs` }, 'server listening');
       // Saves the environment's camera; cameras then start in the background.
       await cameraServiceFor(deps).boot();
+      retention = startRetention(
+        {
+          purgeSnapshots: () => attendanceServiceFor(deps).purgeExpiredSnapshots(),
+          purgeIdempotency: () => idempotencyStoreFor(deps).purgeExpired(),
+        },
+        log.child({ component: 'retention' }),
+      );
+      void countStaleBiometrics(prisma, deps.templateCipher)
+        .then((stale) => {
+          if (stale > 0) {
+            log.warn({ rows: stale }, 'face templates or classifier artifacts not under the current TEMPLATE_ENCRYPTION_KEY: run npm run keys:rotate-templates -- --reencrypt-only');
+          }
+        })
+        .catch((error: unknown) => log.warn({ err: error }, 'could not check template encryption'));
       return { url, port };
     },
     stop() {
       stopping ??= (async () => {
         // Cameras first: no new events, and every live subscription (SSE included) ends.
+        await retention?.stop();
         await shutdownCameras(deps);
         await websockets.close();
         await Promise.allSettled(disposers.map((d) => d.dispose()));

@@ -8,7 +8,7 @@
 // commit and the ack line only makes the replay a `same_event` duplicate:
 // nothing lost, nothing doubled. When the queue empties the journal is
 // compacted; on start the journal is read back and drained.
-import { mkdir, open, readFile, rename, appendFile, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, appendFile, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isDatabaseUnreachable } from './db-unreachable.js';
 import type { Logger } from './types.js';
@@ -48,6 +48,11 @@ export interface AttendanceOutbox {
   drain(): Promise<number>;
   /** Resolves when the queue is empty (tests, graceful shutdown). */
   whenEmpty(): Promise<void>;
+  /**
+   * Erasure: drops every queued event of the employee (snapshot bytes included) from
+   * memory, the journal and the dead-letter file; returns how many were dropped.
+   */
+  forgetEmployee(employeeId: number): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -83,8 +88,8 @@ export function createOutbox(options: OutboxOptions): AttendanceOutbox {
 
   const appendLine = async (line: JournalLine): Promise<void> => {
     if (!handle) {
-      await mkdir(dir, { recursive: true });
-      handle = await open(journalPath, 'a');
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+      handle = await open(journalPath, 'a', 0o600);
     }
     await handle.write(`${JSON.stringify(line)}\n`);
     await handle.datasync();
@@ -115,7 +120,7 @@ export function createOutbox(options: OutboxOptions): AttendanceOutbox {
     await handle?.close();
     handle = undefined;
     const tmp = `${journalPath}.tmp`;
-    const f = await open(tmp, 'w');
+    const f = await open(tmp, 'w', 0o600);
     try {
       await f.write(pending.map((e) => `${JSON.stringify({ t: 'enq', e } satisfies JournalLine)}\n`).join(''));
       await f.sync();
@@ -173,7 +178,7 @@ export function createOutbox(options: OutboxOptions): AttendanceOutbox {
         }
         // Retrying would fail the same way: keep the event for a human, move on.
         logger.error({ err: error, eventId: entry.eventId }, 'attendance outbox: event rejected, moved to dead letter');
-        await appendFile(join(dir, DEAD_LETTER_FILE), `${JSON.stringify({ entry, error: String(error) })}\n`);
+        await appendFile(join(dir, DEAD_LETTER_FILE), `${JSON.stringify({ entry, error: String(error) })}\n`, { mode: 0o600 });
       }
       await serial(() => appendLine({ t: 'ack', id: entry.eventId }));
       untrackHead();
@@ -193,7 +198,7 @@ export function createOutbox(options: OutboxOptions): AttendanceOutbox {
   const outbox: AttendanceOutbox = {
     async start() {
       stopped = false;
-      await mkdir(dir, { recursive: true });
+      await mkdir(dir, { recursive: true, mode: 0o700 });
       let text = '';
       try {
         text = await readFile(journalPath, 'utf8');
@@ -271,6 +276,50 @@ export function createOutbox(options: OutboxOptions): AttendanceOutbox {
         return Promise.resolve();
       }
       return new Promise((resolve) => emptyWaiters.push(resolve));
+    },
+
+    async forgetEmployee(employeeId) {
+      // An event being written right now finishes first (the database then refuses an erased employee).
+      await draining?.catch(() => undefined);
+      const dropped = await serial(async () => {
+        const keep = pending.filter((e) => e.employeeId !== employeeId);
+        const count = pending.length - keep.length;
+        pending.splice(0, pending.length, ...keep);
+        pendingIds.clear();
+        perEmployee.delete(employeeId);
+        keep.forEach((e) => pendingIds.add(e.eventId));
+        // The journal still holds acked and dropped lines with their snapshot bytes: rewrite it.
+        await mkdir(dir, { recursive: true, mode: 0o700 });
+        await compact();
+        return count;
+      });
+      const deadLetter = join(dir, DEAD_LETTER_FILE);
+      await serial(async () => {
+        let text: string;
+        try {
+          text = await readFile(deadLetter, 'utf8');
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+            return;
+          }
+          throw error;
+        }
+        const lines = text.split('\n').filter((line) => line.trim() !== '');
+        const kept = lines.filter((line) => {
+          try {
+            return (JSON.parse(line) as { entry?: { employeeId?: number } }).entry?.employeeId !== employeeId;
+          } catch {
+            return true;
+          }
+        });
+        if (kept.length !== lines.length) {
+          const tmp = `${deadLetter}.tmp`;
+          await writeFile(tmp, kept.map((l) => `${l}\n`).join(''), { mode: 0o600 });
+          await rename(tmp, deadLetter);
+        }
+      });
+      notifyIfEmpty();
+      return dropped;
     },
 
     async stop() {

@@ -15,12 +15,12 @@ import {
   createEmployee,
   deactivateEmployee,
   employeeFieldSchemas as f,
-  eraseEmployee,
   getEmployee,
   listEmployees,
   updateEmployee,
 } from '../resolvers/employees.js';
 import { approveEnrollment } from '../resolvers/enrollment-approval.js';
+import { eraseEmployeeEverywhere } from '../privacy/erase-employee.js';
 import { errorResponses, idParams, isoDate, isoDateOrNull } from './common.js';
 
 const employeeJson = z
@@ -195,7 +195,7 @@ export const employeeRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (a
         if (!can(caller.role, 'employees:erase')) {
           throw new ForbiddenError(`Role ${caller.role} may not erase employees`);
         }
-        return toJson(await eraseEmployee(deps, caller, id, request.query.reason), createLoaders(deps.prisma));
+        return toJson(await eraseEmployeeEverywhere(deps, caller, id, request.query.reason), createLoaders(deps.prisma));
       }
       return toJson(await deactivateEmployee(deps, caller, id), createLoaders(deps.prisma));
     },

@@ -3,10 +3,10 @@
 import { filter, pipe } from 'graphql-yoga';
 import type { Employee } from '../generated/prisma/client.js';
 import { builder } from './builder.js';
+import { eraseEmployeeEverywhere } from '../privacy/erase-employee.js';
 import {
   createEmployee,
   deactivateEmployee,
-  eraseEmployee,
   getEmployee,
   listEmployees,
   updateEmployee,
@@ -169,7 +169,7 @@ builder.mutationFields((t) => ({
     authScopes: { permission: 'employees:erase' },
     errors: { types: [EmployeeNotFoundError], directResult: true },
     args: { id: t.arg.int({ required: true }), reason: t.arg.string() },
-    resolve: (_root, { id, reason }, ctx) => eraseEmployee(ctx.deps, ctx.caller, id, reason),
+    resolve: (_root, { id, reason }, ctx) => eraseEmployeeEverywhere(ctx.deps, ctx.caller, id, reason),
   }),
 }));
 
