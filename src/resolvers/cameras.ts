@@ -14,6 +14,7 @@ import { CameraManager, type CameraSpec } from '../cameras/camera-manager.js';
 import { envCamera } from '../cameras/env-camera.js';
 import { CameraEventHub, type LiveEventSource } from '../cameras/event-hub.js';
 import { formatCameraSource, parseCameraSource, redactSource } from '../cameras/source.js';
+import { checkSourcePolicy } from '../cameras/source-policy.js';
 import { cameraId as toCameraId } from '../domain/ids.js';
 import { NotFoundError, UnavailableError, validationErrorFromZod } from '../domain/errors.js';
 import { FACE_MODELS_MISSING } from '../engine/require-face-engine.js';
@@ -198,7 +199,7 @@ export function createCameraService(deps: Deps): CameraService {
 
     async create(caller, input) {
       const data = parse(createSchema, input);
-      const source = normalizeSource(data.source, data.loop ?? false);
+      const source = await normalizeSource(data.source, data.loop ?? false, deps.config.CAMERA_MEDIA_DIRS);
       let camera: Camera;
       try {
         camera = await deps.prisma.$transaction(async (tx) => {
@@ -216,7 +217,7 @@ export function createCameraService(deps: Deps): CameraService {
     async update(caller, id, input) {
       const data = parse(updateSchema, input);
       const before = await find(id);
-      const source = data.source === undefined ? undefined : normalizeSource(data.source, data.loop ?? before.loop);
+      const source = data.source === undefined ? undefined : await normalizeSource(data.source, data.loop ?? before.loop, deps.config.CAMERA_MEDIA_DIRS);
       let camera: Camera;
       try {
         camera = await deps.prisma.$transaction(async (tx) => {
@@ -307,10 +308,18 @@ function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
  * here, only at run time) and stores it normalised: file paths absolute, so
  * they do not depend on the directory the server is started from.
  */
-function normalizeSource(source: string, loop: boolean): { source: string; sourceKind: Camera['sourceKind'] } {
+async function normalizeSource(
+  source: string,
+  loop: boolean,
+  mediaDirs: readonly string[] | undefined,
+): Promise<{ source: string; sourceKind: Camera['sourceKind'] }> {
   const parsed = parseCameraSource(source, { loop });
   if (!parsed.ok) {
     throw validationErrorFromZod([{ path: ['source'], message: parsed.error }]);
+  }
+  const refused = await checkSourcePolicy(parsed.source, mediaDirs);
+  if (refused !== null) {
+    throw validationErrorFromZod([{ path: ['source'], message: refused }]);
   }
   return { source: formatCameraSource(parsed.source), sourceKind: parsed.source.kind };
 }

@@ -167,7 +167,7 @@ builder.mutationFields((t) => ({
     type: EmployeeRef,
     description: 'Right to erasure: deletes face templates and snapshots, blanks personal data. Irreversible.',
     authScopes: { permission: 'employees:erase' },
-    errors: { types: [EmployeeNotFoundError], directResult: true },
+    errors: { types: [EmployeeNotFoundError, ValidationError], directResult: true },
     args: { id: t.arg.int({ required: true }), reason: t.arg.string() },
     resolve: (_root, { id, reason }, ctx) => eraseEmployeeEverywhere(ctx.deps, ctx.caller, id, reason),
   }),
