@@ -40,6 +40,13 @@ export function createGraphQl(deps: AppDeps): Yoga {
       warn: (...args: unknown[]) => log.warn({ args: args.map(String) }, 'yoga'),
       error: (...args: unknown[]) => {
         const err = args.find((a) => a instanceof Error);
+        // Expected refusals (UNAUTHENTICATED, FORBIDDEN, validation...) are info without a stack;
+        // only the unexpected is an error with one.
+        const expected = expectedDomainError(err);
+        if (expected !== null) {
+          log.info({ code: expected.code }, expected.message);
+          return;
+        }
         log.error({ err, args: args.filter((a) => !(a instanceof Error)).map(String) }, 'graphql error');
       },
     },
@@ -51,6 +58,11 @@ export function createGraphQl(deps: AppDeps): Yoga {
     context: ({ caller, log: requestLog, requestId }) =>
       createRequestContext(deps, { caller, log: requestLog, requestId }),
   });
+}
+
+function expectedDomainError(error: unknown): DomainError | null {
+  const original = (error as { originalError?: unknown } | undefined)?.originalError ?? error;
+  return original instanceof DomainError ? original : null;
 }
 
 /** Domain errors reach the client with their stable code; anything else is yoga's "Unexpected error.". */
