@@ -7,12 +7,6 @@ import type { Logger } from 'pino';
 import type { AppPubSub } from '../events/event-bus.js';
 import { apiKeyId as toApiKeyId } from '../domain/ids.js';
 
-export interface ApiKeyRevokedEvent {
-  apiKeyId: number;
-  /** ISO-8601 time of the revocation. */
-  at: string;
-}
-
 export interface RevocationHub {
   /** Calls `close` once when the key is revoked (on any instance); returns a function that stops tracking. */
   track(apiKeyId: number, close: () => void): () => void;

@@ -11,12 +11,14 @@
 import type { CameraId } from '../domain/ids.js';
 import type { AnalyzeOptions, DetectedFace, FrameAnalysis } from '../vision/types.js';
 import { iou } from './box-geometry.js';
-import type { CameraInfo, CameraState, FrameEvent, FrameFace, RecognizedEvent } from './camera-events.js';
+import type { CameraInfo, CameraState } from './camera-info.js';
+import type { FrameEvent, FrameFace, TrackDecided } from './events.js';
 import { CameraCapture, type CaptureHandlers, type CaptureOptions, type CaptureState, type CaptureStats, type CapturedFrame } from './capture.js';
 import type { BackoffOptions } from './backoff.js';
 import type { FaceDecision, RecognizeFaces } from './decision.js';
 import { DropOldestQueue } from './frame-queue.js';
-import { LatencyWindow, RateMeter } from './metrics.js';
+import { LatencyWindow } from '../math/latency-window.js';
+import { RateMeter } from './metrics.js';
 import { describeCameraSource, type CameraSource } from './source.js';
 import { FaceTracker, type TrackId, type TrackerOptions } from './tracker.js';
 import { TrackVoting, type VotingOptions } from './voting.js';
@@ -70,8 +72,10 @@ export interface CameraRunnerOptions {
   backoff?: BackoffOptions;
   logger?: CameraLogger;
   onFrame?(event: FrameEvent): void;
-  onRecognized?(event: RecognizedEvent): void;
+  onRecognized?(event: TrackDecided): void;
   onStateChange?(info: CameraInfo): void;
+  /** Every captured frame, before the interval or the queue drop it (live previews); must return at once, and copy what it keeps. */
+  onCaptured?(cameraId: CameraId, frame: CapturedFrame): void;
   captureFactory?: CaptureFactory;
 }
 
@@ -102,7 +106,7 @@ export class CameraRunner {
   readonly #held = new Map<TrackId, FaceDecision>();
   readonly #fpsIn = new RateMeter();
   readonly #fpsProcessed = new RateMeter();
-  readonly #latency = new LatencyWindow();
+  readonly #latency = new LatencyWindow(200);
   #capture: FrameCapture | undefined;
   #running = false;
   #active = 0;
@@ -249,6 +253,9 @@ export class CameraRunner {
     this.#captured += 1;
     this.#lastFrameAt = frame.capturedAt;
     this.#fpsIn.tick(this.#clock());
+    if (this.#o.onCaptured !== undefined) {
+      this.#safely('capture listener', () => this.#o.onCaptured?.(this.cameraId, frame));
+    }
     if (!this.#running || (frame.frameNumber - 1) % this.#interval !== 0) {
       release();
       return;
@@ -347,7 +354,7 @@ export class CameraRunner {
       }
     }
     const now = this.#clock();
-    const recognized: RecognizedEvent[] = [];
+    const recognized: TrackDecided[] = [];
     embeddedIdx.forEach((i, k) => {
       const decision = decisions[k];
       const { check, held } = checks[k]!;
@@ -374,7 +381,7 @@ export class CameraRunner {
 
     const frameFaces: FrameFace[] = faces.map((face, i) => this.#describe(face, trackIds[i]!));
     const latencyMs = now - frame.capturedAt;
-    this.#latency.add(latencyMs);
+    this.#latency.record(latencyMs);
     this.#processed += 1;
     this.#fpsProcessed.tick(now);
     const event: FrameEvent = {
@@ -395,7 +402,7 @@ export class CameraRunner {
     }
   }
 
-  #vote(trackId: TrackId, decision: FaceDecision, face: DetectedFace, frame: CapturedFrame, now: number, out: RecognizedEvent[]): void {
+  #vote(trackId: TrackId, decision: FaceDecision, face: DetectedFace, frame: CapturedFrame, now: number, out: TrackDecided[]): void {
     this.#lastDecision.set(trackId, decision);
     this.#keepBestCrop(trackId, face);
     const vote = this.#voting.vote(trackId, decision, now);

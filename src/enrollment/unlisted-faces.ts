@@ -1,41 +1,27 @@
 // Faces the live gallery does not hold but that still belong to someone:
-// deactivated employees and kiosk enrollments awaiting approval. The
-// duplicate-identity check searches them too, so a person cannot be enrolled
-// a second time under another name while their first record is switched off.
-// (Erased people have no templates left to compare: erasure deletes them.)
-import type { AppDeps } from '../context.js';
-import { templateAad } from '../crypto/template-cipher.js';
+// deactivated employees and kiosk enrollments awaiting approval
+// (TemplateRepository.loadUnlisted). The duplicate-identity check searches
+// them too, so a person cannot be enrolled a second time under another name
+// while their first record is switched off. (Erased people have no templates
+// left to compare: erasure deletes them.)
 import { employeeId as toEmployeeId } from '../domain/ids.js';
-import { decodeEmbedding } from '../resolvers/face-templates.js';
+import type { StoredTemplate } from '../recognition/template-repository.js';
 import type { GalleryMatch } from './duplicate-identity.js';
 
-/** Best cosine per unlisted employee against `embedding` (unit vectors), highest first, at most k. */
-export async function bestAmongUnlisted(
-  deps: Pick<AppDeps, 'prisma' | 'templateCipher'>,
-  modelId: string,
-  embedding: Float32Array,
-  k: number,
-): Promise<GalleryMatch[]> {
-  const rows = await deps.prisma.faceTemplate.findMany({
-    where: {
-      modelId,
-      kind: { in: ['sample', 'mean'] },
-      employee: { erasedAt: null, OR: [{ isActive: false }, { awaitingApproval: true }] },
-    },
-    select: { employeeId: true, embedding: true },
-  });
+/** Best cosine per employee against `embedding` (unit vectors), highest first, at most k. */
+export function bestAmongUnlisted(templates: readonly StoredTemplate[], embedding: Float32Array, k: number): GalleryMatch[] {
   const best = new Map<number, number>();
-  for (const row of rows) {
-    const stored = decodeEmbedding(deps.templateCipher.decrypt(row.embedding, templateAad(row.employeeId, modelId)));
-    if (stored.length !== embedding.length) {
+  for (const t of templates) {
+    if (t.embedding.length !== embedding.length) {
       continue;
     }
     let dot = 0;
-    for (let i = 0; i < stored.length; i++) {
-      dot += stored[i]! * embedding[i]!;
+    for (let i = 0; i < embedding.length; i++) {
+      dot += t.embedding[i]! * embedding[i]!;
     }
-    if (dot > (best.get(row.employeeId) ?? -Infinity)) {
-      best.set(row.employeeId, dot);
+    const id = Number(t.employeeId);
+    if (dot > (best.get(id) ?? -Infinity)) {
+      best.set(id, dot);
     }
   }
   return [...best]

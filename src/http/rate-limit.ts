@@ -14,7 +14,7 @@ import { DomainError, type DomainErrorCode } from '../domain/errors.js';
 export class RateLimitedError extends DomainError {
   readonly code: DomainErrorCode = 'RATE_LIMITED';
   readonly status = 429;
-  constructor(readonly retryAfterSeconds: number) {
+  constructor(override readonly retryAfterSeconds: number) {
     super(`Too many requests: retry in ${retryAfterSeconds} s`);
     this.name = 'RateLimitedError';
   }

@@ -1,14 +1,13 @@
 // recognize() as the APIs call it: kiosks always log (no silent identification),
-// and an optional Idempotency-Key (REST header, GraphQL argument):
-// the first request with a key runs and its answer is stored; a retry with the
-// same key and the same frame and options gets that answer back (the same log
-// ids), and logs nothing again. Without a key every call runs.
-import type { AppDeps } from '../context.js';
-import { recognizeFrame, type RecognitionResult, type RecognizeOptions } from '../resolvers/recognition.js';
+// and an optional Idempotency-Key (REST header, GraphQL argument): the first
+// request with a key runs and its answer is stored; a retry with the same key
+// and the same frame and options gets that answer back (the same log ids), and
+// logs nothing again. Without a key every call runs.
 import type { Caller } from '../auth/caller.js';
 import { can } from '../auth/permissions.js';
 import { ForbiddenError } from '../domain/errors.js';
-import { createIdempotencyStore, fingerprintOf, type IdempotencyStore } from './idempotency-store.js';
+import type { RecognitionResult, RecognitionService, RecognizeOptions } from '../services/recognition-service.js';
+import { fingerprintOf, type IdempotencyStore } from './idempotency-store.js';
 
 export interface RecognizeOnceOptions extends RecognizeOptions {
   /** A checked key (checkIdempotencyKey); scoped to the caller's API key. */
@@ -16,7 +15,7 @@ export interface RecognizeOnceOptions extends RecognizeOptions {
 }
 
 export async function recognizeOnce(
-  deps: AppDeps,
+  services: { recognition: Pick<RecognitionService, 'recognize'>; idempotency: Pick<IdempotencyStore, 'run'> },
   caller: Caller | null,
   image: Uint8Array,
   options: RecognizeOnceOptions,
@@ -26,31 +25,15 @@ export async function recognizeOnce(
     throw new ForbiddenError(`Role ${caller.role} may not recognize without logging attendance`);
   }
   if (idempotencyKey == null || caller === null) {
-    return { ...(await recognizeFrame(deps, image, recognizeOptions)), replayed: false };
+    return { ...(await services.recognition.recognize(image, recognizeOptions)), replayed: false };
   }
-  const fingerprint = fingerprintOf([
-    'recognize:v1',
-    image,
-    recognizeOptions.logAttendance ?? true,
-    recognizeOptions.cameraId ?? null,
-  ]);
-  const { value, replayed } = await idempotencyStoreFor(deps).run(
+  const fingerprint = fingerprintOf(['recognize:v1', image, recognizeOptions.logAttendance ?? true, recognizeOptions.cameraId ?? null]);
+  const { value, replayed } = await services.idempotency.run(
     { apiKeyId: caller.apiKeyId, key: idempotencyKey, fingerprint },
     async () => {
-      const result = await recognizeFrame(deps, image, recognizeOptions);
+      const result = await services.recognition.recognize(image, recognizeOptions);
       return { value: result, subjects: result.faces.flatMap((f) => (f.employee ? [Number(f.employee.id)] : [])) };
     },
   );
   return { ...value, replayed };
-}
-
-const perApp = new WeakMap<AppDeps, IdempotencyStore>();
-
-export function idempotencyStoreFor(deps: AppDeps): IdempotencyStore {
-  let store = perApp.get(deps);
-  if (!store) {
-    store = createIdempotencyStore({ prisma: deps.prisma, clock: deps.clock, ttlSeconds: deps.config.IDEMPOTENCY_TTL_SECONDS });
-    perApp.set(deps, store);
-  }
-  return store;
 }

@@ -6,10 +6,10 @@ import multipart from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AppDeps } from '../context.js';
+import type { AppContext } from '../context.js';
 import { ValidationError } from '../domain/errors.js';
 import { decodeBase64Image } from '../enrollment/base64-image.js';
-import type { FaceResult } from '../resolvers/recognition.js';
+import type { FaceResult } from '../services/recognition-service.js';
 import { recognizeOnce } from '../idempotency/recognize-once.js';
 import { checkIdempotencyKey } from '../idempotency/idempotency-store.js';
 import { errorResponses } from './common.js';
@@ -108,7 +108,7 @@ async function readMultipart(request: FastifyRequest): Promise<FrameInput> {
   return { image, ...(logAttendance === undefined ? {} : { logAttendance }), ...(cameraId === undefined ? {} : { cameraId }) };
 }
 
-export const recognitionRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
+export const recognitionRoutes: FastifyPluginAsyncZod<{ deps: AppContext }> = async (app, { deps }) => {
   // Scoped to this plugin: other routes keep their JSON-only bodies.
   await app.register(multipart, { limits: { fileSize: deps.config.BODY_LIMIT_BYTES, files: 1, fields: 8 } });
 
@@ -145,7 +145,7 @@ export const recognitionRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async
       // Idempotency-Key: a retry gets the stored answer of the first request (scoped to this API key).
       const header = request.headers['idempotency-key'];
       const idempotencyKey = typeof header === 'string' ? checkIdempotencyKey(header, ['header', 'Idempotency-Key']) : null;
-      const result = await recognizeOnce(deps, request.caller, input.image, {
+      const result = await recognizeOnce(deps.services, request.caller, input.image, {
         idempotencyKey,
         cameraId,
         ...(input.logAttendance === undefined ? {} : { logAttendance: input.logAttendance }),

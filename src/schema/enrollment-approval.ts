@@ -2,7 +2,7 @@
 import { builder } from './builder.js';
 import { EmployeeRef } from './employee.js';
 import { ConflictError, EmployeeNotFoundError } from '../domain/errors.js';
-import { approveEnrollment } from '../resolvers/enrollment-approval.js';
+import { approvalResolvers as r } from '../resolvers/enrollment-approval.js';
 
 builder.mutationFields((t) => ({
   approveEnrollment: t.field({
@@ -12,6 +12,6 @@ builder.mutationFields((t) => ({
     authScopes: { permission: 'enrollment:write' },
     errors: { types: [EmployeeNotFoundError, ConflictError], directResult: true },
     args: { employeeId: t.arg.int({ required: true }) },
-    resolve: (_root, args, ctx) => approveEnrollment(ctx.deps, ctx.caller, args.employeeId),
+    resolve: (_root, args, ctx) => r.approveEnrollment(args, ctx),
   }),
 }));

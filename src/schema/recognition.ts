@@ -5,11 +5,9 @@ import { builder } from './builder.js';
 import { ErrorInterface } from './errors.js';
 import { EmployeeRef } from './employee.js';
 import { PayloadTooLargeError, ValidationError } from '../domain/errors.js';
-import { decodeBase64Image } from '../enrollment/base64-image.js';
-import { InvalidImageError } from '../recognition/recognition-errors.js';
-import type { FaceAttendance, FaceResult, RecognitionResult } from '../resolvers/recognition.js';
-import { recognizeOnce } from '../idempotency/recognize-once.js';
-import { checkIdempotencyKey } from '../idempotency/idempotency-store.js';
+import { EngineBusyError, InvalidImageError } from '../engine/engine-errors.js';
+import type { FaceAttendance, FaceResult, RecognitionResult } from '../services/recognition-service.js';
+import { recognitionResolvers as r } from '../resolvers/recognition.js';
 import type { FaceQuality } from '../vision/types.js';
 
 builder.objectType(InvalidImageError, {
@@ -101,7 +99,7 @@ builder.mutationFields((t) => ({
     type: RecognitionResultRef,
     description: 'Recognize every face of a frame (base64 JPEG/PNG) and log attendance for the recognized unless logAttendance is false.',
     authScopes: { permission: 'recognition:submit' },
-    errors: { types: [InvalidImageError, ValidationError, PayloadTooLargeError], directResult: true },
+    errors: { types: [InvalidImageError, ValidationError, PayloadTooLargeError, EngineBusyError], directResult: true },
     args: {
       frame: t.arg.string({ required: true }),
       logAttendance: t.arg.boolean(),
@@ -110,14 +108,6 @@ builder.mutationFields((t) => ({
         description: 'Makes a retry safe: the same key (per API key) with the same frame returns the first answer and logs nothing again.',
       }),
     },
-    resolve: (_root, args, ctx) => {
-      const image = decodeBase64Image(args.frame, ['frame'], ctx.deps.config.BODY_LIMIT_BYTES);
-      const idempotencyKey = args.idempotencyKey == null ? null : checkIdempotencyKey(args.idempotencyKey, ['idempotencyKey']);
-      return recognizeOnce(ctx.deps, ctx.caller, image, {
-        idempotencyKey,
-        cameraId: args.cameraId ?? ctx.caller?.cameraId ?? null,
-        ...(args.logAttendance == null ? {} : { logAttendance: args.logAttendance }),
-      });
-    },
+    resolve: (_root, args, ctx) => r.recognize(args, ctx),
   }),
 }));

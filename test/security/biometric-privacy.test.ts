@@ -14,10 +14,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTemplateCipher, isEncryptedBlob, templateAad, classifierAad, TemplateDecryptError } from '../../src/crypto/template-cipher.js';
 import { decodeAesKey } from '../../src/config.js';
-import { decodeEmbedding } from '../../src/resolvers/face-templates.js';
+import { decodeEmbedding } from '../../src/recognition/template-repository.js';
 import { deserializeSvm } from '../../src/recognition/svm/serialize-svm.js';
-import { attendanceServiceFor } from '../../src/resolvers/attendance.js';
-import { trainingServiceFor } from '../../src/resolvers/training.js';
 import { DEAD_LETTER_FILE } from '../../src/attendance/outbox.js';
 import { employeeId as toEmployeeId } from '../../src/domain/ids.js';
 import type { TestApp } from '../helpers/test-app.js';
@@ -31,7 +29,7 @@ let people: SeededPerson[];
 beforeAll(async () => {
   t = await startProductionApp({ env: { WORKER_POOL_SIZE: '1', AUTO_RETRAIN: 'false', AUGMENTATION_COUNT: '1', ATTENDANCE_DEDUPE_MINUTES: '0' } });
   people = await seedPeopleFromPhotos(t.app, ['obama', 'biden', 'kit_harington']);
-  const trained = await trainingServiceFor(t.app.deps).train({ force: true });
+  const trained = await t.app.services.training.train({ force: true });
   expect(trained.kind).toBe('trained');
 }, 180_000);
 afterAll(() => t?.stop());
@@ -135,7 +133,7 @@ describe('snapshots', () => {
   it('expired snapshots are purged by the retention job', async () => {
     const row = await t.db.prisma.attendanceLog.findFirstOrThrow({ where: { snapshotPath: { not: null } } });
     await t.db.prisma.attendanceLog.update({ where: { id: row.id }, data: { snapshotExpiresAt: new Date(Date.now() - 1000) } });
-    expect(await attendanceServiceFor(t.app.deps).purgeExpiredSnapshots()).toBeGreaterThanOrEqual(1);
+    expect(await t.app.services.attendance.purgeExpiredSnapshots()).toBeGreaterThanOrEqual(1);
     await expect(stat(join(t.dataDir, row.snapshotPath!))).rejects.toMatchObject({ code: 'ENOENT' });
     expect((await t.db.prisma.attendanceLog.findUniqueOrThrow({ where: { id: row.id } })).snapshotPath).toBeNull();
   });
@@ -155,7 +153,7 @@ describe('erasure leaves nothing', () => {
     const log = await t.db.prisma.attendanceLog.findUniqueOrThrow({ where: { id: logged.body.faces[0]!.attendance!.log_id } });
     const snapshotBytes = await readFile(join(t.dataDir, log.snapshotPath!));
     const snapshotB64 = snapshotBytes.toString('base64');
-    const outbox = attendanceServiceFor(app).outbox;
+    const outbox = t.app.services.attendance.outbox;
     await outbox.stop(); // hold the drainer so the entry stays queued
     await outbox.enqueue({ eventId: 'queued-obama-1', employeeId: id, cameraId: null, at: new Date().toISOString(), confidence: 0.9, method: 'cosine', snapshotJpegBase64: snapshotB64 });
     await appendFile(join(t.dataDir, 'outbox', DEAD_LETTER_FILE), `${JSON.stringify({ entry: { eventId: 'dead-obama', employeeId: id, snapshotJpegBase64: snapshotB64 }, error: 'x' })}\n`);
@@ -209,7 +207,7 @@ describe('erasure leaves nothing', () => {
       body: { frame_data: photoBase64('probes/obama-portrait-1080p.jpg'), log_attendance: false },
     });
     expect(again.body.faces[0]?.employee_id).toBeNull();
-    const retrained = await trainingServiceFor(app).train({ force: true });
+    const retrained = await t.app.services.training.train({ force: true });
     expect(retrained.kind).toBe('trained');
     await outbox.start();
   }, 120_000);
@@ -219,7 +217,7 @@ describe('erasure leaves nothing', () => {
     const photo = readFacePhoto('people/kit_harington/kit-1.jpg');
     const engine = t.app.deps.faceEngine!;
     const face = (await engine.analyze(photo, { embed: false, alignedCrops: true })).faces[0]!;
-    const service = attendanceServiceFor(t.app.deps);
+    const service = t.app.services.attendance;
     const writes = Array.from({ length: 6 }, (_, i) =>
       service.recordRecognition({ eventId: `race-${i}`, employeeId: toEmployeeId(kit.employee.id), at: new Date(), confidence: 0.9, method: 'cosine', snapshotJpeg: face.alignedJpeg! }),
     );

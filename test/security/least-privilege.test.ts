@@ -7,7 +7,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../helpers/test-app.js';
 import { seedPeopleFromPhotos, type SeededPerson } from '../helpers/seed-faces.js';
-import { deactivateEmployee } from '../../src/resolvers/employees.js';
 import { databaseFingerprint, photoBase64, rawGql, startProductionApp } from './fixture.js';
 
 let t: TestApp;
@@ -160,7 +159,7 @@ describe('kiosk enrollments wait for approval (ENROLLMENT_APPROVAL=true)', () =>
   });
 
   it('a deactivated face still counts as taken: enrolling it under a new code is a DUPLICATE_IDENTITY, nothing stored', async () => {
-    await deactivateEmployee(t.app.deps, null, obama.employee.id);
+    await t.app.services.employees.deactivate(null, obama.employee.id);
     const before = { employees: await t.db.prisma.employee.count(), templates: await t.db.prisma.faceTemplate.count() };
     const session = await t.rest<{ session_id: string }>('POST', '/api/v1/employees/register/start', {
       body: { employee_code: 'NEW-OBAMA', full_name: 'Someone New' },

@@ -133,7 +133,7 @@ describe('revoking a key closes its connections within 2 s', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(gql.events).toEqual([]);
     expect(sse.events).toEqual([]);
-    expect(t.app.deps.revocations.tracked(id)).toBe(0);
+    expect(t.app.revocations.tracked(id)).toBe(0);
   });
 
   it('on another instance (event bus over Redis): its connections close and its cached lookup is dropped', async () => {
