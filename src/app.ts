@@ -22,7 +22,6 @@ import { createSessionAuth } from './auth/session-auth.js';
 import { fastifyCookie } from '@fastify/cookie';
 import { createEventBus } from './events/event-bus.js';
 import { templateCipherFromConfig } from './crypto/template-cipher.js';
-import { countStaleBiometrics } from './crypto/reencrypt-biometrics.js';
 import { createRevocationHub, type RevocationHub } from './auth/revocation.js';
 import { installRateLimit } from './http/rate-limit.js';
 import { createBufferedSubscriptions } from './events/buffered-subscriptions.js';
@@ -42,6 +41,8 @@ import { sessionRoutes } from './rest/session.js';
 import { registerWebApp } from './http/web-app.js';
 import { CAMERA_PREVIEW_PATH, serveCameraPreviews } from './http/camera-preview-ws.js';
 import { startFaceEngine } from './engine/start-face-engine.js';
+import { retryUntilDone } from './db/retry-until-done.js';
+import type { BackgroundRetry } from './db/retry-until-done.js';
 
 export interface AppOverrides {
   /** A given engine (closed by its owner); null = run without one (face features answer 503). */
@@ -66,7 +67,10 @@ export interface App {
   readonly revocations: RevocationHub;
   /** Every HTTP route registered, as `METHOD /path` (HEAD left out); the OpenAPI test compares it with /openapi.json. */
   routes(): string[];
-  /** Starts the services in order (ADMIN_API_KEY registered first), then listens on HOST:PORT (PORT=0 picks a free port). */
+  /**
+   * Starts the services in order, then listens on HOST:PORT (PORT=0 picks a free port). With the
+   * database away it listens at once and the services that need it start when it answers.
+   */
   start(): Promise<{ url: string; port: number }>;
   /** Ends live subscriptions, closes WebSockets and HTTP, stops the services in reverse order, then the event bus and what buildApp created itself (Prisma, engine). Idempotent. */
   stop(): Promise<void>;
@@ -74,6 +78,8 @@ export interface App {
 
 /** In-flight requests get this long to finish on stop before connections are cut. */
 const SHUTDOWN_GRACE_MS = 5_000;
+/** Services waiting for the database at start try again this often. */
+const DATABASE_RETRY_MS = 5_000;
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -147,7 +153,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   }
   await http.register(sessionRoutes, { prefix: API_PREFIX, authenticator, sessions });
   const yoga = createGraphQl(deps, appContext);
-  mountGraphQl(http, yoga, revocations);
+  mountGraphQl(http, yoga, { graphiql: config.GRAPHIQL, revocations });
   await registerDocsRoutes(http);
   await registerWebApp(http);
 
@@ -165,6 +171,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   websockets.attach(http.server);
 
   let stopping: Promise<void> | undefined;
+  let pendingStart: BackgroundRetry | undefined;
 
   return {
     deps,
@@ -176,25 +183,47 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     revocations,
     routes: () => [...routes],
     async start() {
-      await composed.start();
-      log.info({ services: composed.lifetimes, jobs: composed.jobs.jobs }, 'services started');
+      const servicesStarted = (): void => log.info({ services: composed.lifetimes, jobs: composed.jobs.jobs }, 'services started');
+      // The database may come up after the server (a reboot, a container order): then the
+      // server listens at once (health/live 200, health/ready 503 naming the database) and
+      // starts the services that need it when the database answers.
+      const databaseUp = await services.system.databaseUp();
+      if (databaseUp) {
+        await composed.start();
+        servicesStarted();
+      } else {
+        try {
+          await composed.startWithoutDatabase();
+        } catch (error) {
+          await composed.stop();
+          throw error;
+        }
+      }
       await http.listen({ host: config.HOST, port: config.PORT });
       const { port } = http.server.address() as AddressInfo;
       const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
       const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
       log.info({ url, graphql: `${url}${GRAPHQL_PATH}`, docs: `${url}/docs` }, 'server listening');
-      // Rows from before encryption, or under a previous key, are named once at start.
-      void countStaleBiometrics(prisma, deps.templateCipher)
-        .then((stale) => {
-          if (stale > 0) {
-            log.warn({ rows: stale }, 'face templates or classifier artifacts not under the current TEMPLATE_ENCRYPTION_KEY: run npm run keys:rotate-templates -- --reencrypt-only');
-          }
-        })
-        .catch((error: unknown) => log.warn({ err: error }, 'could not check template encryption'));
+      if (!databaseUp) {
+        log.error(`database unreachable at start: serving anyway (health/ready answers 503); services start when it answers (checked every ${DATABASE_RETRY_MS / 1000} s)`);
+        pendingStart = retryUntilDone(
+          async () => {
+            if (!(await services.system.databaseUp())) {
+              throw new Error('database still unreachable');
+            }
+            await composed.resume();
+            servicesStarted();
+            // A request made with ADMIN_API_KEY before it was registered left "unknown key" in the cache.
+            authenticator.evict();
+          },
+          { intervalMs: DATABASE_RETRY_MS, log, what: 'service start waiting for the database' },
+        );
+      }
       return { url, port };
     },
     stop() {
       stopping ??= (async () => {
+        await pendingStart?.stop();
         // Every live subscription (SSE included) ends first, so HTTP can close.
         revocations.stop();
         subscriptions.closeAll();

@@ -49,6 +49,8 @@ export const configSchema = z.object({
   ),
   BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(15 * 1024 * 1024),
   CORS_ORIGIN: optionalString,
+  // GraphiQL at GET /graphql; unset or empty: on when NODE_ENV=development (parseConfig decides)
+  GRAPHIQL: optionalString.pipe(bool.optional()),
 
   // Face engine
   MODEL_PACK: z.string().default('faceplugin'),
@@ -133,14 +135,17 @@ export const configSchema = z.object({
   ),
 });
 
-export type Config = z.infer<typeof configSchema>;
+type ParsedEnv = z.infer<typeof configSchema>;
+/** The parsed environment with every default settled. */
+export type Config = Omit<ParsedEnv, 'GRAPHIQL'> & { GRAPHIQL: boolean };
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
 
 export function parseConfig(env: Record<string, string | undefined>): ConfigResult {
   const parsed = configSchema.safeParse(env);
   if (parsed.success) {
-    return { ok: true, config: parsed.data };
+    const { GRAPHIQL, ...rest } = parsed.data;
+    return { ok: true, config: { ...rest, GRAPHIQL: GRAPHIQL ?? rest.NODE_ENV === 'development' } };
   }
   return {
     ok: false,

@@ -1,7 +1,7 @@
 // graphql-yoga on fastify at /graphql: queries and mutations over HTTP,
 // subscriptions over SSE (yoga's own) and graphql-ws (src/http/graphql-ws.ts).
-// GraphiQL only in development. Domain errors keep their `extensions.code`;
-// everything else is masked.
+// GraphiQL (served from npm, src/http/graphiql.ts) when config.GRAPHIQL is on.
+// Domain errors keep their `extensions.code`; everything else is masked.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GraphQLError } from 'graphql';
 import { createYoga, maskError as yogaMaskError } from 'graphql-yoga';
@@ -15,6 +15,7 @@ import type { RevocationHub } from '../auth/revocation.js';
 import { DomainError } from '../domain/errors.js';
 import { schema } from '../schema/index.js';
 import { graphqlArmorPlugins } from './graphql-armor.js';
+import { mountGraphiQlAssets, renderGraphiQlPage } from './graphiql.js';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -32,7 +33,8 @@ export function createGraphQl(deps: Pick<AppDeps, 'config' | 'log'>, app: AppCon
   return createYoga<GraphQlServerContext, RequestContext>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
-    graphiql: deps.config.NODE_ENV === 'development' ? { title: 'Face attendance', subscriptionsProtocol: 'WS' } : false,
+    graphiql: deps.config.GRAPHIQL ? { title: 'Face attendance', subscriptionsProtocol: 'WS' } : false,
+    renderGraphiQL: renderGraphiQlPage,
     landingPage: false,
     cors: deps.config.CORS_ORIGIN === undefined ? false : { origin: deps.config.CORS_ORIGIN.split(',').map((o) => o.trim()) },
     logging: {
@@ -87,7 +89,11 @@ export function exposeDomainErrors(error: unknown, message: string, isDev?: bool
   return yogaMaskError(error, message, isDev);
 }
 
-export function mountGraphQl(app: FastifyInstance, yoga: Yoga, revocations: RevocationHub): void {
+export function mountGraphQl(app: FastifyInstance, yoga: Yoga, options: { graphiql: boolean; revocations: RevocationHub }): void {
+  const { revocations } = options;
+  if (options.graphiql) {
+    mountGraphiQlAssets(app);
+  }
   app.route({
     url: GRAPHQL_PATH,
     method: ['GET', 'POST', 'OPTIONS'],
