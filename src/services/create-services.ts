@@ -225,6 +225,9 @@ export function createServices(deps: ServiceDeps): ComposedServices {
     }
   };
   const resume = async (): Promise<void> => {
+    if (stopping !== undefined) {
+      throw new Error('services were stopped; build new ones to start again');
+    }
     for (; started < lifetimes.length; started += 1) {
       await startOne(lifetimes[started]!);
     }

@@ -13,7 +13,8 @@ import { makeAttendance, makeEmployee } from '../helpers/factories.js';
 import { createServiceKit, type ServiceKit } from '../helpers/service-kit.js';
 import { waitUntil as until } from '../helpers/wait.js';
 
-const START_ORDER = ['bootstrap admin key', 'attendance outbox', 'recognition models', 'training', 'enrollment sessions', 'cameras', 'scheduled jobs'];
+// The outbox needs no database, so it starts first (the app runs it before listening while the database is away).
+const START_ORDER = ['attendance outbox', 'bootstrap admin key', 'recognition models', 'training', 'enrollment sessions', 'cameras', 'scheduled jobs'];
 
 let kit: ServiceKit | undefined;
 afterEach(async () => {
