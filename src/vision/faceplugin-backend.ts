@@ -136,7 +136,7 @@ export class FacepluginBackend implements PackBackend {
         flat[2 * p] = sq[0] + pts[136 * k + 2 * p]! * side;
         flat[2 * p + 1] = sq[1] + pts[136 * k + 2 * p + 1]! * side;
       }
-      return { box: found[i]!, squareBox: sq, score: foundScores[i]!, points: fivePointsFrom68(flat) };
+      return { box: found[i]!, squareBox: sq, score: foundScores[i]!, points: fivePointsFrom68(flat), landmarks68: flat };
     });
     timings.landmarks = elapsed(t);
     return faces;
