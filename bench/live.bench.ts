@@ -10,7 +10,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { cameraServiceFor } from '../src/resolvers/cameras.js';
+import { cameraServiceFor } from '../src/services/camera-service.js';
 import type { CameraEventHub } from '../src/cameras/event-hub.js';
 import { readWalkby, WALKBY_MP4 } from '../test/cameras/walkby.js';
 import {

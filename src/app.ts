@@ -16,8 +16,8 @@ import { createPrisma } from './db/prisma.js';
 import { createLogger } from './logger.js';
 import { createAuthenticator } from './auth/authenticator.js';
 import { createEventBus } from './events/event-bus.js';
-import { ensureBootstrapAdminKey } from './resolvers/api-keys.js';
-import { cameraServiceFor, shutdownCameras } from './resolvers/cameras.js';
+import { ensureBootstrapAdminKey } from './services/api-key-service.js';
+import { cameraServiceFor, shutdownCameras } from './services/camera-service.js';
 import { installErrorHandler } from './http/error-handler.js';
 import { API_PREFIX, installRouteAuth } from './http/route-auth.js';
 import { createGraphQl, GRAPHQL_PATH, mountGraphQl } from './http/graphql.js';
@@ -28,9 +28,9 @@ import { websocketEndpoints } from './http/websocket-endpoints.js';
 import { registerDocsRoutes, registerOpenApi } from './rest/docs.js';
 import { restPlugins } from './rest/routes.js';
 import { startFaceEngine } from './engine/start-face-engine.js';
-import { recognitionModelsFor } from './resolvers/recognition-models.js';
-import { trainingServiceFor } from './resolvers/training.js';
-import { enrollmentServiceFor, stopEnrollmentService } from './resolvers/enrollment.js';
+import { recognitionModelsFor } from './services/recognition-models.js';
+import { trainingServiceFor } from './services/training-service.js';
+import { enrollmentServiceFor, stopEnrollmentService } from './services/enrollment-service.js';
 
 export interface AppOverrides {
   /** A given engine (closed by its owner); null = run without one (face features answer 503). */

@@ -58,7 +58,11 @@ export function exposeDomainErrors(error: unknown, message: string, isDev?: bool
       source: located.source,
       positions: located.positions,
       path: located.path,
-      extensions: { ...located.extensions, code: original.code },
+      extensions: {
+        ...located.extensions,
+        code: original.code,
+        ...(original.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: original.retryAfterSeconds }),
+      },
     });
   }
   return yogaMaskError(error, message, isDev);

@@ -14,8 +14,8 @@ import { can } from '../auth/permissions.js';
 import type { FrameEvent, RecognizedEvent } from '../cameras/camera-events.js';
 import type { Subscription } from '../cameras/event-hub.js';
 import { cameraId as toCameraId, type CameraId, type EmployeeId } from '../domain/ids.js';
-import { cameraServiceFor } from '../resolvers/cameras.js';
-import { employeeDirectoryFor, type EmployeeDirectory, type EmployeeLabel } from '../resolvers/live-directory.js';
+import { cameraServiceFor } from '../services/camera-service.js';
+import { employeeDirectoryFor, type EmployeeDirectory, type EmployeeLabel } from '../live/employee-directory.js';
 
 export const LEGACY_STREAM_PATH = '/api/v1/recognition/ws/stream';
 

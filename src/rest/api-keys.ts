@@ -4,8 +4,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../context.js';
 import { permissionsOf, roles } from '../auth/permissions.js';
 import { requireCaller } from '../http/route-auth.js';
-import { createApiKey, listApiKeys, revokeApiKey } from '../resolvers/api-keys.js';
-import type { ApiKeyView } from '../resolvers/api-keys.js';
+import { createApiKey, listApiKeys, revokeApiKey } from '../services/api-key-service.js';
+import type { ApiKeyView } from '../services/api-key-service.js';
 import { errorResponses, idParams, isoDate, isoDateOrNull } from './common.js';
 
 const apiKeyJson = z.object({

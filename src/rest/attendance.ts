@@ -12,7 +12,7 @@ import { actorOf } from '../auth/caller.js';
 import type { AppDeps } from '../context.js';
 import { requireCaller } from '../http/route-auth.js';
 import { createLoaders } from '../loaders.js';
-import { attendanceServiceFor } from '../resolvers/attendance.js';
+import { attendanceServiceFor } from '../services/attendance-service.js';
 import { errorResponses, idParams, isoDate, isoDateOrNull } from './common.js';
 
 const logJson = z

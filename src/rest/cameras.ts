@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../context.js';
 import { requireCaller } from '../http/route-auth.js';
-import { cameraServiceFor } from '../resolvers/cameras.js';
+import { cameraServiceFor } from '../services/camera-service.js';
 import { cameraInfoJson, cameraJson, toCameraInfoJson, toCameraJson } from './camera-json.js';
 import { errorResponses, idParams } from './common.js';
 

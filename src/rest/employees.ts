@@ -19,7 +19,7 @@ import {
   getEmployee,
   listEmployees,
   updateEmployee,
-} from '../resolvers/employees.js';
+} from '../services/employee-service.js';
 import { errorResponses, idParams, isoDate, isoDateOrNull } from './common.js';
 
 const employeeJson = z

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../context.js';
-import { cameraServiceFor } from '../resolvers/cameras.js';
+import { cameraServiceFor } from '../services/camera-service.js';
 import { cameraInfoJson, toCameraInfoJson } from './camera-json.js';
 import { errorResponses } from './common.js';
 

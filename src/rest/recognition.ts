@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { AppDeps } from '../context.js';
 import { ValidationError } from '../domain/errors.js';
 import { decodeBase64Image } from '../enrollment/base64-image.js';
-import { recognizeFrame, type FaceResult } from '../resolvers/recognition.js';
+import { recognizeFrame, type FaceResult } from '../services/recognition-service.js';
 import { errorResponses } from './common.js';
 
 const recognizeBody = z

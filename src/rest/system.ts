@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../context.js';
-import { getHealth, getSystemInfo, getSystemStatus } from '../resolvers/system.js';
+import { getHealth, getSystemInfo, getSystemStatus } from '../services/system-service.js';
 import { errorResponses, isoDate } from './common.js';
 
 const healthJson = z.object({

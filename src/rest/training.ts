@@ -3,8 +3,8 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../context.js';
-import { recognitionModelsFor } from '../resolvers/recognition-models.js';
-import { trainingServiceFor } from '../resolvers/training.js';
+import { recognitionModelsFor } from '../services/recognition-models.js';
+import { trainingServiceFor } from '../services/training-service.js';
 import { errorResponses } from './common.js';
 
 const trainBody = z.object({ force_retrain: z.boolean().optional() }).describe('force_retrain: train even if no template changed');

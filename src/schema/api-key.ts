@@ -1,7 +1,7 @@
 // API keys (admin only) and `me`, the caller behind the key in use.
 import { builder } from './builder.js';
-import { createApiKey, listApiKeys, revokeApiKey } from '../resolvers/api-keys.js';
-import type { ApiKeyView, CreatedApiKey } from '../resolvers/api-keys.js';
+import { createApiKey, listApiKeys, revokeApiKey } from '../services/api-key-service.js';
+import type { ApiKeyView, CreatedApiKey } from '../services/api-key-service.js';
 import { permissionsOf, roles } from '../auth/permissions.js';
 import type { Caller } from '../auth/caller.js';
 import { ApiKeyNotFoundError, NotFoundError, ValidationError } from '../domain/errors.js';

@@ -2,7 +2,7 @@
 // and an audit entry (before/after). Calls src/resolvers/attendance.ts.
 import { actorOf } from '../auth/caller.js';
 import { ConflictError, EmployeeNotFoundError, NotFoundError, ValidationError } from '../domain/errors.js';
-import { attendanceServiceFor } from '../resolvers/attendance.js';
+import { attendanceServiceFor } from '../services/attendance-service.js';
 import { AttendanceLogRef } from './attendance.js';
 import { builder } from './builder.js';
 

@@ -8,7 +8,7 @@ import type { AttendanceStats, DayStats } from '../attendance/stats.js';
 import type { AttendanceLogRecord } from '../attendance/types.js';
 import { EmployeeNotFoundError, ValidationError } from '../domain/errors.js';
 import { clearLoaders } from '../loaders.js';
-import { attendanceServiceFor } from '../resolvers/attendance.js';
+import { attendanceServiceFor } from '../services/attendance-service.js';
 import { builder } from './builder.js';
 import { EmployeeRef } from './employee.js';
 

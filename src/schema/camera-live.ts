@@ -6,7 +6,7 @@ import type { FrameEvent, FrameFace, RecognizedEvent } from '../cameras/camera-e
 import { cameraId } from '../domain/ids.js';
 import { clearLoaders } from '../loaders.js';
 import type { Loaders } from '../loaders.js';
-import { cameraServiceFor } from '../resolvers/cameras.js';
+import { cameraServiceFor } from '../services/camera-service.js';
 import { AttendanceMethodEnum } from './attendance.js';
 import { builder } from './builder.js';
 import { EmployeeRef } from './employee.js';

@@ -3,11 +3,11 @@
 // camera-live.ts.
 import type { CameraInfo } from '../cameras/camera-events.js';
 import { CameraNameTakenError } from '../cameras/camera-errors.js';
-import type { LatencySummary } from '../cameras/metrics.js';
+import type { LatencySummary } from '../math/latency-window.js';
 import { redactSource } from '../cameras/source.js';
 import { NotFoundError, ValidationError } from '../domain/errors.js';
 import type { Camera } from '../generated/prisma/client.js';
-import { cameraServiceFor } from '../resolvers/cameras.js';
+import { cameraServiceFor } from '../services/camera-service.js';
 import { builder } from './builder.js';
 import { ErrorInterface } from './errors.js';
 

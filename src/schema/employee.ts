@@ -10,8 +10,8 @@ import {
   getEmployee,
   listEmployees,
   updateEmployee,
-} from '../resolvers/employees.js';
-import type { EmployeePage } from '../resolvers/employees.js';
+} from '../services/employee-service.js';
+import type { EmployeePage } from '../services/employee-service.js';
 import type { EmployeeChangedEvent } from '../events/topics.js';
 import { clearLoaders } from '../loaders.js';
 import {

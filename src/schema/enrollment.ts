@@ -18,15 +18,16 @@ import type { FrameFeedback, QualityVerdict } from '../enrollment/feedback-types
 import type { CoverageSummary, Pose } from '../enrollment/coverage.js';
 import type { EnrollmentProgressEvent } from '../enrollment/progress-event.js';
 import { ErrorInterface } from './errors.js';
+import { EngineBusyError } from '../engine/engine-errors.js';
 import { DuplicateEmployeeCodeError, EmployeeNotFoundError, ValidationError } from '../domain/errors.js';
 import {
   enrollmentServiceFor,
   type EnrollmentResult,
   type EnrollmentSessionView,
   type PhotoEnrollmentResult,
-} from '../resolvers/enrollment.js';
-import type { TemplateCounts } from '../resolvers/enrollment-templates.js';
-import type { PendingEmployee } from '../resolvers/enrollment-sessions.js';
+} from '../services/enrollment-service.js';
+import type { TemplateCounts } from '../enrollment/template-builder.js';
+import type { PendingEmployee } from '../enrollment/session-store.js';
 
 const SessionStatusEnum = builder.enumType('EnrollmentSessionStatus', {
   values: ['active', 'completed', 'cancelled', 'expired'] as const,
@@ -263,7 +264,7 @@ builder.mutationFields((t) => ({
     type: FrameFeedbackRef,
     description: 'One camera frame (base64 JPEG/PNG); answers at once with feedback for it.',
     authScopes: { permission: 'enrollment:session' },
-    errors: { types: [...SESSION_ERRORS, ValidationError], directResult: true },
+    errors: { types: [...SESSION_ERRORS, ValidationError, EngineBusyError], directResult: true },
     args: {
       sessionId: t.arg.id({ required: true }),
       frame: t.arg.string({ required: true }),
@@ -282,7 +283,14 @@ builder.mutationFields((t) => ({
     type: EnrollmentResultRef,
     authScopes: { permission: 'enrollment:session' },
     errors: {
-      types: [...SESSION_ERRORS, InsufficientCoverageError, InconsistentIdentityError, DuplicateIdentityError, DuplicateEmployeeCodeError],
+      types: [
+        ...SESSION_ERRORS,
+        InsufficientCoverageError,
+        InconsistentIdentityError,
+        DuplicateIdentityError,
+        DuplicateEmployeeCodeError,
+        EngineBusyError,
+      ],
       directResult: true,
     },
     args: { sessionId: t.arg.id({ required: true }) },
@@ -300,7 +308,7 @@ builder.mutationFields((t) => ({
     description: 'Enroll an existing employee from still photos (base64 JPEG/PNG, one face each); replaces their templates.',
     authScopes: { permission: 'enrollment:write' },
     errors: {
-      types: [EmployeeNotFoundError, PhotosRejectedError, InconsistentIdentityError, DuplicateIdentityError, ValidationError],
+      types: [EmployeeNotFoundError, PhotosRejectedError, InconsistentIdentityError, DuplicateIdentityError, ValidationError, EngineBusyError],
       directResult: true,
     },
     args: { employeeId: t.arg.int({ required: true }), photos: t.arg.stringList({ required: true }) },

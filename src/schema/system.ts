@@ -1,7 +1,7 @@
 // health (open), systemStatus and systemInfo: the same data as /api/v1/system/*.
 import { builder } from './builder.js';
-import { getHealth, getSystemInfo, getSystemStatus } from '../resolvers/system.js';
-import type { Health, SystemInfo, SystemStatus } from '../resolvers/system.js';
+import { getHealth, getSystemInfo, getSystemStatus } from '../services/system-service.js';
+import type { Health, SystemInfo, SystemStatus } from '../services/system-service.js';
 import type { EngineStats } from '../engine/face-engine.js';
 
 const HealthRef = builder.objectRef<Health>('Health').implement({

@@ -3,8 +3,8 @@
 // queries, trainingProgress subscription. Same service as REST /system/train-model.
 import { builder } from './builder.js';
 import type { ClassifierModel } from '../generated/prisma/client.js';
-import { recognitionModelsFor, type RecognitionModelsStatus } from '../resolvers/recognition-models.js';
-import { trainingServiceFor, type TrainOutcome, type TrainingProgressEvent } from '../resolvers/training.js';
+import { recognitionModelsFor, type RecognitionModelsStatus } from '../services/recognition-models.js';
+import { trainingServiceFor, type TrainOutcome, type TrainingProgressEvent } from '../services/training-service.js';
 
 const ClassifierModelRef = builder.objectRef<ClassifierModel>('ClassifierModel').implement({
   description: 'A trained SVM (its artifact stays server-side).',

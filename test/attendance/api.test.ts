@@ -7,7 +7,7 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cameraId, employeeId } from '../../src/domain/ids.js';
 import type { Camera, Employee } from '../../src/generated/prisma/client.js';
-import { attendanceServiceFor } from '../../src/resolvers/attendance.js';
+import { attendanceServiceFor } from '../../src/services/attendance-service.js';
 import { makeCamera, makeEmployee } from '../helpers/factories.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 

@@ -12,9 +12,9 @@ import type { App } from '../../src/app.js';
 import type { Employee } from '../../src/generated/prisma/client.js';
 import { parseFaceLabels, type FaceLabel } from '../../src/cli/pairs.js';
 import { augmentEncodedCrop } from '../../src/enrollment/decode-crop.js';
-import { createEmployee } from '../../src/resolvers/employees.js';
-import { storeTemplates, type NewTemplate } from '../../src/resolvers/face-templates.js';
-import { recognitionModelsFor } from '../../src/resolvers/recognition-models.js';
+import { createEmployee } from '../../src/services/employee-service.js';
+import { storeTemplates, type NewTemplate } from '../../src/recognition/template-repository.js';
+import { recognitionModelsFor } from '../../src/services/recognition-models.js';
 import { FACES_DIR } from './shared-faces.js';
 
 export const PEOPLE = ['alex_lacamoire', 'biden', 'kit_harington', 'obama', 'rose_leslie'] as const;

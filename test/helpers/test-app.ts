@@ -15,7 +15,7 @@ import { buildApp } from '../../src/app.js';
 import type { App, AppOverrides } from '../../src/app.js';
 import type { PrismaOptions } from '../../src/db/prisma.js';
 import type { Role } from '../../src/auth/permissions.js';
-import { createApiKey } from '../../src/resolvers/api-keys.js';
+import { createApiKey } from '../../src/services/api-key-service.js';
 import { createTestDatabase } from './database.js';
 import type { TestDatabase } from './database.js';
 import { graphqlRequest } from './graphql-client.js';

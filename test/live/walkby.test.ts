@@ -8,7 +8,7 @@
 import { print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CameraEventHub } from '../../src/cameras/event-hub.js';
-import { cameraServiceFor } from '../../src/resolvers/cameras.js';
+import { cameraServiceFor } from '../../src/services/camera-service.js';
 import { peopleAt, readWalkby, WALKBY_MP4, type WalkbySegment } from '../cameras/walkby.js';
 import {
   CameraInfoDocument,

@@ -5,9 +5,9 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deactivateEmployee } from '../../src/resolvers/employees.js';
-import { recognitionModelsFor } from '../../src/resolvers/recognition-models.js';
-import { trainingServiceFor } from '../../src/resolvers/training.js';
+import { deactivateEmployee } from '../../src/services/employee-service.js';
+import { recognitionModelsFor } from '../../src/services/recognition-models.js';
+import { trainingServiceFor } from '../../src/services/training-service.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { readFacePhoto, seedPeopleFromPhotos, type SeededPerson } from '../helpers/seed-faces.js';
 

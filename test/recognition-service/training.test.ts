@@ -6,9 +6,9 @@ import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
-import { eraseEmployee } from '../../src/resolvers/employees.js';
-import { recognitionModelsFor } from '../../src/resolvers/recognition-models.js';
-import { trainingServiceFor, AUTO_RETRAIN_DEBOUNCE_MS } from '../../src/resolvers/training.js';
+import { eraseEmployee } from '../../src/services/employee-service.js';
+import { recognitionModelsFor } from '../../src/services/recognition-models.js';
+import { trainingServiceFor, AUTO_RETRAIN_DEBOUNCE_MS } from '../../src/services/training-service.js';
 import {
   RecognitionModelsDocument,
   ReloadModelsDocument,
