@@ -4,6 +4,7 @@
 // Fed RGB it drops from AUC 0.999 to ~0.9 (STACK.md): the channel order is
 // checked by a golden test.
 import { livenessCrop, LIVENESS_SIZE } from './liveness-crop.js';
+import { modelPathIn, readManifest } from './model-manifest.js';
 import { createSession, ort, tensorData, type Session } from './onnx-session.js';
 import type { Raster } from './raster.js';
 import type { Box } from './types.js';
@@ -60,6 +61,15 @@ export class LivenessModel {
 
   static async create(modelPath: string, intraOpThreads = 1): Promise<LivenessModel> {
     return new LivenessModel(await createSession(modelPath, { intraOpThreads }));
+  }
+
+  /** The model a faceplugin pack's manifest names (sha256 checked); throws when it has none or the file is missing. */
+  static async fromPack(packDir: string, intraOpThreads = 1): Promise<LivenessModel> {
+    const spec = readManifest(packDir).models.liveness;
+    if (!spec) {
+      throw new Error(`${packDir}/manifest.json names no liveness model: set LIVENESS_MODE=off or use the faceplugin pack`);
+    }
+    return LivenessModel.create(modelPathIn(packDir, spec), intraOpThreads);
   }
 
   /** P(live) of each face, given the detector boxes in `image` pixels. */

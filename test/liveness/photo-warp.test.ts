@@ -15,7 +15,7 @@ import { yawProxy } from '../../src/liveness/yaw-proxy.js';
 import { decodeImage } from '../../src/vision/image-decode.js';
 import { FacepluginBackend } from '../../src/vision/faceplugin-backend.js';
 import { LivenessModel } from '../../src/vision/liveness-model.js';
-import { FacePipeline } from '../../src/vision/pipeline.js';
+import { FacePipeline } from '../../src/engine/face-pipeline.js';
 import type { Raster } from '../../src/vision/raster.js';
 import { poseFrame, type SourcePhoto } from '../enrollment-service/pose-frames.js';
 import { FACES_DIR } from '../helpers/shared-faces.js';

@@ -4,9 +4,9 @@
 // (NCHW, raw bytes, B G R planes whatever the raster's order).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { loadOpenCv } from '../../src/cameras/opencv.js';
 import { livenessCrop, livenessCropRect, resizeRect } from '../../src/vision/liveness-crop.js';
 import { fillLivenessTensor, liveProbability, softmax } from '../../src/vision/liveness-model.js';
-import { cv } from '../../src/vision/opencv.js';
 import { makeRaster, type Raster } from '../../src/vision/raster.js';
 import { FACES_DIR } from '../helpers/shared-faces.js';
 
@@ -61,6 +61,7 @@ describe('resizeRect', () => {
   });
 
   it('matches OpenCV INTER_LINEAR (what the reference resizes with) within one level on a real photo', () => {
+    const cv = loadOpenCv();
     const mat = cv.imdecode(readFileSync(`${FACES_DIR}antispoof/live-1.jpg`));
     const img: Raster = { data: new Uint8Array(mat.getData()), width: mat.cols, height: mat.rows, order: 'bgr' };
     for (const rect of [
