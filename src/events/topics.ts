@@ -11,6 +11,7 @@
 
 import type { AttendanceLoggedEvent } from '../attendance/logged-event.js';
 import type { EnrollmentProgressEvent } from '../enrollment/progress-event.js';
+import type { PresentationAttackEvent } from '../liveness/events.js';
 import type { TrainingProgressEvent } from '../services/training-service.js';
 
 export type EmployeeChangeKind = 'created' | 'updated' | 'deactivated' | 'erased';
@@ -28,4 +29,5 @@ export type AppTopics = {
   attendanceLogged: [AttendanceLoggedEvent];
   trainingProgress: [TrainingProgressEvent];
   enrollmentProgress: [sessionId: string, EnrollmentProgressEvent];
+  presentationAttack: [PresentationAttackEvent];
 };

@@ -8,8 +8,9 @@ import { cameraRoutes } from './cameras.js';
 import { employeeRoutes } from './employees.js';
 import { enrollmentRoutes } from './enrollment.js';
 import { liveRoutes } from './live.js';
+import { livenessRoutes } from './liveness.js';
 import { recognitionRoutes } from './recognition.js';
 import { systemRoutes } from './system.js';
 import { trainingRoutes } from './training.js';
 
-export const restPlugins: FastifyPluginAsyncZod<{ deps: AppDeps }>[] = [systemRoutes, employeeRoutes, apiKeyRoutes, attendanceRoutes, cameraRoutes, liveRoutes, recognitionRoutes, trainingRoutes, enrollmentRoutes];
+export const restPlugins: FastifyPluginAsyncZod<{ deps: AppDeps }>[] = [systemRoutes, employeeRoutes, apiKeyRoutes, attendanceRoutes, cameraRoutes, liveRoutes, recognitionRoutes, trainingRoutes, enrollmentRoutes, livenessRoutes];

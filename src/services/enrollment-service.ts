@@ -37,7 +37,8 @@ import {
   PhotosRejectedError,
 } from '../enrollment/enrollment-errors.js';
 import type { FrameFeedback } from '../enrollment/feedback-types.js';
-import { evaluateFrame, type FrameInput } from '../enrollment/frame-feedback.js';
+import { DEFAULT_FRAME_FEEDBACK_PARAMS, evaluateFrame, type FrameFeedbackParams, type FrameInput } from '../enrollment/frame-feedback.js';
+import { livenessEnabled, reportPresentationAttack } from './liveness-service.js';
 import type { FrameCandidate } from '../enrollment/coverage.js';
 import type { DroppedFrame } from '../enrollment/frame-selection.js';
 import { evaluatePhoto, type PhotoVerdict } from '../enrollment/photo-verdict.js';
@@ -186,9 +187,10 @@ export function createEnrollmentService(deps: AppDeps): EnrollmentService {
     throw new EnrollmentSessionClosedError(sessionId, row.status);
   };
 
-  const analyzeFrame = async (engine: FaceEngine, bytes: Uint8Array): Promise<FrameInput> => {
+  /** `camera`: a live session frame, judged for liveness; operator still photos are not (their templates say source 'photo'). */
+  const analyzeFrame = async (engine: FaceEngine, bytes: Uint8Array, camera = false): Promise<FrameInput> => {
     try {
-      return { kind: 'analysis', analysis: await engine.analyze(bytes, { alignedCrops: true }) };
+      return { kind: 'analysis', analysis: await engine.analyze(bytes, { alignedCrops: true, liveness: camera && livenessEnabled(config) }) };
     } catch (error) {
       // An undecodable or oversized frame is feedback for the kiosk, not a failed request;
       // EngineBusyError (503) and the rest go to the caller as the engine raised them.
@@ -226,6 +228,11 @@ export function createEnrollmentService(deps: AppDeps): EnrollmentService {
       sessionId,
       parallel: engine.stats().workers,
     });
+
+  const frameParams: FrameFeedbackParams = {
+    ...DEFAULT_FRAME_FEEDBACK_PARAMS,
+    livenessThreshold: livenessEnabled(config) ? config.LIVENESS_THRESHOLD : null,
+  };
 
   const service: EnrollmentService = {
     get liveSessions() {
@@ -333,14 +340,26 @@ export function createEnrollmentService(deps: AppDeps): EnrollmentService {
         throw new EnrollmentSessionClosedError(sessionId, 'active', `Enrollment session ${sessionId} is being completed`);
       }
       const timestamp = meta.timestamp ?? deps.clock().getTime();
-      return chainStep(live, analyzeFrame(engine, bytes), (input) => {
+      return chainStep(live, analyzeFrame(engine, bytes, true), (input) => {
         if (store.get(sessionId) !== live) {
           // Expired, cancelled or completed while this frame was analysed.
           throw new EnrollmentSessionClosedError(sessionId, 'active', `Enrollment session ${sessionId} ended while the frame was analysed`);
         }
-        const result = evaluateFrame(live.state, input, { frameNumber: meta.frameNumber, timestamp });
+        const result = evaluateFrame(live.state, input, { frameNumber: meta.frameNumber, timestamp }, frameParams);
         live.state = result.state;
         live.frameCount++;
+        if (result.feedback.status === 'rejected' && result.feedback.rejection === 'not_live' && !live.attackReported) {
+          live.attackReported = true;
+          const face = input.kind === 'analysis' ? input.analysis.faces.find((f) => f.liveness !== undefined && f.liveness < config.LIVENESS_THRESHOLD) : undefined;
+          void reportPresentationAttack(deps, caller, {
+            source: 'enrollment',
+            cameraId: caller?.cameraId ?? null,
+            reason: 'spoof',
+            detail: `enrollment session ${sessionId}: a camera frame was judged not live`,
+            livenessScore: face?.liveness ?? null,
+            resembled: null,
+          });
+        }
         publish({ sessionId, status: 'active', feedback: result.feedback, employeeId: null });
         return result.feedback;
       });
