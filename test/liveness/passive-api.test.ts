@@ -5,7 +5,7 @@
 // photos pass (the tablet replays the woman of live-1.jpg: her live photo is
 // recognized and logged, her replay is not); a camera enrollment refuses the
 // print; LIVENESS_MODE=off turns it all off.
-import { print } from 'graphql';
+import { print, type FormattedExecutionResult } from 'graphql';
 import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -123,8 +123,10 @@ describe('recognize with passive liveness (default LIVENESS_MODE=passive)', () =
       retryAttempts: 0,
     });
     try {
-      const refused = await viewer.iterate<PresentationAttackSubscription>({ query: print(PresentationAttackDocument), variables: {} }).next();
-      expect(refused.value?.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      const refused = (await viewer.iterate<PresentationAttackSubscription>({ query: print(PresentationAttackDocument), variables: {} }).next()) as IteratorResult<
+        FormattedExecutionResult<PresentationAttackSubscription>
+      >;
+      expect((refused.value as FormattedExecutionResult | undefined)?.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     } finally {
       await viewer.dispose();
     }
