@@ -52,6 +52,18 @@ export interface RecognizedEvent {
   snapshotJpeg?: Uint8Array;
 }
 
+/** A track judged not live (median P(live) of its frames below the threshold): a photo or a screen. */
+export interface CameraAttackEvent {
+  cameraId: CameraId;
+  trackId: TrackId;
+  /** Epoch ms. */
+  at: number;
+  livenessScore: number;
+  frames: number;
+  /** Whom its frames' recognition pointed at, if anyone. */
+  resembled: { employeeId: EmployeeId; confidence: number } | null;
+}
+
 export interface CameraInfo {
   cameraId: CameraId;
   name: string | null;

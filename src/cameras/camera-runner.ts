@@ -11,7 +11,7 @@
 import type { CameraId } from '../domain/ids.js';
 import type { AnalyzeOptions, DetectedFace, FrameAnalysis } from '../vision/types.js';
 import { iou } from './box-geometry.js';
-import type { CameraInfo, CameraState, FrameEvent, FrameFace, RecognizedEvent } from './camera-events.js';
+import type { CameraAttackEvent, CameraInfo, CameraState, FrameEvent, FrameFace, RecognizedEvent } from './camera-events.js';
 import { CameraCapture, type CaptureHandlers, type CaptureOptions, type CaptureState, type CaptureStats, type CapturedFrame } from './capture.js';
 import type { BackoffOptions } from './backoff.js';
 import type { FaceDecision, RecognizeFaces } from './decision.js';
@@ -20,6 +20,7 @@ import { LatencyWindow } from '../math/latency-window.js';
 import { RateMeter } from './metrics.js';
 import { describeCameraSource, type CameraSource } from './source.js';
 import { FaceTracker, type TrackId, type TrackerOptions } from './tracker.js';
+import { TrackLiveness, type TrackLivenessOptions } from './track-liveness.js';
 import { TrackVoting, type VotingOptions } from './voting.js';
 
 /** The engine as the runner needs it; a FaceEngine fits (it takes any RawFrame). */
@@ -74,6 +75,9 @@ export interface CameraRunnerOptions {
   onRecognized?(event: RecognizedEvent): void;
   onStateChange?(info: CameraInfo): void;
   captureFactory?: CaptureFactory;
+  /** Passive liveness per track (frames of new or undecided tracks are scored); absent = off. */
+  liveness?: TrackLivenessOptions;
+  onPresentationAttack?(event: CameraAttackEvent): void;
 }
 
 interface QueuedFrame {
@@ -97,6 +101,7 @@ export class CameraRunner {
   readonly #queue: DropOldestQueue<QueuedFrame>;
   readonly #tracker: FaceTracker;
   readonly #voting: TrackVoting;
+  readonly #liveness: TrackLiveness | undefined;
   readonly #crops = new Map<TrackId, { score: number; jpeg: Uint8Array }>();
   readonly #lastDecision = new Map<TrackId, FaceDecision>();
   /** Votes held while a track is suspect (its last embedding looked like someone else). */
@@ -130,6 +135,7 @@ export class CameraRunner {
     this.#queue = new DropOldestQueue<QueuedFrame>(options.queueCapacity ?? 2, (item) => item.release());
     this.#tracker = new FaceTracker(options.tracker);
     this.#voting = new TrackVoting(options.voting);
+    this.#liveness = options.liveness ? new TrackLiveness(options.liveness) : undefined;
   }
 
   get running(): boolean {
@@ -286,7 +292,8 @@ export class CameraRunner {
   }
 
   async #analyze(frame: CapturedFrame, embed: boolean): Promise<Analysis> {
-    const options: AnalyzeOptions = { embed, alignedCrops: embed && this.#snapshots };
+    // Liveness with the embedding: only frames of new or undecided tracks are embedded.
+    const options: AnalyzeOptions = { embed, alignedCrops: embed && this.#snapshots, liveness: embed && this.#liveness !== undefined };
     if (this.#o.minFaceSize !== undefined) {
       options.minFaceSize = this.#o.minFaceSize;
     }
@@ -349,12 +356,27 @@ export class CameraRunner {
     }
     const now = this.#clock();
     const recognized: RecognizedEvent[] = [];
+    const attacks: CameraAttackEvent[] = [];
     embeddedIdx.forEach((i, k) => {
       const decision = decisions[k];
       const { check, held } = checks[k]!;
       const trackId = trackIds[i]!;
       if (decision === undefined) {
         return;
+      }
+      if (this.#liveness) {
+        this.#liveness.record(trackId, faces[i]!.liveness);
+        const v = this.#liveness.verdict(trackId);
+        if (v.kind === 'spoof' && this.#liveness.takeNewSpoof(trackId)) {
+          attacks.push({
+            cameraId: this.cameraId,
+            trackId,
+            at: now,
+            livenessScore: v.median,
+            frames: v.frames,
+            resembled: decision.kind === 'recognized' ? { employeeId: decision.employeeId, confidence: decision.confidence } : null,
+          });
+        }
       }
       switch (check.kind) {
         case 'suspect':
@@ -389,6 +411,10 @@ export class CameraRunner {
       latencyMs,
     };
     this.#safely('frame listener', () => this.#o.onFrame?.(event));
+    for (const a of attacks) {
+      this.#log.warn({ cameraId: this.cameraId, trackId: a.trackId, livenessScore: a.livenessScore }, 'track judged not live');
+      this.#safely('presentation attack listener', () => this.#o.onPresentationAttack?.(a));
+    }
     for (const r of recognized) {
       this.#recognitions += 1;
       this.#log.info({ cameraId: this.cameraId, trackId: r.trackId, employeeId: r.employeeId, confidence: r.confidence }, 'face recognized');
@@ -397,9 +423,11 @@ export class CameraRunner {
   }
 
   #vote(trackId: TrackId, decision: FaceDecision, face: DetectedFace, frame: CapturedFrame, now: number, out: RecognizedEvent[]): void {
-    this.#lastDecision.set(trackId, decision);
+    // A track whose frames' median P(live) says spoof never names anyone.
+    const filtered = this.#liveness ? this.#liveness.filter(trackId, decision) : decision;
+    this.#lastDecision.set(trackId, filtered);
     this.#keepBestCrop(trackId, face);
-    const vote = this.#voting.vote(trackId, decision, now);
+    const vote = this.#voting.vote(trackId, filtered, now);
     if (!vote.decided || vote.identity.kind !== 'recognized') {
       return;
     }
@@ -445,6 +473,7 @@ export class CameraRunner {
 
   #forget(trackId: TrackId): void {
     this.#voting.forget(trackId);
+    this.#liveness?.forget(trackId);
     this.#crops.delete(trackId);
     this.#lastDecision.delete(trackId);
     this.#held.delete(trackId);

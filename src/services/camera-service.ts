@@ -8,7 +8,8 @@
 import { z } from 'zod';
 import type { AppDeps } from '../context.js';
 import type { Caller } from '../auth/caller.js';
-import type { CameraInfo } from '../cameras/camera-events.js';
+import type { CameraAttackEvent, CameraInfo } from '../cameras/camera-events.js';
+import { DEFAULT_TRACK_LIVENESS } from '../cameras/track-liveness.js';
 import { CameraNameTakenError } from '../cameras/camera-errors.js';
 import { CameraManager, type CameraSpec } from '../cameras/camera-manager.js';
 import { envCamera } from '../cameras/env-camera.js';
@@ -23,6 +24,7 @@ import { writeAudit } from '../audit/audit-repository.js';
 import { employeeDirectoryFor, type EmployeeDirectory } from '../live/employee-directory.js';
 import { RecentRecognitions, type RecentRecognition } from '../live/recent-recognitions.js';
 import { createRecognitionSink } from '../live/recognition-sink.js';
+import { livenessEnabled, reportPresentationAttack, resembledEmployee } from './liveness-service.js';
 import { recognitionModelsFor } from './recognition-models.js';
 
 export type { Camera };
@@ -101,6 +103,20 @@ export function createCameraService(deps: Deps): CameraService {
     logger: log,
   });
 
+  const reportCameraAttack = async (event: CameraAttackEvent): Promise<void> => {
+    const resembled = event.resembled
+      ? await resembledEmployee(deps, Number(event.resembled.employeeId), event.resembled.confidence, true).catch(() => null)
+      : null;
+    await reportPresentationAttack(deps, null, {
+      source: 'camera',
+      cameraId: Number(event.cameraId),
+      reason: 'spoof',
+      detail: `track ${event.trackId}: median passive liveness ${event.livenessScore.toPrecision(2)} over ${event.frames} frames`,
+      livenessScore: event.livenessScore,
+      resembled,
+    });
+  };
+
   const managerOrThrow = (): CameraManager => {
     if (engine === null) {
       throw new UnavailableError(FACE_MODELS_MISSING);
@@ -126,6 +142,14 @@ export function createCameraService(deps: Deps): CameraService {
       logger: log,
       onFrame: (event) => hub.publishFrame(event),
       onRecognized: (event) => void sink(event),
+      ...(livenessEnabled(deps.config)
+        ? {
+            runner: {
+              liveness: { ...DEFAULT_TRACK_LIVENESS, threshold: deps.config.LIVENESS_THRESHOLD },
+              onPresentationAttack: (event: CameraAttackEvent) => void reportCameraAttack(event),
+            },
+          }
+        : {}),
     });
     return manager;
   };

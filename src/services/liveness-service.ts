@@ -35,21 +35,23 @@ export async function resembledBy(deps: AppDeps, decision: RecognitionDecision |
     return null;
   }
   const id = decision.kind === 'recognized' ? decision.employeeId : decision.bestCandidate;
-  if (id === undefined) {
-    return null;
-  }
+  return id === undefined ? null : resembledEmployee(deps, Number(id), decision.confidence, decision.kind === 'recognized');
+}
+
+/** The employee's code and name (the models' directory first, then the database); null if unknown. */
+export async function resembledEmployee(deps: AppDeps, employeeId: number, confidence: number, wouldRecognize: boolean): Promise<ResembledEmployee | null> {
   const known =
-    recognitionModelsFor(deps).employee(Number(id)) ??
-    (await deps.prisma.employee.findUnique({ where: { id: Number(id) }, select: { employeeCode: true, fullName: true } }));
+    recognitionModelsFor(deps).employee(employeeId) ??
+    (await deps.prisma.employee.findUnique({ where: { id: employeeId }, select: { employeeCode: true, fullName: true } }));
   if (!known) {
     return null;
   }
   return {
-    employeeId: Number(id),
+    employeeId,
     employeeCode: known.employeeCode,
     fullName: known.fullName,
-    confidence: Math.round(decision.confidence * 10_000) / 10_000,
-    wouldRecognize: decision.kind === 'recognized',
+    confidence: Math.round(confidence * 10_000) / 10_000,
+    wouldRecognize,
   };
 }
 
