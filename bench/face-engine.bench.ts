@@ -58,9 +58,17 @@ const twoFaces = await jpeg640('probes/obama-biden-1.jpg');
 const pipeline = await FacePipeline.create(pipelineConfig);
 const stages: Record<string, number[]> = {};
 const inProcess: number[] = [];
+/** CPU milliseconds of this process (all threads) per call: unlike wall time, barely moved by other load. */
+const cpuMs = (since: NodeJS.CpuUsage): number => {
+  const d = process.cpuUsage(since);
+  return (d.user + d.system) / 1000;
+};
+const cpuPlain: number[] = [];
 for (let i = 0; i < ITER + WARMUP; i++) {
   const t = performance.now();
+  const c = process.cpuUsage();
   const r = await pipeline.analyzeImage(oneFace);
+  if (i >= WARMUP) {cpuPlain.push(cpuMs(c));}
   const dt = performance.now() - t;
   if (r.faces.length !== 1) {throw new Error(`one-face fixture gave ${r.faces.length} faces`);}
   if (i < WARMUP) {continue;}
@@ -70,10 +78,13 @@ for (let i = 0; i < ITER + WARMUP; i++) {
 // 1b. The same with passive liveness (the model runs beside the embedder; its own time is stage 'liveness').
 const livenessStage: number[] = [];
 const inProcessLive: number[] = [];
+const cpuLive: number[] = [];
 if (pipeline.hasLiveness) {
   for (let i = 0; i < ITER + WARMUP; i++) {
     const t = performance.now();
+    const c = process.cpuUsage();
     const r = await pipeline.analyzeImage(oneFace, { liveness: true });
+    if (i >= WARMUP) {cpuLive.push(cpuMs(c));}
     const dt = performance.now() - t;
     if (r.faces[0]?.liveness === undefined) {throw new Error('no liveness score');}
     if (i < WARMUP) {continue;}
@@ -170,6 +181,7 @@ const report = {
     ? {
         stageMs: summary(livenessStage),
         inProcessOneFaceWithLivenessMs: summary(inProcessLive),
+        cpuMsPerOneFaceCall: { without: summary(cpuPlain), with: summary(cpuLive) },
         oneFace: { withoutMs: summary(livenessOne.without), withMs: summary(livenessOne.with), addedPerFaceMs: summary(livenessOne.addedPerFace) },
         twoFaces: { withoutMs: summary(livenessTwo.without), withMs: summary(livenessTwo.with), addedPerFaceMs: summary(livenessTwo.addedPerFace) },
       }
@@ -199,6 +211,8 @@ const rows: [string, string, string][] = [
     ? ([
         ['liveness model alone (in-process)', `${report.liveness.stageMs.p50}`, `${report.liveness.stageMs.p95}`],
         ['in-process total, 1 face + liveness', `${report.liveness.inProcessOneFaceWithLivenessMs.p50}`, `${report.liveness.inProcessOneFaceWithLivenessMs.p95}`],
+        ['CPU ms per 1-face call, without', `${report.liveness.cpuMsPerOneFaceCall.without.p50}`, `${report.liveness.cpuMsPerOneFaceCall.without.p95}`],
+        ['CPU ms per 1-face call, with liveness', `${report.liveness.cpuMsPerOneFaceCall.with.p50}`, `${report.liveness.cpuMsPerOneFaceCall.with.p95}`],
         ['pool 1 face, without liveness (paired)', `${report.liveness.oneFace.withoutMs.p50}`, `${report.liveness.oneFace.withoutMs.p95}`],
         ['pool 1 face, with liveness (paired)', `${report.liveness.oneFace.withMs.p50}`, `${report.liveness.oneFace.withMs.p95}`],
         ['liveness added per face, 1 face', `${report.liveness.oneFace.addedPerFaceMs.p50}`, `${report.liveness.oneFace.addedPerFaceMs.p95}`],

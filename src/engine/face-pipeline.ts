@@ -1,6 +1,6 @@
 // The per-worker face pipeline: decode -> detect (+ landmarks) -> align ->
 // quality -> embed (batched over the faces of a frame), and, when asked, the
-// passive liveness score of each face (beside the embedder). Holds the ONNX
+// passive liveness score of each face. Holds the ONNX
 // sessions of one model pack (+ the liveness model). CPU-bound JS and ONNX inside: the face workers
 // run it (worker-entry.ts); the CLI and the tests also run it in-process.
 import type { ModelPackId } from '../domain/ids.js';
@@ -37,8 +37,9 @@ export class FacePipeline {
       config.pack.kind === 'faceplugin'
         ? FacepluginBackend.create({ packDir: config.pack.dir, ...common })
         : InsightFaceBackend.create({ dir: config.pack.dir, ...common }),
-      // One thread: it runs beside the embedder (which has the intra-op threads), see analyzeRaster.
-      config.livenessPackDir === undefined ? undefined : LivenessModel.fromPack(config.livenessPackDir, 1),
+      // The worker's intra-op threads, like the embedder: onnxruntime-node runs a session
+      // synchronously on the worker's thread, so the two models take turns, never overlap.
+      config.livenessPackDir === undefined ? undefined : LivenessModel.fromPack(config.livenessPackDir, config.intraOpThreads),
     ]);
     return new FacePipeline(backend, config.maxImagePixels, liveness);
   }
@@ -112,8 +113,8 @@ export class FacePipeline {
     });
     timings.quality = elapsed(t);
 
-    // The liveness model (1 thread) runs while the embedder uses its intra-op threads: on an idle
-    // core it adds little to a request's time (bench/face-engine.bench.ts measures it).
+    // Passive liveness for the faces asked (~4-7 ms of CPU a face, bench/face-engine.bench.ts);
+    // started first, it runs before the embedder (a session run holds the worker's thread).
     const scoring =
       opts.liveness && this.liveness && candidates.length > 0 ? this.scoreLiveness(image, candidates.map((c) => c.box), timings) : undefined;
     scoring?.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
