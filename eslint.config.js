@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/', 'src/generated/', 'test/graphql/generated.ts', 'coverage/', 'data/', 'models/', 'bench/results/', 'bin/', '.scratch/', 'tmpwt/'],
+    ignores: ['node_modules/', 'src/generated/', 'test/graphql/generated.ts', 'web/src/gql/', 'web/dist/', 'test-results/', 'coverage/', 'data/', 'models/', 'bench/results/', 'bin/', '.scratch/', 'tmpwt/'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,

@@ -10,8 +10,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { cameraServiceFor } from '../src/services/camera-service.js';
-import type { CameraEventHub } from '../src/cameras/event-hub.js';
 import { readWalkby, WALKBY_MP4 } from '../test/cameras/walkby.js';
 import {
   CameraInfoDocument,
@@ -51,13 +49,13 @@ async function run(t: TestApp, name: string, realtime: boolean) {
     throw new Error(JSON.stringify(created));
   }
   const cameraId = created.data.createCamera.id;
-  const hub = cameraServiceFor(t.app.deps).events as CameraEventHub;
-  const before = hub.subscriberCount();
+  const live = t.app.live;
+  const before = live.subscriberCount();
   const recognizedSub = graphqlWsCollector(t.url, t.adminKey, RecognizedDocument, { cameraId });
   const framesSub = graphqlWsCollector(t.url, t.adminKey, RecognitionFramesDocument, { cameraId });
-  // Subscriptions are live once the hub holds them.
+  // Subscriptions are live once their buffers exist.
   await waitUntil(async () => {
-    const n = hub.subscriberCount();
+    const n = live.subscriberCount();
     return n.recognized > before.recognized && n.frames > before.frames;
   }, 10_000);
   const started = now();
@@ -67,7 +65,7 @@ async function run(t: TestApp, name: string, realtime: boolean) {
     info = (await t.gql(CameraInfoDocument, { cameraId })).data?.cameraInfo[0];
     return info?.stoppedReason === 'ended';
   }, 120_000);
-  await cameraServiceFor(t.app.deps).idle(cameraId);
+  await t.app.services.cameras.idle(cameraId);
   const seconds = (now() - started) / 1000;
   info = (await t.gql(CameraInfoDocument, { cameraId })).data?.cameraInfo[0];
   await new Promise((r) => setTimeout(r, 200));

@@ -1,6 +1,8 @@
-// Builds the whole server: fastify (REST + docs), graphql-yoga at /graphql
-// (HTTP, SSE, graphql-ws), the event bus and the services' dependencies.
-// Tests inject a Prisma client, a clock or a face engine; main.ts injects nothing.
+// Builds the whole server: the infrastructure (database, event bus, face
+// engine), the services (src/services/create-services.ts), then the transports
+// on top of them: fastify (REST + docs), graphql-yoga at /graphql (HTTP, SSE,
+// graphql-ws) and the old WebSocket stream. Tests inject a Prisma client, a
+// clock or a face engine; main.ts injects nothing.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -9,15 +11,20 @@ import type { FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
-import type { AppDeps } from './context.js';
+import type { AppDeps } from './app-deps.js';
+import type { AppContext } from './context.js';
 import type { FaceEngine } from './engine/face-engine.js';
 import type { PrismaClient } from './generated/prisma/client.js';
 import { createPrisma } from './db/prisma.js';
 import { createLogger } from './logger.js';
 import { createAuthenticator } from './auth/authenticator.js';
+import { createSessionAuth } from './auth/session-auth.js';
+import { fastifyCookie } from '@fastify/cookie';
 import { createEventBus } from './events/event-bus.js';
-import { ensureBootstrapAdminKey } from './services/api-key-service.js';
-import { cameraServiceFor, shutdownCameras } from './services/camera-service.js';
+import { createBufferedSubscriptions } from './events/buffered-subscriptions.js';
+import { createLiveEvents, type LiveEvents } from './live/live-events.js';
+import { createLoaders } from './loaders.js';
+import { createServices, type ComposedServices, type JobIntervals, type Services } from './services/create-services.js';
 import { installErrorHandler } from './http/error-handler.js';
 import { API_PREFIX, installRouteAuth } from './http/route-auth.js';
 import { createGraphQl, GRAPHQL_PATH, mountGraphQl } from './http/graphql.js';
@@ -27,10 +34,10 @@ import type { WebSocketRouter } from './http/websocket-router.js';
 import { websocketEndpoints } from './http/websocket-endpoints.js';
 import { registerDocsRoutes, registerOpenApi } from './rest/docs.js';
 import { restPlugins } from './rest/routes.js';
+import { sessionRoutes } from './rest/session.js';
+import { registerWebApp } from './http/web-app.js';
+import { CAMERA_PREVIEW_PATH, serveCameraPreviews } from './http/camera-preview-ws.js';
 import { startFaceEngine } from './engine/start-face-engine.js';
-import { recognitionModelsFor } from './services/recognition-models.js';
-import { trainingServiceFor } from './services/training-service.js';
-import { enrollmentServiceFor, stopEnrollmentService } from './services/enrollment-service.js';
 
 export interface AppOverrides {
   /** A given engine (closed by its owner); null = run without one (face features answer 503). */
@@ -38,17 +45,24 @@ export interface AppOverrides {
   prisma?: PrismaClient;
   clock?: () => Date;
   logger?: Logger;
+  /** Shorter schedules for the background jobs (tests). */
+  jobIntervals?: Partial<JobIntervals>;
 }
 
 export interface App {
   readonly deps: AppDeps;
+  readonly services: Services;
+  /** The services' lifetimes and scheduled jobs (tests look at them). */
+  readonly composed: ComposedServices;
+  /** Camera frames and decisions as live subscribers read them. */
+  readonly live: LiveEvents;
   readonly http: FastifyInstance;
   readonly websockets: WebSocketRouter;
   /** Every HTTP route registered, as `METHOD /path` (HEAD left out); the OpenAPI test compares it with /openapi.json. */
   routes(): string[];
-  /** Listens on HOST:PORT (PORT=0 picks a free port) and registers ADMIN_API_KEY. */
+  /** Starts the services in order (ADMIN_API_KEY registered first), then listens on HOST:PORT (PORT=0 picks a free port). */
   start(): Promise<{ url: string; port: number }>;
-  /** Closes WebSockets, HTTP, the event bus and what buildApp created itself (Prisma, engine). Idempotent. */
+  /** Ends live subscriptions, closes WebSockets and HTTP, stops the services in reverse order, then the event bus and what buildApp created itself (Prisma, engine). Idempotent. */
   stop(): Promise<void>;
 }
 
@@ -63,6 +77,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const clock = overrides.clock ?? (() => new Date());
   const bus = createEventBus({ redisUrl: config.REDIS_URL, log: log.child({ component: 'event-bus' }) });
   const authenticator = createAuthenticator({ prisma, secretKey: config.SECRET_KEY, clock, log: log.child({ component: 'auth' }) });
+  // The web app's session cookies (sign-in exchanges a key for one).
+  const sessions = createSessionAuth({ prisma, secretKey: config.SECRET_KEY, clock });
   const ownEngine = overrides.faceEngine === undefined ? await startFaceEngine(config, log.child({ component: 'face-engine' })) : null;
   const deps: AppDeps = {
     config,
@@ -76,6 +92,12 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     faceEngine: overrides.faceEngine === undefined ? ownEngine : overrides.faceEngine,
     startedAt: clock(),
   };
+  const composed = createServices({ ...deps, ...(overrides.jobIntervals && { jobIntervals: overrides.jobIntervals }) });
+  const { services } = composed;
+  // Live topics reach each subscriber through its own drop-oldest buffer.
+  const subscriptions = createBufferedSubscriptions(bus.pubsub);
+  const live = createLiveEvents(subscriptions);
+  const appContext: AppContext = { services, pubsub: bus.pubsub, live, config, newLoaders: () => createLoaders(prisma) };
 
   const http = Fastify({
     loggerInstance: log,
@@ -97,25 +119,30 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       }
     }
   });
-  installRouteAuth(http, authenticator);
+  // Cookie parsing and Set-Cookie for the web app's session (also loads the parser session-auth.ts uses).
+  await http.register(fastifyCookie);
+  installRouteAuth(http, authenticator, sessions);
   http.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
 
   await registerOpenApi(http, { version });
   for (const plugin of restPlugins) {
-    await http.register(plugin, { prefix: API_PREFIX, deps });
+    await http.register(plugin, { prefix: API_PREFIX, deps: appContext });
   }
-  const yoga = createGraphQl(deps);
+  await http.register(sessionRoutes, { prefix: API_PREFIX, authenticator, sessions });
+  const yoga = createGraphQl(deps, appContext);
   mountGraphQl(http, yoga);
   await registerDocsRoutes(http);
+  await registerWebApp(http);
 
   const websockets = createWebSocketRouter({ maxPayload: config.BODY_LIMIT_BYTES, log: log.child({ component: 'websocket' }) });
   const disposers: { dispose(): Promise<void> }[] = [
-    serveGraphQlOverWebSocket({ wss: websockets.register(GRAPHQL_PATH), yoga, authenticator, log }),
+    serveGraphQlOverWebSocket({ wss: websockets.register(GRAPHQL_PATH), yoga, authenticator, sessions, log }),
+    serveCameraPreviews(websockets.register(CAMERA_PREVIEW_PATH), { cameras: services.cameras, authenticator, sessions, log }),
   ];
   for (const endpoint of websocketEndpoints) {
-    const handle = endpoint.setup(websockets.register(endpoint.path), deps);
+    const handle = endpoint.setup(websockets.register(endpoint.path), { services, live, authenticator, log });
     if (handle !== undefined) {
       disposers.push(handle);
     }
@@ -126,32 +153,26 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
 
   return {
     deps,
+    services,
+    composed,
+    live,
     http,
     websockets,
     routes: () => [...routes],
     async start() {
-      if (config.ADMIN_API_KEY !== undefined) {
-        await ensureBootstrapAdminKey(deps, config.ADMIN_API_KEY);
-      }
-      // Gallery and SVM are live before the first request.
-      await recognitionModelsFor(deps)
-        .ready()
-        .catch((error: unknown) => log.error({ err: error }, 'recognition models not loaded; retried on first use'));
-      // Expires sessions a previous run left active, then sweeps expired ones.
-      await enrollmentServiceFor(deps).start();
+      await composed.start();
+      log.info({ services: composed.lifetimes, jobs: composed.jobs.jobs }, 'services started');
       await http.listen({ host: config.HOST, port: config.PORT });
       const { port } = http.server.address() as AddressInfo;
       const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
       const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
       log.info({ url, graphql: `${url}${GRAPHQL_PATH}`, docs: `${url}/docs` }, 'server listening');
-      // Saves the environment's camera; cameras then start in the background.
-      await cameraServiceFor(deps).boot();
       return { url, port };
     },
     stop() {
       stopping ??= (async () => {
-        // Cameras first: no new events, and every live subscription (SSE included) ends.
-        await shutdownCameras(deps);
+        // Every live subscription (SSE included) ends first, so HTTP can close.
+        subscriptions.closeAll();
         await websockets.close();
         await Promise.allSettled(disposers.map((d) => d.dispose()));
         const cutOff = setTimeout(() => http.server.closeAllConnections(), SHUTDOWN_GRACE_MS);
@@ -160,9 +181,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
         } finally {
           clearTimeout(cutOff);
         }
-        stopEnrollmentService(deps);
-        recognitionModelsFor(deps).close();
-        await trainingServiceFor(deps).close();
+        // Cameras, jobs, sessions, training, models, the outbox: reverse start order.
+        await composed.stop();
         await ownEngine?.close();
         await bus.close();
         if (overrides.prisma === undefined) {

@@ -11,7 +11,8 @@
 import type { CameraId } from '../domain/ids.js';
 import type { AnalyzeOptions, DetectedFace, FrameAnalysis } from '../vision/types.js';
 import { iou } from './box-geometry.js';
-import type { CameraAttackEvent, CameraInfo, CameraState, FrameEvent, FrameFace, RecognizedEvent } from './camera-events.js';
+import type { CameraInfo, CameraState } from './camera-info.js';
+import type { CameraAttackEvent, FrameEvent, FrameFace, TrackDecided } from './events.js';
 import { CameraCapture, type CaptureHandlers, type CaptureOptions, type CaptureState, type CaptureStats, type CapturedFrame } from './capture.js';
 import type { BackoffOptions } from './backoff.js';
 import type { FaceDecision, RecognizeFaces } from './decision.js';
@@ -72,8 +73,10 @@ export interface CameraRunnerOptions {
   backoff?: BackoffOptions;
   logger?: CameraLogger;
   onFrame?(event: FrameEvent): void;
-  onRecognized?(event: RecognizedEvent): void;
+  onRecognized?(event: TrackDecided): void;
   onStateChange?(info: CameraInfo): void;
+  /** Every captured frame, before the interval or the queue drop it (live previews); must return at once, and copy what it keeps. */
+  onCaptured?(cameraId: CameraId, frame: CapturedFrame): void;
   captureFactory?: CaptureFactory;
   /** Passive liveness per track (frames of new or undecided tracks are scored); absent = off. */
   liveness?: TrackLivenessOptions;
@@ -256,6 +259,9 @@ export class CameraRunner {
     this.#captured += 1;
     this.#lastFrameAt = frame.capturedAt;
     this.#fpsIn.tick(this.#clock());
+    if (this.#o.onCaptured !== undefined) {
+      this.#safely('capture listener', () => this.#o.onCaptured?.(this.cameraId, frame));
+    }
     if (!this.#running || (frame.frameNumber - 1) % this.#interval !== 0) {
       release();
       return;
@@ -355,7 +361,7 @@ export class CameraRunner {
       }
     }
     const now = this.#clock();
-    const recognized: RecognizedEvent[] = [];
+    const recognized: TrackDecided[] = [];
     const attacks: CameraAttackEvent[] = [];
     embeddedIdx.forEach((i, k) => {
       const decision = decisions[k];
@@ -422,7 +428,7 @@ export class CameraRunner {
     }
   }
 
-  #vote(trackId: TrackId, decision: FaceDecision, face: DetectedFace, frame: CapturedFrame, now: number, out: RecognizedEvent[]): void {
+  #vote(trackId: TrackId, decision: FaceDecision, face: DetectedFace, frame: CapturedFrame, now: number, out: TrackDecided[]): void {
     // A track whose frames' median P(live) says spoof never names anyone.
     const filtered = this.#liveness ? this.#liveness.filter(trackId, decision) : decision;
     this.#lastDecision.set(trackId, filtered);

@@ -1,13 +1,12 @@
 // From kept enrollment frames to stored templates: AUGMENTATION_COUNT variants
-// of each aligned crop (augmentEncodedCrop), their embeddings (engine workers),
-// and the rows written in the caller's transaction. Shared by live sessions and
-// photo enrollment.
+// of each aligned crop (augmentEncodedCrop) and their embeddings (engine
+// workers), ready for replaceTemplatesInTx. Shared by live sessions and photo
+// enrollment.
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { FaceEngine } from '../engine/face-engine.js';
 import type { FrameCandidate } from './coverage.js';
 import { augmentEncodedCrop } from './decode-crop.js';
-import type { Prisma } from '../generated/prisma/client.js';
-import { storeTemplates, type NewTemplate } from '../recognition/template-repository.js';
+import type { NewTemplate } from '../recognition/template-repository.js';
 
 export interface TemplateCounts {
   samples: number;
@@ -94,15 +93,4 @@ export async function buildTemplates(
 export function countTemplates(templates: readonly NewTemplate[]): TemplateCounts {
   const count = (k: NewTemplate['kind']): number => templates.filter((t) => t.kind === k).length;
   return { samples: count('sample'), augmented: count('augmented'), mean: count('mean'), total: templates.length };
-}
-
-/** Replaces the employee's templates of this model pack with `templates`, inside the caller's transaction. */
-export async function replaceTemplatesInTx(
-  tx: Prisma.TransactionClient,
-  employeeId: number,
-  modelId: string,
-  templates: readonly NewTemplate[],
-): Promise<void> {
-  await tx.faceTemplate.deleteMany({ where: { employeeId, modelId } });
-  await storeTemplates(tx, employeeId, modelId, templates);
 }

@@ -1,7 +1,8 @@
 // graphql-ws on the /graphql path of the shared HTTP server, executing through
 // yoga's envelop so plugins, masking and the context factory are the same as
 // over HTTP. Auth: connectionParams `{ authorization: 'Bearer <key>' }` or
-// `{ apiKey }`, else the upgrade request's headers. A bad key closes the
+// `{ apiKey }`, else the upgrade request's headers, else its session cookie
+// (the web app). A bad key or session closes the
 // socket (4403); no key connects, and each field then checks its scopes.
 import { randomUUID } from 'node:crypto';
 import type { DocumentNode, ExecutionArgs, GraphQLError, GraphQLSchema } from 'graphql';
@@ -11,6 +12,7 @@ import type { Logger } from 'pino';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { Caller } from '../auth/caller.js';
 import { extractApiKey } from '../auth/api-key-crypto.js';
+import type { SessionAuth } from '../auth/session-auth.js';
 import type { Yoga } from './graphql.js';
 
 // A type alias (not an interface) so it meets graphql-ws' Record constraint.
@@ -35,6 +37,8 @@ export function serveGraphQlOverWebSocket(options: {
   wss: WebSocketServer;
   yoga: Yoga;
   authenticator: Authenticator;
+  /** The web app's session cookie on the upgrade request, when no key is sent. */
+  sessions?: SessionAuth;
   log: Logger;
 }): { dispose(): Promise<void> } {
   const log = options.log.child({ component: 'graphql-ws' });
@@ -43,11 +47,12 @@ export function serveGraphQlOverWebSocket(options: {
       onConnect: async (ctx) => {
         const rawKey = keyFromConnectionParams(ctx.connectionParams) ?? extractApiKey(ctx.extra.request.headers);
         ctx.extra.connectionId = randomUUID();
-        if (rawKey === null) {
+        const caller =
+          rawKey === null ? await options.sessions?.fromCookieHeader(ctx.extra.request.headers.cookie) : await options.authenticator.authenticate(rawKey);
+        if (caller === undefined) {
           ctx.extra.caller = null;
           return true;
         }
-        const caller = await options.authenticator.authenticate(rawKey);
         if (caller === null) {
           log.info({ connectionId: ctx.extra.connectionId }, 'websocket refused: invalid API key');
           return false;

@@ -2,11 +2,11 @@
 // recent-recognitions list). Frames arrive many times a second: names come first
 // from the recognition models' directory (the people the recognizer can name,
 // kept in step with employeeChanged), then from a short-lived cache of the
-// database for anyone else; a rename shows up within the TTL there.
-import type { AppDeps } from '../context.js';
+// database for anyone else; a rename shows up within the TTL there. One per
+// app (src/services/create-services.ts), shared by the cameras and the old
+// WebSocket stream.
 import type { EmployeeId } from '../domain/ids.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
-import { recognitionModelsFor } from '../services/recognition-models.js';
 
 export interface EmployeeLabel {
   fullName: string;
@@ -69,16 +69,4 @@ export function createEmployeeDirectory(
       return out;
     },
   };
-}
-
-const perApp = new WeakMap<AppDeps, EmployeeDirectory>();
-
-/** One directory per app, shared by the camera pipeline and the old WebSocket stream. */
-export function employeeDirectoryFor(deps: AppDeps): EmployeeDirectory {
-  let directory = perApp.get(deps);
-  if (directory === undefined) {
-    directory = createEmployeeDirectory(deps.prisma, { known: (id) => recognitionModelsFor(deps).employee(id) });
-    perApp.set(deps, directory);
-  }
-  return directory;
 }

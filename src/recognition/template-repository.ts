@@ -1,9 +1,8 @@
 // Face templates in the database: the embedding codec (Float32 little-endian
-// bytes, 2048 bytes for 512-d) and the few queries enrollment, training and
-// the recognition models need. Embeddings of different model packs never
-// meet: every read filters by modelId.
-import type { AppDeps } from '../context.js';
-import type { Prisma } from '../generated/prisma/client.js';
+// bytes, 2048 bytes for 512-d) and the queries enrollment, training and the
+// recognition models need. Embeddings of different model packs never meet:
+// every read filters by modelId.
+import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
 import { employeeId, type EmployeeId, type ModelPackId } from '../domain/ids.js';
 
 export type TemplateKind = 'sample' | 'augmented' | 'mean';
@@ -46,8 +45,6 @@ export function decodeEmbedding(bytes: Uint8Array): Float32Array {
   return out;
 }
 
-type Db = Pick<AppDeps, 'prisma'>;
-
 /** Where templates can be written: the client, or a transaction of it. */
 export type TemplateWriter = Pick<Prisma.TransactionClient, 'faceTemplate'>;
 
@@ -75,51 +72,48 @@ export async function storeTemplates(
   return result.count;
 }
 
-/**
- * Templates of one model pack, of active (not erased) employees unless
- * `includeInactive`; optionally only some employees or kinds.
- */
-export async function loadTemplates(
-  deps: Db,
-  modelId: ModelPackId | string,
-  opts: { employeeIds?: readonly number[]; kinds?: readonly TemplateKind[]; includeInactive?: boolean } = {},
-): Promise<StoredTemplate[]> {
-  const rows = await deps.prisma.faceTemplate.findMany({
-    where: {
-      modelId,
-      ...(opts.employeeIds ? { employeeId: { in: [...opts.employeeIds] } } : {}),
-      ...(opts.kinds ? { kind: { in: [...opts.kinds] } } : {}),
-      ...(opts.includeInactive ? {} : { employee: { isActive: true, erasedAt: null } }),
+export interface TemplateRepository {
+  /**
+   * Templates of one model pack, of active (not erased) employees unless
+   * `includeInactive`; optionally only some employees or kinds.
+   */
+  load(
+    modelId: ModelPackId | string,
+    opts?: { employeeIds?: readonly number[]; kinds?: readonly TemplateKind[]; includeInactive?: boolean },
+  ): Promise<StoredTemplate[]>;
+}
+
+export function createTemplateRepository(prisma: PrismaClient): TemplateRepository {
+  return {
+    async load(modelId, opts = {}) {
+      const rows = await prisma.faceTemplate.findMany({
+        where: {
+          modelId,
+          ...(opts.employeeIds ? { employeeId: { in: [...opts.employeeIds] } } : {}),
+          ...(opts.kinds ? { kind: { in: [...opts.kinds] } } : {}),
+          ...(opts.includeInactive ? {} : { employee: { isActive: true, erasedAt: null } }),
+        },
+        select: { id: true, employeeId: true, embedding: true, quality: true, kind: true },
+        orderBy: { id: 'asc' },
+      });
+      return rows.map((r) => ({
+        id: r.id,
+        employeeId: employeeId(r.employeeId),
+        embedding: decodeEmbedding(r.embedding),
+        quality: r.quality,
+        kind: r.kind,
+      }));
     },
-    select: { id: true, employeeId: true, embedding: true, quality: true, kind: true },
-    orderBy: { id: 'asc' },
-  });
-  return rows.map((r) => ({
-    id: r.id,
-    employeeId: employeeId(r.employeeId),
-    embedding: decodeEmbedding(r.embedding),
-    quality: r.quality,
-    kind: r.kind,
-  }));
+  };
 }
 
-/** Deletes an employee's templates (all packs unless `modelId`); returns how many. */
-export async function deleteTemplates(deps: Db, employee: EmployeeId | number, modelId?: ModelPackId | string): Promise<number> {
-  const result = await deps.prisma.faceTemplate.deleteMany({
-    where: { employeeId: employee, ...(modelId === undefined ? {} : { modelId }) },
-  });
-  return result.count;
-}
-
-/** Template count and newest template time of a pack, to tell whether a trained model is stale. */
-export async function templateFingerprint(
-  deps: Db,
+/** Replaces the employee's templates of this model pack with `templates`, inside the caller's transaction. */
+export async function replaceTemplatesInTx(
+  tx: Prisma.TransactionClient,
+  employee: EmployeeId | number,
   modelId: ModelPackId | string,
-): Promise<{ count: number; maxId: number; employees: number }> {
-  const where = { modelId, employee: { isActive: true, erasedAt: null } };
-  const [agg, employees] = await Promise.all([
-    deps.prisma.faceTemplate.aggregate({ where, _count: { _all: true }, _max: { id: true } }),
-    deps.prisma.faceTemplate.groupBy({ by: ['employeeId'], where }),
-  ]);
-  return { count: agg._count._all, maxId: agg._max.id ?? 0, employees: employees.length };
+  templates: readonly NewTemplate[],
+): Promise<void> {
+  await tx.faceTemplate.deleteMany({ where: { employeeId: employee, modelId } });
+  await storeTemplates(tx, employee, modelId, templates);
 }

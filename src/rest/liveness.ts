@@ -4,10 +4,10 @@
 // result → checked in, or refused with the reason.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AppDeps } from '../context.js';
+import type { AppContext } from '../context.js';
 import { decodeBase64Image } from '../enrollment/base64-image.js';
 import { requireCaller } from '../http/route-auth.js';
-import { livenessChallengeServiceFor, type ChallengeOutcome } from '../services/liveness-challenge-service.js';
+import type { ChallengeOutcome } from '../services/liveness-challenge-service.js';
 import { errorResponses, isoDate } from './common.js';
 
 const challengeParams = z.object({ challenge_id: z.string().min(1).max(64) });
@@ -86,8 +86,8 @@ export function outcomeToJson(id: string, o: ChallengeOutcome): z.output<typeof 
   };
 }
 
-export const livenessRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
-  const service = livenessChallengeServiceFor(deps);
+export const livenessRoutes: FastifyPluginAsyncZod<{ deps: AppContext }> = async (app, { deps }) => {
+  const service = deps.services.livenessChallenges;
 
   app.post('/liveness/challenges', {
     config: { auth: 'liveness:challenge' },

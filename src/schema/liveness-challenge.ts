@@ -1,17 +1,12 @@
 // The kiosk's head-turn check-in: startLivenessChallenge, submitChallengeFrame,
-// finishLivenessChallenge. Thin fields over the same service as REST
-// /api/v1/liveness/challenges.
+// finishLivenessChallenge. Thin fields over src/resolvers/liveness.ts (the
+// same service as REST /api/v1/liveness/challenges).
 import { ConflictError, NotFoundError, PayloadTooLargeError, ValidationError } from '../domain/errors.js';
 import { EngineBusyError, InvalidImageError } from '../engine/engine-errors.js';
-import { decodeBase64Image } from '../enrollment/base64-image.js';
 import { REFUSAL_REASONS, type Finding } from '../liveness/decision.js';
 import type { FollowedStep } from '../liveness/follow-sequence.js';
-import {
-  livenessChallengeServiceFor,
-  type ChallengeFrameFeedback,
-  type ChallengeOutcome,
-  type ChallengeView,
-} from '../services/liveness-challenge-service.js';
+import { livenessResolvers as r } from '../resolvers/liveness.js';
+import type { ChallengeFrameFeedback, ChallengeOutcome, ChallengeView } from '../services/liveness-challenge-service.js';
 import { builder } from './builder.js';
 import { EmployeeRef } from './employee.js';
 import { FaceAttendanceRef } from './recognition.js';
@@ -96,7 +91,7 @@ builder.mutationFields((t) => ({
     authScopes: { permission: 'liveness:challenge' },
     errors: { types: [EngineBusyError], directResult: true },
     args: { cameraId: t.arg.int() },
-    resolve: (_root, args, ctx) => livenessChallengeServiceFor(ctx.deps).start(ctx.caller, { cameraId: args.cameraId ?? null }),
+    resolve: (_root, args, ctx) => r.startLivenessChallenge(args, ctx),
   }),
   submitChallengeFrame: t.field({
     type: ChallengeFrameFeedbackRef,
@@ -104,10 +99,7 @@ builder.mutationFields((t) => ({
     authScopes: { permission: 'liveness:challenge' },
     errors: { types: [...challengeErrors, InvalidImageError, ValidationError, PayloadTooLargeError, EngineBusyError], directResult: true },
     args: { challengeId: t.arg.id({ required: true }), frame: t.arg.string({ required: true }) },
-    resolve: (_root, args, ctx) => {
-      const image = decodeBase64Image(args.frame, ['frame'], ctx.deps.config.BODY_LIMIT_BYTES);
-      return livenessChallengeServiceFor(ctx.deps).submitFrame(ctx.caller, String(args.challengeId), image);
-    },
+    resolve: (_root, args, ctx) => r.submitChallengeFrame(args, ctx),
   }),
   finishLivenessChallenge: t.field({
     type: ChallengeResultRef,
@@ -115,6 +107,6 @@ builder.mutationFields((t) => ({
     authScopes: { permission: 'liveness:challenge' },
     errors: { types: [...challengeErrors], directResult: true },
     args: { challengeId: t.arg.id({ required: true }) },
-    resolve: (_root, args, ctx) => livenessChallengeServiceFor(ctx.deps).finish(ctx.caller, String(args.challengeId)),
+    resolve: (_root, args, ctx) => r.finishLivenessChallenge(args, ctx),
   }),
 }));

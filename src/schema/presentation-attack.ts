@@ -1,9 +1,8 @@
 // The presentationAttack subscription (operators and admins): a face judged
 // not live, or a kiosk challenge refused, with whom it resembled. Every such
 // event also has an audit row (action liveness.presentation_attack).
-import { filter, pipe } from 'graphql-yoga';
 import type { PresentationAttackEvent, ResembledEmployee } from '../liveness/events.js';
-import { clearLoaders } from '../loaders.js';
+import { livenessResolvers as r } from '../resolvers/liveness.js';
 import { builder } from './builder.js';
 import { EmployeeRef } from './employee.js';
 
@@ -41,14 +40,7 @@ builder.subscriptionFields((t) => ({
     description: 'Faces judged not live (printed photos, screens) and refused kiosk challenges; filter by camera.',
     authScopes: { permission: 'liveness:alerts' },
     args: { cameraId: t.arg.int() },
-    subscribe: (_root, args, ctx) =>
-      pipe(
-        ctx.deps.pubsub.subscribe('presentationAttack'),
-        filter((e) => args.cameraId == null || e.cameraId === args.cameraId),
-      ),
-    resolve: (event, _args, ctx) => {
-      clearLoaders(ctx.loaders);
-      return event;
-    },
+    subscribe: (_root, args, ctx) => r.presentationAttack(args, ctx),
+    resolve: (event, _args, ctx) => r.presentationAttackEvent(event, ctx),
   }),
 }));

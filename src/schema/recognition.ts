@@ -6,8 +6,8 @@ import { ErrorInterface } from './errors.js';
 import { EmployeeRef } from './employee.js';
 import { PayloadTooLargeError, ValidationError } from '../domain/errors.js';
 import { EngineBusyError, InvalidImageError } from '../engine/engine-errors.js';
-import { decodeBase64Image } from '../enrollment/base64-image.js';
-import { recognizeFrame, type FaceAttendance, type FaceResult, type RecognitionResult } from '../services/recognition-service.js';
+import type { FaceAttendance, FaceResult, RecognitionResult } from '../services/recognition-service.js';
+import { recognitionResolvers as r } from '../resolvers/recognition.js';
 import type { FaceLiveness } from '../services/liveness-service.js';
 import type { FaceQuality } from '../vision/types.js';
 
@@ -113,14 +113,6 @@ builder.mutationFields((t) => ({
       logAttendance: t.arg.boolean(),
       cameraId: t.arg.int(),
     },
-    resolve: (_root, args, ctx) => {
-      const image = decodeBase64Image(args.frame, ['frame'], ctx.deps.config.BODY_LIMIT_BYTES);
-      return recognizeFrame(ctx.deps, image, {
-        requestId: ctx.requestId,
-        caller: ctx.caller,
-        cameraId: args.cameraId ?? ctx.caller?.cameraId ?? null,
-        ...(args.logAttendance == null ? {} : { logAttendance: args.logAttendance }),
-      });
-    },
+    resolve: (_root, args, ctx) => r.recognize(args, ctx),
   }),
 }));

@@ -1,7 +1,9 @@
 // API keys: created (the clear key is returned once, only its HMAC is stored),
 // listed (prefix only) and revoked (evicted from the auth cache at once).
-import type { ApiKey } from '../generated/prisma/client.js';
-import type { AppDeps } from '../context.js';
+import type { Logger } from 'pino';
+import type { ApiKey, PrismaClient } from '../generated/prisma/client.js';
+import type { Config } from '../config.js';
+import type { Authenticator } from '../auth/authenticator.js';
 import type { Caller } from '../auth/caller.js';
 import type { Role } from '../auth/permissions.js';
 import { displayPrefix, generateApiKey, hashApiKey } from '../auth/api-key-crypto.js';
@@ -9,7 +11,13 @@ import { ApiKeyNotFoundError, NotFoundError, ValidationError } from '../domain/e
 import { apiKeyId } from '../domain/ids.js';
 import { writeAudit } from '../audit/audit-repository.js';
 
-export type ApiKeyServiceDeps = Pick<AppDeps, 'prisma' | 'config' | 'authenticator' | 'clock' | 'log'>;
+export interface ApiKeyServiceDeps {
+  prisma: PrismaClient;
+  config: Pick<Config, 'SECRET_KEY'>;
+  authenticator: Pick<Authenticator, 'evict'>;
+  clock: () => Date;
+  log: Logger;
+}
 
 export interface CreateApiKeyInput {
   name: string;
@@ -29,7 +37,24 @@ export type ApiKeyView = Omit<ApiKey, 'keyHash'>;
 
 export const BOOTSTRAP_KEY_NAME = 'bootstrap admin (ADMIN_API_KEY)';
 
-export async function createApiKey(
+export interface ApiKeyService {
+  create(caller: Caller | null, input: CreateApiKeyInput): Promise<CreatedApiKey>;
+  list(options?: { includeRevoked?: boolean | null }): Promise<ApiKeyView[]>;
+  revoke(caller: Caller | null, id: number): Promise<ApiKeyView>;
+  /** Makes ADMIN_API_KEY usable on a fresh install (a revoked one stays revoked). */
+  ensureBootstrapAdminKey(rawKey: string): Promise<void>;
+}
+
+export function createApiKeyService(deps: ApiKeyServiceDeps): ApiKeyService {
+  return {
+    create: (caller, input) => createApiKey(deps, caller, input),
+    list: (options) => listApiKeys(deps, options),
+    revoke: (caller, id) => revokeApiKey(deps, caller, id),
+    ensureBootstrapAdminKey: (rawKey) => ensureBootstrapAdminKey(deps, rawKey),
+  };
+}
+
+async function createApiKey(
   deps: ApiKeyServiceDeps,
   caller: Caller | null,
   input: CreateApiKeyInput,
@@ -59,8 +84,8 @@ export async function createApiKey(
   return { apiKey, key };
 }
 
-export async function listApiKeys(
-  deps: Pick<AppDeps, 'prisma'>,
+async function listApiKeys(
+  deps: Pick<ApiKeyServiceDeps, 'prisma'>,
   options: { includeRevoked?: boolean | null } = {},
 ): Promise<ApiKeyView[]> {
   const rows = await deps.prisma.apiKey.findMany({
@@ -71,7 +96,7 @@ export async function listApiKeys(
   return rows;
 }
 
-export async function revokeApiKey(deps: ApiKeyServiceDeps, caller: Caller | null, id: number): Promise<ApiKeyView> {
+async function revokeApiKey(deps: ApiKeyServiceDeps, caller: Caller | null, id: number): Promise<ApiKeyView> {
   const revoked = await deps.prisma.$transaction(async (tx) => {
     const before = await tx.apiKey.findUnique({ where: { id } });
     if (before === null) {
@@ -88,11 +113,8 @@ export async function revokeApiKey(deps: ApiKeyServiceDeps, caller: Caller | nul
   return viewOf(revoked);
 }
 
-/**
- * Makes ADMIN_API_KEY usable on a fresh install. A key that an admin revoked
- * stays revoked even if the environment still names it.
- */
-export async function ensureBootstrapAdminKey(deps: ApiKeyServiceDeps, rawKey: string): Promise<void> {
+/** A key that an admin revoked stays revoked even if the environment still names it. */
+async function ensureBootstrapAdminKey(deps: ApiKeyServiceDeps, rawKey: string): Promise<void> {
   const keyHash = hashApiKey(rawKey, deps.config.SECRET_KEY);
   const existing = await deps.prisma.apiKey.findUnique({ where: { keyHash } });
   if (existing !== null) {

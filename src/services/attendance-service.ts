@@ -1,9 +1,10 @@
 // Attendance service: recording recognitions (idempotent, deduplicated,
 // queued durably while the database is away), queries, statistics, CSV export,
-// corrections and snapshot retention. GraphQL fields and REST routes call it;
-// the logic lives in src/attendance/*.
+// corrections and snapshot retention. GraphQL resolvers, REST routes and the
+// live cameras call it; the logic lives in src/attendance/*. Its lifetime
+// (outbox replay and drain) and the retention purge's schedule are set in
+// src/services/create-services.ts.
 import { join } from 'node:path';
-import type { AppDeps } from '../context.js';
 import { EmployeeNotFoundError, ValidationError } from '../domain/errors.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import {
@@ -17,7 +18,6 @@ import {
 import { isDatabaseUnreachable } from '../attendance/db-unreachable.js';
 import { deriveEventId } from '../attendance/event-id.js';
 import { addDays, localDateOf, type LocalDate } from '../attendance/local-time.js';
-import { toLoggedEvent } from '../attendance/logged-event.js';
 import { createOutbox, type AttendanceOutbox, type OutboxEntry } from '../attendance/outbox.js';
 import {
   attendanceStats,
@@ -31,6 +31,7 @@ import {
 } from '../attendance/queries.js';
 import { writeRecognition, type WriteResult } from '../attendance/record-log.js';
 import { deleteSnapshot, writeSnapshot } from '../attendance/snapshots.js';
+import { attendanceAuditTrail, type AttendanceAuditEntry } from '../attendance/audit-trail.js';
 import type { AttendanceStats } from '../attendance/stats.js';
 import type {
   AttendanceConfig,
@@ -75,6 +76,8 @@ export interface AttendanceService {
   voidLog(input: VoidLogInput): Promise<AttendanceLogRecord>;
   /** Deletes snapshot files past their retention and clears their paths; returns how many. */
   purgeExpiredSnapshots(): Promise<number>;
+  /** The corrections' audit trail, newest first (optionally of one log). */
+  auditTrail(options?: { logId?: number; skip?: number; take?: number }): Promise<{ items: AttendanceAuditEntry[]; totalCount: number }>;
 }
 
 const MAX_EVENT_ID_LENGTH = 64;
@@ -221,6 +224,7 @@ export function createAttendanceService(deps: AttendanceServiceDeps): Attendance
     },
     editLog: (input) => editLog(prisma, config, input),
     voidLog: (input) => voidLog(prisma, config, clock(), input),
+    auditTrail: (options) => attendanceAuditTrail(prisma, options),
 
     async purgeExpiredSnapshots() {
       let purged = 0;
@@ -246,26 +250,4 @@ export function createAttendanceService(deps: AttendanceServiceDeps): Attendance
       }
     },
   };
-}
-
-// One service (and one outbox) per app: GraphQL fields and REST routes get it
-// from the app's deps. The outbox replays what a previous process left as soon
-// as the service is first used; buildApp may call start()/stop() explicitly.
-const perApp = new WeakMap<AppDeps, AttendanceService>();
-
-export function attendanceServiceFor(deps: AppDeps): AttendanceService {
-  let service = perApp.get(deps);
-  if (!service) {
-    const logger = deps.log.child({ component: 'attendance' });
-    service = createAttendanceService({
-      prisma: deps.prisma,
-      config: deps.config,
-      clock: deps.clock,
-      logger,
-      publish: (log) => deps.events.publish('attendanceLogged', toLoggedEvent(log)),
-    });
-    perApp.set(deps, service);
-    service.start().catch((error: unknown) => logger.error({ err: error }, 'attendance outbox failed to start'));
-  }
-  return service;
 }

@@ -1,31 +1,36 @@
 // Camera service: the Camera table (CRUD), the live cameras of this process
-// (CameraManager: start, stop, info), and where their events go (the hub for
-// subscribers, attendance, the recent-recognitions ring). GraphQL fields and
-// REST routes both call it. One per app (cameraServiceFor).
+// (CameraManager: start, stop, info), and where their events go (the
+// `recognitionFrames` and `recognized` topics for subscribers, attendance, the
+// recent-recognitions ring). GraphQL resolvers and
+// REST routes both call it. One per app (src/services/create-services.ts).
 //
 // `enabled` is the persisted switch (cameras start with the server);
 // startCamera / stopCamera act on the running process only.
 import { z } from 'zod';
-import type { AppDeps } from '../context.js';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
 import type { Caller } from '../auth/caller.js';
-import type { CameraAttackEvent, CameraInfo } from '../cameras/camera-events.js';
+import type { CameraInfo } from '../cameras/camera-info.js';
+import type { CameraAttackEvent } from '../cameras/events.js';
 import { DEFAULT_TRACK_LIVENESS } from '../cameras/track-liveness.js';
 import { CameraNameTakenError } from '../cameras/camera-errors.js';
 import { CameraManager, type CameraSpec } from '../cameras/camera-manager.js';
 import { envCamera } from '../cameras/env-camera.js';
-import { CameraEventHub, type LiveEventSource } from '../cameras/event-hub.js';
+import { FramePreviews } from '../cameras/frame-previews.js';
+import type { EventPublisher } from '../events/event-bus.js';
 import { formatCameraSource, parseCameraSource, redactSource } from '../cameras/source.js';
 import { cameraId as toCameraId } from '../domain/ids.js';
 import { NotFoundError, UnavailableError, validationErrorFromZod } from '../domain/errors.js';
 import { FACE_MODELS_MISSING } from '../engine/require-face-engine.js';
-import type { Camera } from '../generated/prisma/client.js';
-import { attendanceServiceFor } from './attendance-service.js';
+import type { FaceEngine } from '../engine/face-engine.js';
+import type { Camera, PrismaClient } from '../generated/prisma/client.js';
+import type { AttendanceService } from './attendance-service.js';
 import { writeAudit } from '../audit/audit-repository.js';
-import { employeeDirectoryFor, type EmployeeDirectory } from '../live/employee-directory.js';
+import type { EmployeeDirectory } from '../live/employee-directory.js';
 import { RecentRecognitions, type RecentRecognition } from '../live/recent-recognitions.js';
 import { createRecognitionSink } from '../live/recognition-sink.js';
-import { livenessEnabled, reportPresentationAttack, resembledEmployee } from './liveness-service.js';
-import { recognitionModelsFor } from './recognition-models.js';
+import type { LivenessService } from './liveness-service.js';
+import type { RecognitionModels } from './recognition-models.js';
 
 export type { Camera };
 
@@ -58,8 +63,8 @@ export type CreateCameraInput = z.input<typeof createSchema>;
 export type UpdateCameraInput = z.input<typeof updateSchema>;
 
 export interface CameraService {
-  /** Subscriptions (GraphQL, SSE, the old WebSocket) read camera events here. */
-  readonly events: LiveEventSource;
+  /** Each camera's latest picture as JPEG, encoded only while someone watches (the web app's /live). */
+  readonly previews: FramePreviews;
   list(): Promise<Camera[]>;
   get(id: number): Promise<Camera>;
   create(caller: Caller | null, input: CreateCameraInput): Promise<Camera>;
@@ -76,38 +81,50 @@ export interface CameraService {
   recent(options?: { limit?: number; cameraId?: number }): RecentRecognition[];
   /** Upserts the environment's camera (awaited), then starts every enabled camera in the background once the recognition models are loaded. */
   boot(): Promise<void>;
-  /** Stops every camera and ends every subscription (app stop). */
+  /** Stops every camera (app stop). */
   shutdown(): Promise<void>;
   /** For tests and benchmarks: resolves when the camera has nothing queued or in the engine. */
   idle(id: number): Promise<void>;
 }
 
-type Deps = AppDeps;
+export interface CameraServiceDeps {
+  prisma: PrismaClient;
+  config: Parameters<typeof envCamera>[0] & Pick<Config, 'CAMERA_WIDTH' | 'CAMERA_HEIGHT' | 'CAMERA_FPS' | 'PREDICT_INTERVAL'>;
+  log: Logger;
+  faceEngine: FaceEngine | null;
+  /** Frames and decisions go out on the app's pub/sub. */
+  events: EventPublisher;
+  models: Pick<RecognitionModels, 'ready' | 'recognizer'>;
+  attendance: Pick<AttendanceService, 'recordRecognition'>;
+  directory: EmployeeDirectory;
+  /** Passive liveness per track; spoofed tracks are reported through it. */
+  liveness: Pick<LivenessService, 'enabled' | 'threshold' | 'resembledEmployee' | 'report'>;
+}
 
-export function createCameraService(deps: Deps): CameraService {
+export function createCameraService(deps: CameraServiceDeps): CameraService {
   const log = deps.log.child({ component: 'camera' });
-  const hub = new CameraEventHub();
   const recent = new RecentRecognitions();
-  const directory: EmployeeDirectory = employeeDirectoryFor(deps);
+  const previews = new FramePreviews();
+  const directory = deps.directory;
   const engine = deps.faceEngine;
   let manager: CameraManager | null = null;
   let closed = false;
   let booting: Promise<void> | undefined;
 
   const sink = createRecognitionSink({
-    hub,
+    publish: (event) => deps.events.publish('recognized', event),
     recent,
     directory,
-    recordRecognition: (event) => attendanceServiceFor(deps).recordRecognition(event),
+    recordRecognition: (event) => deps.attendance.recordRecognition(event),
     sessionStart: (event) => manager?.info(event.cameraId)?.startedAt ?? null,
     logger: log,
   });
 
   const reportCameraAttack = async (event: CameraAttackEvent): Promise<void> => {
     const resembled = event.resembled
-      ? await resembledEmployee(deps, Number(event.resembled.employeeId), event.resembled.confidence, true).catch(() => null)
+      ? await deps.liveness.resembledEmployee(Number(event.resembled.employeeId), event.resembled.confidence, true).catch(() => null)
       : null;
-    await reportPresentationAttack(deps, null, {
+    await deps.liveness.report(null, {
       source: 'camera',
       cameraId: Number(event.cameraId),
       reason: 'spoof',
@@ -124,7 +141,7 @@ export function createCameraService(deps: Deps): CameraService {
     manager ??= new CameraManager({
       engine,
       recognize: async (faces) => {
-        const recognizer = recognitionModelsFor(deps).recognizer();
+        const recognizer = deps.models.recognizer();
         if (recognizer === null) {
           return faces.map(() => ({ kind: 'unknown' as const, reason: 'no recognizer', confidence: 0 }));
         }
@@ -140,16 +157,17 @@ export function createCameraService(deps: Deps): CameraService {
         predictInterval: deps.config.PREDICT_INTERVAL,
       },
       logger: log,
-      onFrame: (event) => hub.publishFrame(event),
-      onRecognized: (event) => void sink(event),
-      ...(livenessEnabled(deps.config)
-        ? {
-            runner: {
-              liveness: { ...DEFAULT_TRACK_LIVENESS, threshold: deps.config.LIVENESS_THRESHOLD },
+      runner: {
+        onCaptured: (id, frame) => previews.offer(id, frame),
+        ...(deps.liveness.enabled
+          ? {
+              liveness: { ...DEFAULT_TRACK_LIVENESS, threshold: deps.liveness.threshold },
               onPresentationAttack: (event: CameraAttackEvent) => void reportCameraAttack(event),
-            },
-          }
-        : {}),
+            }
+          : {}),
+      },
+      onFrame: (event) => deps.events.publish('recognitionFrames', event),
+      onRecognized: (event) => void sink(event),
     });
     return manager;
   };
@@ -157,7 +175,7 @@ export function createCameraService(deps: Deps): CameraService {
   const launch = async (camera: Camera): Promise<CameraInfo> => {
     const m = managerOrThrow();
     // Frames must not reach a recognizer with an empty gallery while it loads.
-    await recognitionModelsFor(deps).ready();
+    await deps.models.ready();
     if (closed) {
       throw new UnavailableError('server is shutting down');
     }
@@ -215,7 +233,7 @@ export function createCameraService(deps: Deps): CameraService {
   };
 
   return {
-    events: hub,
+    previews,
 
     list: () => deps.prisma.camera.findMany({ orderBy: { id: 'asc' } }),
     get: find,
@@ -309,7 +327,6 @@ export function createCameraService(deps: Deps): CameraService {
       closed = true;
       await booting;
       await manager?.stopAll();
-      hub.closeAll();
     },
 
     async idle(id) {
@@ -388,20 +405,4 @@ function redacted(camera: Camera): Camera {
 
 function isUniqueViolation(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2002';
-}
-
-const perApp = new WeakMap<AppDeps, CameraService>();
-
-export function cameraServiceFor(deps: AppDeps): CameraService {
-  let service = perApp.get(deps);
-  if (service === undefined) {
-    service = createCameraService(deps);
-    perApp.set(deps, service);
-  }
-  return service;
-}
-
-/** App stop: stops cameras only if the service was ever created. */
-export async function shutdownCameras(deps: AppDeps): Promise<void> {
-  await perApp.get(deps)?.shutdown();
 }

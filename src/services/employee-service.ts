@@ -6,9 +6,12 @@ import path from 'node:path';
 import { z } from 'zod';
 import { Prisma } from '../generated/prisma/client.js';
 import type { Employee } from '../generated/prisma/client.js';
-import type { AppDeps } from '../context.js';
+import type { Logger } from 'pino';
+import type { PrismaClient } from '../generated/prisma/client.js';
+import type { Config } from '../config.js';
 import type { Caller } from '../auth/caller.js';
-import type { EmployeeChangeKind } from '../events/topics.js';
+import type { EventPublisher } from '../events/event-bus.js';
+import type { EmployeeChangeKind } from '../employees/events.js';
 import {
   ConflictError,
   DuplicateEmployeeCodeError,
@@ -17,7 +20,35 @@ import {
 } from '../domain/errors.js';
 import { writeAudit } from '../audit/audit-repository.js';
 
-export type EmployeeServiceDeps = Pick<AppDeps, 'prisma' | 'clock' | 'events' | 'config' | 'log'>;
+export interface EmployeeServiceDeps {
+  prisma: PrismaClient;
+  clock: () => Date;
+  events: EventPublisher;
+  config: Pick<Config, 'DATA_DIR'>;
+  log: Logger;
+}
+
+export interface EmployeeService {
+  get(id: number): Promise<Employee>;
+  list(options?: { filter?: EmployeeFilter; skip?: number | null; take?: number | null }): Promise<EmployeePage>;
+  create(caller: Caller | null, input: CreateEmployeeInput): Promise<Employee>;
+  update(caller: Caller | null, id: number, patch: UpdateEmployeeInput): Promise<Employee>;
+  /** Soft delete, as the replaced service's DELETE did: the person stays, recognition ignores them. */
+  deactivate(caller: Caller | null, id: number): Promise<Employee>;
+  /** Right to erasure (templates, snapshots, personal fields); idempotent. */
+  erase(caller: Caller | null, id: number, reason?: string | null): Promise<Employee>;
+}
+
+export function createEmployeeService(deps: EmployeeServiceDeps): EmployeeService {
+  return {
+    get: (id) => getEmployee(deps, id),
+    list: (options) => listEmployees(deps, options),
+    create: (caller, input) => createEmployee(deps, caller, input),
+    update: (caller, id, patch) => updateEmployee(deps, caller, id, patch),
+    deactivate: (caller, id) => deactivateEmployee(deps, caller, id),
+    erase: (caller, id, reason) => eraseEmployee(deps, caller, id, reason),
+  };
+}
 
 export const ERASED_NAME = 'Erased employee';
 
@@ -81,7 +112,7 @@ function publish(deps: EmployeeServiceDeps, kind: EmployeeChangeKind, employeeId
   deps.events.publish('employeeChanged', { kind, employeeId, at: deps.clock().toISOString() });
 }
 
-export async function getEmployee(deps: Pick<AppDeps, 'prisma'>, id: number): Promise<Employee> {
+async function getEmployee(deps: Pick<EmployeeServiceDeps, 'prisma'>, id: number): Promise<Employee> {
   const employee = await deps.prisma.employee.findUnique({ where: { id } });
   if (employee === null) {
     throw new EmployeeNotFoundError(id);
@@ -89,8 +120,8 @@ export async function getEmployee(deps: Pick<AppDeps, 'prisma'>, id: number): Pr
   return employee;
 }
 
-export async function listEmployees(
-  deps: Pick<AppDeps, 'prisma'>,
+async function listEmployees(
+  deps: Pick<EmployeeServiceDeps, 'prisma'>,
   options: { filter?: EmployeeFilter; skip?: number | null; take?: number | null } = {},
 ): Promise<EmployeePage> {
   const skip = Math.max(0, options.skip ?? 0);
@@ -118,7 +149,7 @@ export async function listEmployees(
   return { items, totalCount, skip, take };
 }
 
-export async function createEmployee(
+async function createEmployee(
   deps: EmployeeServiceDeps,
   caller: Caller | null,
   input: CreateEmployeeInput,
@@ -149,7 +180,7 @@ export async function createEmployee(
   return employee;
 }
 
-export async function updateEmployee(
+async function updateEmployee(
   deps: EmployeeServiceDeps,
   caller: Caller | null,
   id: number,
@@ -180,8 +211,7 @@ export async function updateEmployee(
   return employee;
 }
 
-/** Soft delete, as the replaced service's DELETE did: the person stays, recognition ignores them. */
-export async function deactivateEmployee(deps: EmployeeServiceDeps, caller: Caller | null, id: number): Promise<Employee> {
+async function deactivateEmployee(deps: EmployeeServiceDeps, caller: Caller | null, id: number): Promise<Employee> {
   const employee = await deps.prisma.$transaction(async (tx) => {
     const before = await tx.employee.findUnique({ where: { id } });
     if (before === null) {
@@ -203,7 +233,7 @@ export async function deactivateEmployee(deps: EmployeeServiceDeps, caller: Call
  * the personal fields and scrubs them from earlier audit rows. Attendance rows
  * stay (anonymous) so statistics keep adding up. Idempotent.
  */
-export async function eraseEmployee(
+async function eraseEmployee(
   deps: EmployeeServiceDeps,
   caller: Caller | null,
   id: number,

@@ -6,10 +6,13 @@
 // keeps the coverage state in memory. Nothing else is written until
 // completion, which stores the Employee (if new), the templates and the
 // session's end in one transaction: an abandoned or refused session leaves no
-// employee and no templates. A sweeper expires sessions past their TTL.
+// employee and no templates. A scheduled sweep (src/services/create-services.ts)
+// expires sessions past their TTL.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { AppDeps } from '../context.js';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import type { EventPublisher } from '../events/event-bus.js';
 import type { Caller } from '../auth/caller.js';
 import { can } from '../auth/permissions.js';
 import {
@@ -38,18 +41,20 @@ import {
 } from '../enrollment/enrollment-errors.js';
 import type { FrameFeedback } from '../enrollment/feedback-types.js';
 import { DEFAULT_FRAME_FEEDBACK_PARAMS, evaluateFrame, type FrameFeedbackParams, type FrameInput } from '../enrollment/frame-feedback.js';
-import { livenessEnabled, reportPresentationAttack } from './liveness-service.js';
+import type { LivenessService } from './liveness-service.js';
 import type { FrameCandidate } from '../enrollment/coverage.js';
 import type { DroppedFrame } from '../enrollment/frame-selection.js';
 import { evaluatePhoto, type PhotoVerdict } from '../enrollment/photo-verdict.js';
-import type { EnrollmentProgressEvent, EnrollmentSessionStatus } from '../enrollment/progress-event.js';
-import type { Employee, EnrollmentSession, Prisma } from '../generated/prisma/client.js';
+import type { EnrollmentProgressEvent, EnrollmentSessionStatus } from '../enrollment/events.js';
+import type { Employee, EnrollmentSession, PrismaClient } from '../generated/prisma/client.js';
 import { writeAudit } from '../audit/audit-repository.js';
 import { employeeFieldSchemas } from './employee-service.js';
-import { buildTemplates, countTemplates, replaceTemplatesInTx, type TemplateCounts } from '../enrollment/template-builder.js';
+import { buildTemplates, countTemplates, type TemplateCounts } from '../enrollment/template-builder.js';
+import type { SessionRepository } from '../enrollment/session-repository.js';
 import { chainStep, SessionStore, type LiveSession, type PendingEmployee } from '../enrollment/session-store.js';
-import { recognitionModelsFor } from './recognition-models.js';
-import { trainingServiceFor } from './training-service.js';
+import { replaceTemplatesInTx } from '../recognition/template-repository.js';
+import type { RecognitionModels } from './recognition-models.js';
+import type { TrainingService } from './training-service.js';
 
 export type StartEnrollmentInput =
   | { employee: { employeeCode: string; fullName: string; email?: string | null; department?: string | null } }
@@ -84,8 +89,9 @@ export interface PhotoEnrollmentResult extends EnrollmentResult {
 }
 
 export interface EnrollmentService {
-  /** Marks sessions left active by a previous run as expired and starts the sweeper. */
+  /** Marks sessions left active by a previous run as expired. */
   start(): Promise<void>;
+  /** Forgets the live sessions (their rows expire on the next start). */
   stop(): void;
   startSession(caller: Caller | null, input: StartEnrollmentInput): Promise<EnrollmentSessionView>;
   submitFrame(caller: Caller | null, sessionId: string, bytes: Uint8Array, meta: { frameNumber: number; timestamp?: number | null }): Promise<FrameFeedback>;
@@ -101,6 +107,11 @@ export interface EnrollmentService {
 export const MAX_PHOTOS = 20;
 const SWEEP_INTERVAL_MS = 15_000;
 
+/** How often expired sessions are swept: every 15 s, or half the TTL when that is shorter. */
+export function enrollmentSweepIntervalMs(config: Pick<Config, 'ENROLLMENT_SESSION_TTL_SECONDS'>): number {
+  return Math.min(SWEEP_INTERVAL_MS, config.ENROLLMENT_SESSION_TTL_SECONDS * 500);
+}
+
 const newEmployeeSchema = z.object({
   employeeCode: employeeFieldSchemas.employeeCode,
   fullName: employeeFieldSchemas.fullName,
@@ -112,14 +123,37 @@ function isUniqueViolation(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2002';
 }
 
-export function createEnrollmentService(deps: AppDeps): EnrollmentService {
+export interface EnrollmentServiceDeps {
+  /** Employees (lookups, creation on completion) and the completion transaction. */
+  prisma: PrismaClient;
+  config: Pick<
+    Config,
+    | 'ENROLLMENT_SESSION_TTL_SECONDS'
+    | 'ENROLLMENT_RING_SECTORS'
+    | 'ENROLLMENT_MIN_FRAMES_PER_SECTOR'
+    | 'RECOGNITION_THRESHOLD'
+    | 'AUGMENTATION_COUNT'
+  >;
+  log: Logger;
+  clock: () => Date;
+  events: EventPublisher;
+  faceEngine: FaceEngine | null;
+  /** Sessions created before this are from a previous run. */
+  startedAt: Date;
+  sessions: SessionRepository;
+  models: Pick<RecognitionModels, 'bestPerEmployee' | 'refreshEmployee'>;
+  training: Pick<TrainingService, 'scheduleAutoRetrain'>;
+  /** Camera frames judged not live are refused; the first of a session is reported. */
+  liveness: Pick<LivenessService, 'enabled' | 'threshold' | 'report'>;
+}
+
+export function createEnrollmentService(deps: EnrollmentServiceDeps): EnrollmentService {
   const log = deps.log.child({ component: 'enrollment' });
-  const { config, prisma } = deps;
+  const { config, prisma, sessions } = deps;
   const store = new SessionStore();
   const coverageParams = mergeCoverageParams({
     requirement: { ringMin: config.ENROLLMENT_RING_SECTORS, minFramesPerSector: config.ENROLLMENT_MIN_FRAMES_PER_SECTOR },
   });
-  let sweeper: NodeJS.Timeout | undefined;
 
   const publish = (event: Omit<EnrollmentProgressEvent, 'at'>): void => {
     deps.events.publish('enrollmentProgress', event.sessionId, { ...event, at: deps.clock().toISOString() });
@@ -152,17 +186,9 @@ export function createEnrollmentService(deps: AppDeps): EnrollmentService {
     failureReason: string | null,
   ): Promise<boolean> => {
     store.delete(live.id);
-    const { count } = await prisma.enrollmentSession.updateMany({
-      where: { id: live.id, status: 'active' },
-      data: {
-        status,
-        failureReason: failureReason?.slice(0, 255) ?? null,
-        frameCount: live.frameCount,
-        coverage: coverageSummary(live.state) as unknown as Prisma.InputJsonValue,
-      },
-    });
+    const ended = await sessions.end(live.id, { status, failureReason, frameCount: live.frameCount, coverage: coverageSummary(live.state) });
     publish({ sessionId: live.id, status, feedback: null, employeeId: null });
-    return count > 0;
+    return ended;
   };
 
   /** The live session, or the typed reason why there is none. */
@@ -176,7 +202,7 @@ export function createEnrollmentService(deps: AppDeps): EnrollmentService {
       }
       return live;
     }
-    const row = await prisma.enrollmentSession.findUnique({ where: { id: sessionId } });
+    const row = await sessions.find(sessionId);
     if (row === null) {
       throw new EnrollmentSessionNotFoundError(sessionId);
     }
@@ -190,7 +216,7 @@ export function createEnrollmentService(deps: AppDeps): EnrollmentService {
   /** `camera`: a live session frame, judged for liveness; operator still photos are not (their templates say source 'photo'). */
   const analyzeFrame = async (engine: FaceEngine, bytes: Uint8Array, camera = false): Promise<FrameInput> => {
     try {
-      return { kind: 'analysis', analysis: await engine.analyze(bytes, { alignedCrops: true, liveness: camera && livenessEnabled(config) }) };
+      return { kind: 'analysis', analysis: await engine.analyze(bytes, { alignedCrops: true, liveness: camera && deps.liveness.enabled }) };
     } catch (error) {
       // An undecodable or oversized frame is feedback for the kiosk, not a failed request;
       // EngineBusyError (503) and the rest go to the caller as the engine raised them.
@@ -203,7 +229,7 @@ export function createEnrollmentService(deps: AppDeps): EnrollmentService {
 
   const duplicateCheck = async (mean: Float32Array, exclude: EmployeeId | undefined): Promise<void> => {
     const decision = await checkDuplicateIdentity(mean, async (e) =>
-      (await recognitionModelsFor(deps).bestPerEmployee(e, 3)).map((m) => ({ employeeId: m.employeeId, similarity: m.score })), {
+      (await deps.models.bestPerEmployee(e, 3)).map((m) => ({ employeeId: m.employeeId, similarity: m.score })), {
       threshold: defaultDuplicateThreshold(config.RECOGNITION_THRESHOLD),
       ...(exclude !== undefined ? { excludeEmployeeId: exclude } : {}),
     });
@@ -214,10 +240,10 @@ export function createEnrollmentService(deps: AppDeps): EnrollmentService {
 
   const afterStore = async (employee: Employee, created: boolean): Promise<void> => {
     deps.events.publish('employeeChanged', { kind: created ? 'created' : 'updated', employeeId: employee.id, at: deps.clock().toISOString() });
-    await recognitionModelsFor(deps)
+    await deps.models
       .refreshEmployee(employee.id)
       .catch((error: unknown) => log.error({ err: error, employeeId: employee.id }, 'gallery refresh after enrollment failed'));
-    trainingServiceFor(deps).scheduleAutoRetrain();
+    deps.training.scheduleAutoRetrain();
   };
 
   const templatesFor = (engine: FaceEngine, frames: FrameCandidate[], mean: Float32Array, seedKey: string, source: string, sessionId: string | null) =>
@@ -231,7 +257,7 @@ export function createEnrollmentService(deps: AppDeps): EnrollmentService {
 
   const frameParams: FrameFeedbackParams = {
     ...DEFAULT_FRAME_FEEDBACK_PARAMS,
-    livenessThreshold: livenessEnabled(config) ? config.LIVENESS_THRESHOLD : null,
+    livenessThreshold: deps.liveness.enabled ? deps.liveness.threshold : null,
   };
 
   const service: EnrollmentService = {
@@ -241,24 +267,13 @@ export function createEnrollmentService(deps: AppDeps): EnrollmentService {
 
     async start() {
       // Memory of sessions from a previous run is gone: they cannot complete.
-      const { count } = await prisma.enrollmentSession.updateMany({
-        where: { status: 'active', createdAt: { lt: deps.startedAt } },
-        data: { status: 'expired', failureReason: 'server restarted' },
-      });
+      const count = await sessions.expireLeftActive(deps.startedAt);
       if (count > 0) {
         log.info({ count }, 'expired enrollment sessions left active by a previous run');
       }
-      sweeper ??= setInterval(() => {
-        service.sweep().catch((error: unknown) => log.error({ err: error }, 'enrollment sweep failed'));
-      }, Math.min(SWEEP_INTERVAL_MS, config.ENROLLMENT_SESSION_TTL_SECONDS * 500));
-      sweeper.unref();
     },
 
     stop() {
-      if (sweeper !== undefined) {
-        clearInterval(sweeper);
-        sweeper = undefined;
-      }
       store.clear();
     },
 
@@ -270,10 +285,7 @@ export function createEnrollmentService(deps: AppDeps): EnrollmentService {
           n++;
         }
       }
-      await prisma.enrollmentSession.updateMany({
-        where: { status: 'active', expiresAt: { lte: now }, id: { notIn: store.ids() } },
-        data: { status: 'expired', failureReason: 'session expired' },
-      });
+      await sessions.expireOverdue(now, store.ids());
       return n;
     },
 
@@ -303,16 +315,7 @@ export function createEnrollmentService(deps: AppDeps): EnrollmentService {
       }
       const id = randomUUID();
       const expiresAt = new Date(now.getTime() + config.ENROLLMENT_SESSION_TTL_SECONDS * 1000);
-      const row = await prisma.enrollmentSession.create({
-        data: {
-          id,
-          employeeId,
-          pendingEmployee: pending === null ? undefined : (pending as unknown as Prisma.InputJsonValue),
-          status: 'active',
-          expiresAt,
-          createdAt: now,
-        },
-      });
+      const row = await sessions.create({ id, employeeId, pendingEmployee: pending, expiresAt, createdAt: now });
       const live: LiveSession = {
         id,
         employeeId,
@@ -350,8 +353,8 @@ export function createEnrollmentService(deps: AppDeps): EnrollmentService {
         live.frameCount++;
         if (result.feedback.status === 'rejected' && result.feedback.rejection === 'not_live' && !live.attackReported) {
           live.attackReported = true;
-          const face = input.kind === 'analysis' ? input.analysis.faces.find((f) => f.liveness !== undefined && f.liveness < config.LIVENESS_THRESHOLD) : undefined;
-          void reportPresentationAttack(deps, caller, {
+          const face = input.kind === 'analysis' ? input.analysis.faces.find((f) => f.liveness !== undefined && f.liveness < deps.liveness.threshold) : undefined;
+          void deps.liveness.report(caller, {
             source: 'enrollment',
             cameraId: caller?.cameraId ?? null,
             reason: 'spoof',
@@ -411,17 +414,13 @@ export function createEnrollmentService(deps: AppDeps): EnrollmentService {
               employee = found;
             }
             await replaceTemplatesInTx(tx, employee.id, engine.modelId, templates);
-            const { count } = await tx.enrollmentSession.updateMany({
-              where: { id: sessionId, status: 'active' },
-              data: {
-                status: 'completed',
-                employeeId: employee.id,
-                completedAt: now,
-                frameCount: live.frameCount,
-                coverage: summary as unknown as Prisma.InputJsonValue,
-              },
+            const completed = await sessions.completeInTx(tx, sessionId, {
+              employeeId: employee.id,
+              completedAt: now,
+              frameCount: live.frameCount,
+              coverage: summary,
             });
-            if (count === 0) {
+            if (!completed) {
               throw new EnrollmentSessionClosedError(sessionId, 'expired', `Enrollment session ${sessionId} ended before it could complete`);
             }
             await writeAudit(tx, caller, {
@@ -467,7 +466,7 @@ export function createEnrollmentService(deps: AppDeps): EnrollmentService {
       if (live !== undefined) {
         authorize(caller, live);
       }
-      const row = await prisma.enrollmentSession.findUnique({ where: { id: sessionId } });
+      const row = await sessions.find(sessionId);
       if (row === null) {
         throw new EnrollmentSessionNotFoundError(sessionId);
       }
@@ -537,21 +536,4 @@ export function createEnrollmentService(deps: AppDeps): EnrollmentService {
   };
 
   return service;
-}
-
-const perApp = new WeakMap<AppDeps, EnrollmentService>();
-
-/** The app's enrollment service (one per app: it holds the live sessions). */
-export function enrollmentServiceFor(deps: AppDeps): EnrollmentService {
-  let service = perApp.get(deps);
-  if (!service) {
-    service = createEnrollmentService(deps);
-    perApp.set(deps, service);
-  }
-  return service;
-}
-
-/** For app stop: stops the sweeper if the service was ever created. */
-export function stopEnrollmentService(deps: AppDeps): void {
-  perApp.get(deps)?.stop();
 }

@@ -8,17 +8,19 @@
 // keep talking to the same instance, as for enrollment sessions.
 import { createHash, randomUUID } from 'node:crypto';
 import type { Caller } from '../auth/caller.js';
-import type { AppDeps } from '../context.js';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../domain/errors.js';
 import { cameraId as toCameraId } from '../domain/ids.js';
+import type { FaceEngine } from '../engine/face-engine.js';
 import { requireFaceEngine } from '../engine/require-face-engine.js';
 import { createChallenge, instructionFor, type Challenge, type TurnDirection } from '../liveness/challenge.js';
 import { decideChallenge, type ChallengeDecision, type ChallengeFrame } from '../liveness/decision.js';
 import { followSequence } from '../liveness/follow-sequence.js';
 import { yawProxy } from '../liveness/yaw-proxy.js';
-import { attendanceServiceFor } from './attendance-service.js';
-import { reportPresentationAttack, resembledBy } from './liveness-service.js';
-import { recognitionModelsFor } from './recognition-models.js';
+import type { AttendanceService } from './attendance-service.js';
+import type { LivenessService } from './liveness-service.js';
+import type { RecognitionModels } from './recognition-models.js';
 import type { FaceAttendance, RecognizedEmployee } from './recognition-service.js';
 import { attendanceOf } from './recognition-service.js';
 
@@ -78,7 +80,18 @@ export interface LivenessChallengeService {
   finish(caller: Caller | null, id: string): Promise<ChallengeOutcome>;
 }
 
-export function createLivenessChallengeService(deps: AppDeps): LivenessChallengeService {
+export interface LivenessChallengeServiceDeps {
+  config: Pick<Config, 'LIVENESS_THRESHOLD'>;
+  /** The server's clock stamps every frame: a kiosk cannot stretch the deadline. */
+  clock: () => Date;
+  log: Logger;
+  faceEngine: FaceEngine | null;
+  models: Pick<RecognitionModels, 'recognizer'>;
+  attendance: Pick<AttendanceService, 'recordRecognition'>;
+  liveness: Pick<LivenessService, 'resembledBy' | 'report'>;
+}
+
+export function createLivenessChallengeService(deps: LivenessChallengeServiceDeps): LivenessChallengeService {
   const sessions = new Map<string, Session>();
   const now = (): number => deps.clock().getTime();
 
@@ -114,18 +127,18 @@ export function createLivenessChallengeService(deps: AppDeps): LivenessChallenge
     // Whom the frontal frame shows (for the check-in, or for the attack report).
     const seq = followSequence(s.challenge, s.frames);
     const neutral = seq.neutral === undefined ? undefined : s.frames[seq.neutral];
-    const recognizer = recognitionModelsFor(deps).recognizer();
+    const recognizer = deps.models.recognizer();
     const recognition = neutral?.embedding && recognizer ? (await recognizer.recognize([neutral.embedding]))[0] : undefined;
 
     if (decision.verdict === 'refused') {
       if (ATTACK_REASONS.has(decision.reason)) {
-        await reportPresentationAttack(deps, caller, {
+        await deps.liveness.report(caller, {
           source: 'challenge',
           cameraId: s.cameraId,
           reason: decision.reason,
           detail: decision.detail,
           livenessScore: Number.isFinite(decision.evidence.passive.score) ? decision.evidence.passive.score : null,
-          resembled: await resembledBy(deps, recognition),
+          resembled: await deps.liveness.resembledBy(recognition),
         });
       }
       return { verdict: 'refused', decision };
@@ -133,14 +146,14 @@ export function createLivenessChallengeService(deps: AppDeps): LivenessChallenge
     if (recognition?.kind !== 'recognized') {
       return { verdict: 'live', decision, employee: null, confidence: recognition?.confidence ?? 0, method: null, attendance: null };
     }
-    const known = await resembledBy(deps, recognition);
+    const known = await deps.liveness.resembledBy(recognition);
     const employee: RecognizedEmployee | null = known
       ? { id: recognition.employeeId, employeeCode: known.employeeCode, fullName: known.fullName }
       : null;
     let attendance: FaceAttendance | null = null;
     if (employee) {
       try {
-        const result = await attendanceServiceFor(deps).recordRecognition({
+        const result = await deps.attendance.recordRecognition({
           eventId: createHash('sha256').update(`challenge:v1:${s.id}`).digest('hex'),
           employeeId: employee.id,
           cameraId: s.cameraId === null ? null : toCameraId(s.cameraId),
@@ -237,15 +250,4 @@ export function createLivenessChallengeService(deps: AppDeps): LivenessChallenge
       return s.outcome;
     },
   };
-}
-
-const services = new WeakMap<AppDeps, LivenessChallengeService>();
-
-export function livenessChallengeServiceFor(deps: AppDeps): LivenessChallengeService {
-  let service = services.get(deps);
-  if (!service) {
-    service = createLivenessChallengeService(deps);
-    services.set(deps, service);
-  }
-  return service;
 }

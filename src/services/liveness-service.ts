@@ -3,13 +3,15 @@
 // attack (an audit row, then the presentationAttack event for operators and
 // admins). Recognition, live cameras, enrollment and the kiosk challenge all
 // go through here, so they cannot disagree about what a spoof is.
+import type { Logger } from 'pino';
 import type { Caller } from '../auth/caller.js';
 import { writeAudit } from '../audit/audit-repository.js';
 import type { Config } from '../config.js';
-import type { AppDeps } from '../context.js';
+import type { EventPublisher } from '../events/event-bus.js';
+import type { PrismaClient } from '../generated/prisma/client.js';
 import type { AttackSource, PresentationAttackEvent, ResembledEmployee } from '../liveness/events.js';
 import type { RecognitionDecision } from '../recognition/decision.js';
-import { recognitionModelsFor } from './recognition-models.js';
+import type { RecognitionModels } from './recognition-models.js';
 
 export interface FaceLiveness {
   /** P(live), 0..1 (a median for a track or a challenge). */
@@ -29,32 +31,6 @@ export function judgeLiveness(config: LivenessConfig, score: number | undefined)
   return { score, live: score >= config.LIVENESS_THRESHOLD };
 }
 
-/** Whom a face's recognition decision points at: the recognized person, or the best candidate. */
-export async function resembledBy(deps: AppDeps, decision: RecognitionDecision | undefined): Promise<ResembledEmployee | null> {
-  if (!decision) {
-    return null;
-  }
-  const id = decision.kind === 'recognized' ? decision.employeeId : decision.bestCandidate;
-  return id === undefined ? null : resembledEmployee(deps, Number(id), decision.confidence, decision.kind === 'recognized');
-}
-
-/** The employee's code and name (the models' directory first, then the database); null if unknown. */
-export async function resembledEmployee(deps: AppDeps, employeeId: number, confidence: number, wouldRecognize: boolean): Promise<ResembledEmployee | null> {
-  const known =
-    recognitionModelsFor(deps).employee(employeeId) ??
-    (await deps.prisma.employee.findUnique({ where: { id: employeeId }, select: { employeeCode: true, fullName: true } }));
-  if (!known) {
-    return null;
-  }
-  return {
-    employeeId,
-    employeeCode: known.employeeCode,
-    fullName: known.fullName,
-    confidence: Math.round(confidence * 10_000) / 10_000,
-    wouldRecognize,
-  };
-}
-
 export interface AttackReport {
   source: AttackSource;
   cameraId: number | null;
@@ -64,34 +40,82 @@ export interface AttackReport {
   resembled: ResembledEmployee | null;
 }
 
-/**
- * Audits and publishes one presentation attack. Never throws: a failed audit write is logged and
- * the event still goes out (the refusal itself has already been decided).
- */
-export async function reportPresentationAttack(
-  deps: Pick<AppDeps, 'prisma' | 'config' | 'log' | 'events' | 'clock'>,
-  caller: Caller | null,
-  report: AttackReport,
-): Promise<PresentationAttackEvent> {
-  const event: PresentationAttackEvent = {
-    at: deps.clock().toISOString(),
-    ...report,
-    livenessScore: report.livenessScore === null || !Number.isFinite(report.livenessScore) ? null : Math.round(report.livenessScore * 1e6) / 1e6,
-    threshold: deps.config.LIVENESS_THRESHOLD,
-    apiKeyId: caller ? Number(caller.apiKeyId) : null,
+export interface LivenessServiceDeps {
+  prisma: PrismaClient;
+  config: LivenessConfig;
+  log: Logger;
+  clock: () => Date;
+  events: EventPublisher;
+  /** Names of enrolled people (the models' directory; the database for others). */
+  models: Pick<RecognitionModels, 'employee'>;
+}
+
+export interface LivenessService {
+  readonly enabled: boolean;
+  readonly threshold: number;
+  judge(score: number | undefined): FaceLiveness | null;
+  /** Whom a face's recognition decision points at: the recognized person, or the best candidate. */
+  resembledBy(decision: RecognitionDecision | undefined): Promise<ResembledEmployee | null>;
+  resembledEmployee(employeeId: number, confidence: number, wouldRecognize: boolean): Promise<ResembledEmployee | null>;
+  /**
+   * Audits and publishes one presentation attack. Never throws: a failed audit write is logged
+   * and the event still goes out (the refusal itself has already been decided).
+   */
+  report(caller: Caller | null, report: AttackReport): Promise<PresentationAttackEvent>;
+}
+
+export function createLivenessService(deps: LivenessServiceDeps): LivenessService {
+  const { config } = deps;
+  const resembledEmployee = async (employeeId: number, confidence: number, wouldRecognize: boolean): Promise<ResembledEmployee | null> => {
+    const known =
+      deps.models.employee(employeeId) ??
+      (await deps.prisma.employee.findUnique({ where: { id: employeeId }, select: { employeeCode: true, fullName: true } }));
+    if (!known) {
+      return null;
+    }
+    return {
+      employeeId,
+      employeeCode: known.employeeCode,
+      fullName: known.fullName,
+      confidence: Math.round(confidence * 10_000) / 10_000,
+      wouldRecognize,
+    };
   };
-  try {
-    await writeAudit(deps.prisma, caller, {
-      action: 'liveness.presentation_attack',
-      entityType: report.resembled ? 'employee' : 'camera',
-      entityId: report.resembled?.employeeId ?? report.cameraId ?? 'none',
-      after: event,
-      reason: report.detail,
-    });
-  } catch (error) {
-    deps.log.error({ err: error, event }, 'presentation attack: audit row not written');
-  }
-  deps.log.warn({ event }, 'presentation attack');
-  deps.events.publish('presentationAttack', event);
-  return event;
+  return {
+    enabled: livenessEnabled(config),
+    threshold: config.LIVENESS_THRESHOLD,
+    judge: (score) => judgeLiveness(config, score),
+    resembledEmployee,
+    async resembledBy(decision) {
+      if (!decision) {
+        return null;
+      }
+      const id = decision.kind === 'recognized' ? decision.employeeId : decision.bestCandidate;
+      return id === undefined ? null : resembledEmployee(Number(id), decision.confidence, decision.kind === 'recognized');
+    },
+    async report(caller, report) {
+      const event: PresentationAttackEvent = {
+        at: deps.clock().toISOString(),
+        ...report,
+        livenessScore:
+          report.livenessScore === null || !Number.isFinite(report.livenessScore) ? null : Math.round(report.livenessScore * 1e6) / 1e6,
+        threshold: config.LIVENESS_THRESHOLD,
+        apiKeyId: caller ? Number(caller.apiKeyId) : null,
+      };
+      try {
+        await writeAudit(deps.prisma, caller, {
+          action: 'liveness.presentation_attack',
+          entityType: report.resembled ? 'employee' : 'camera',
+          entityId: report.resembled?.employeeId ?? report.cameraId ?? 'none',
+          after: event,
+          reason: report.detail,
+        });
+      } catch (error) {
+        deps.log.error({ err: error, event }, 'presentation attack: audit row not written');
+      }
+      deps.log.warn({ event }, 'presentation attack');
+      deps.events.publish('presentationAttack', event);
+      return event;
+    },
+  };
 }

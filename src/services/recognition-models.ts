@@ -1,13 +1,19 @@
 // The live recognition models of this app, for the engine's model pack: the
 // gallery (every template of active employees under engine.modelId) and the
 // active SVM (ClassifierModel row of that pack) when its class set still
-// matches the gallery's employees. One per app (recognitionModelsFor).
+// matches the gallery's employees. One per app, built and started by
+// src/services/create-services.ts.
 //
 // Every change (reload, one employee refreshed, a new SVM) goes through one
 // queue so two loads never interleave; searches never wait for it (the
 // Recognizer swaps state atomically, the Gallery copies on write).
-import type { AppDeps } from '../context.js';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
 import { employeeId, type ModelPackId } from '../domain/ids.js';
+import type { FaceEngine } from '../engine/face-engine.js';
+import type { AppPubSub } from '../events/event-bus.js';
+import type { PrismaClient } from '../generated/prisma/client.js';
+import type { ClassifierModelRepository } from '../recognition/classifier-model-repository.js';
 import { decisionParamsFromConfig } from '../recognition/decision.js';
 import { Recognizer } from '../recognition/recognizer.js';
 import { deserializeSvm } from '../recognition/svm/serialize-svm.js';
@@ -15,7 +21,7 @@ import { predictSvm } from '../recognition/svm/predict-svm.js';
 import type { SvmMetrics, SvmModel } from '../recognition/svm/types.js';
 import { Gallery } from '../vision/gallery.js';
 import type { EmployeeMatch } from '../vision/gallery-search.js';
-import { loadTemplates } from '../recognition/template-repository.js';
+import type { TemplateRepository } from '../recognition/template-repository.js';
 
 /** A stored, trained SVM as the recognizer holds it. */
 export interface LiveSvm {
@@ -45,6 +51,10 @@ export interface RecognitionModelsStatus {
 }
 
 export interface RecognitionModels {
+  /** Follows employeeChanged (deactivated, erased, renamed) and loads gallery and SVM; a failed load is logged and retried on first use. */
+  start(): Promise<void>;
+  /** Stops following employee changes. */
+  stop(): void;
   /** Loads gallery and SVM once (later calls wait for the same load). */
   ready(): Promise<void>;
   /** Re-reads every template and the active SVM from the database. */
@@ -60,13 +70,21 @@ export interface RecognitionModels {
   /** The k best employees for an embedding by cosine (duplicate-identity check); [] when empty. */
   bestPerEmployee(embedding: Float32Array, k: number): Promise<PersonMatch[]>;
   status(): RecognitionModelsStatus;
-  /** Stops listening to employee changes. */
-  close(): void;
 }
 
-type Deps = Pick<AppDeps, 'prisma' | 'config' | 'log' | 'faceEngine' | 'pubsub' | 'clock'>;
+export interface RecognitionModelsDeps {
+  /** Employee names for the gallery's directory. */
+  prisma: PrismaClient;
+  config: Pick<Config, 'RECOGNITION_THRESHOLD' | 'RECOGNITION_MARGIN'>;
+  log: Logger;
+  faceEngine: Pick<FaceEngine, 'modelId' | 'embeddingSize'> | null;
+  pubsub: Pick<AppPubSub, 'subscribe'>;
+  clock: () => Date;
+  templates: TemplateRepository;
+  classifierModels: ClassifierModelRepository;
+}
 
-export function createRecognitionModels(deps: Deps): RecognitionModels {
+export function createRecognitionModels(deps: RecognitionModelsDeps): RecognitionModels {
   const log = deps.log.child({ component: 'recognition-models' });
   const engine = deps.faceEngine;
   const modelId = engine?.modelId ?? null;
@@ -79,6 +97,7 @@ export function createRecognitionModels(deps: Deps): RecognitionModels {
   let directory = new Map<number, GalleryEmployee>();
   let queue: Promise<unknown> = Promise.resolve();
   let firstLoad: Promise<void> | undefined;
+  let listening = false;
   let closed = false;
   let stopListening = (): void => undefined;
 
@@ -108,10 +127,7 @@ export function createRecognitionModels(deps: Deps): RecognitionModels {
     if (modelId === null) {
       return null;
     }
-    const row = await deps.prisma.classifierModel.findFirst({
-      where: { modelId, isActive: true },
-      orderBy: { id: 'desc' },
-    });
+    const row = await deps.classifierModels.active(modelId);
     if (!row) {
       return null;
     }
@@ -152,7 +168,7 @@ export function createRecognitionModels(deps: Deps): RecognitionModels {
     if (!engine || !recognizer) {
       return;
     }
-    const [templates, svm] = await Promise.all([loadTemplates(deps, engine.modelId), loadActiveSvm()]);
+    const [templates, svm] = await Promise.all([deps.templates.load(engine.modelId), loadActiveSvm()]);
     const next = new Gallery(engine.embeddingSize);
     for (const t of templates) {
       if (t.embedding.length === engine.embeddingSize) {
@@ -171,7 +187,50 @@ export function createRecognitionModels(deps: Deps): RecognitionModels {
     );
   };
 
+  // Deactivated / erased / re-activated employees: refresh their rows at once. Events also
+  // arrive from other instances when the bus is Redis-backed.
+  const follow = (): void => {
+    if (!engine || listening) {
+      return;
+    }
+    listening = true;
+    closed = false;
+    const events = deps.pubsub.subscribe('employeeChanged')[Symbol.asyncIterator]();
+    stopListening = () => void events.return?.();
+    void (async () => {
+      try {
+        for (;;) {
+          const next = await events.next();
+          if (next.done || closed) {
+            break;
+          }
+          const event = next.value;
+          if (event.kind === 'deactivated' || event.kind === 'erased') {
+            dropEmployee(event.employeeId);
+          }
+          if (event.kind === 'deactivated' || event.kind === 'erased' || event.kind === 'updated') {
+            await api.refreshEmployee(event.employeeId).catch((error: unknown) =>
+              log.error({ err: error, employeeId: event.employeeId }, 'refreshing employee templates failed'),
+            );
+          }
+        }
+      } catch (error) {
+        log.warn({ err: error }, 'employeeChanged subscription ended');
+      }
+    })();
+  };
+
   const api: RecognitionModels = {
+    async start() {
+      follow();
+      // Gallery and SVM are live before the first request.
+      await api.ready().catch((error: unknown) => log.error({ err: error }, 'recognition models not loaded; retried on first use'));
+    },
+    stop() {
+      closed = true;
+      listening = false;
+      stopListening();
+    },
     ready() {
       firstLoad ??= serial(loadAll).catch((error: unknown) => {
         // Let the next caller try again (e.g. the database was down at start-up).
@@ -190,7 +249,7 @@ export function createRecognitionModels(deps: Deps): RecognitionModels {
         if (!engine || !gallery) {
           return;
         }
-        const [templates, names] = await Promise.all([loadTemplates(deps, engine.modelId, { employeeIds: [id] }), readEmployees([id])]);
+        const [templates, names] = await Promise.all([deps.templates.load(engine.modelId, { employeeIds: [id] }), readEmployees([id])]);
         const embeddings = templates.filter((t) => t.embedding.length === engine.embeddingSize).map((t) => t.embedding);
         const name = names.get(id);
         // Gallery mutations are copy-on-write against running searches.
@@ -233,50 +292,7 @@ export function createRecognitionModels(deps: Deps): RecognitionModels {
         loadedAt,
       };
     },
-    close() {
-      closed = true;
-      stopListening();
-    },
   };
 
-  // Deactivated / erased / re-activated employees: refresh their rows at once. Events also
-  // arrive from other instances when the bus is Redis-backed.
-  if (engine) {
-    const events = deps.pubsub.subscribe('employeeChanged')[Symbol.asyncIterator]();
-    stopListening = () => void events.return?.();
-    void (async () => {
-      try {
-        for (;;) {
-          const next = await events.next();
-          if (next.done || closed) {
-            break;
-          }
-          const event = next.value;
-          if (event.kind === 'deactivated' || event.kind === 'erased') {
-            dropEmployee(event.employeeId);
-          }
-          if (event.kind === 'deactivated' || event.kind === 'erased' || event.kind === 'updated') {
-            await api.refreshEmployee(event.employeeId).catch((error: unknown) =>
-              log.error({ err: error, employeeId: event.employeeId }, 'refreshing employee templates failed'),
-            );
-          }
-        }
-      } catch (error) {
-        log.warn({ err: error }, 'employeeChanged subscription ended');
-      }
-    })();
-  }
   return api;
-}
-
-const perApp = new WeakMap<AppDeps, RecognitionModels>();
-
-/** The app's recognition models (created on first use; buildApp calls ready() at start). */
-export function recognitionModelsFor(deps: AppDeps): RecognitionModels {
-  let models = perApp.get(deps);
-  if (!models) {
-    models = createRecognitionModels(deps);
-    perApp.set(deps, models);
-  }
-  return models;
 }

@@ -6,16 +6,19 @@
 // whom it resembled. GraphQL's
 // `recognize` and REST's POST /recognition/recognize both call it.
 import { createHash } from 'node:crypto';
+import type { Logger } from 'pino';
 import type { Caller } from '../auth/caller.js';
-import type { AppDeps } from '../context.js';
+import type { Config } from '../config.js';
 import { cameraId as toCameraId, type EmployeeId } from '../domain/ids.js';
+import type { FaceEngine } from '../engine/face-engine.js';
 import { requireFaceEngine } from '../engine/require-face-engine.js';
+import type { PrismaClient } from '../generated/prisma/client.js';
 import type { RecordResult } from '../attendance/types.js';
 import type { RecognitionDecision } from '../recognition/decision.js';
 import type { Box, FaceQuality } from '../vision/types.js';
-import { attendanceServiceFor } from './attendance-service.js';
-import { judgeLiveness, livenessEnabled, reportPresentationAttack, resembledBy, type AttackReport, type FaceLiveness } from './liveness-service.js';
-import { recognitionModelsFor } from './recognition-models.js';
+import type { AttendanceService } from './attendance-service.js';
+import type { AttackReport, FaceLiveness, LivenessService } from './liveness-service.js';
+import type { RecognitionModels } from './recognition-models.js';
 
 export type UnknownReason = 'no_face' | 'low_quality' | 'below_threshold' | 'ambiguous' | 'spoof';
 
@@ -80,10 +83,32 @@ export function recognitionEventId(requestId: string, faceIndex: number): string
   return createHash('sha256').update(`recognize:v1:${requestId}:${faceIndex}`).digest('hex');
 }
 
-export async function recognizeFrame(deps: AppDeps, image: Uint8Array, options: RecognizeOptions): Promise<RecognitionResult> {
+export interface RecognitionServiceDeps {
+  /** Names of recognized people the models' directory does not know yet. */
+  prisma: PrismaClient;
+  config: Pick<Config, 'SNAPSHOTS_ENABLED' | 'LIVENESS_MODE'>;
+  clock: () => Date;
+  log: Logger;
+  faceEngine: FaceEngine | null;
+  models: Pick<RecognitionModels, 'ready' | 'recognizer' | 'employee' | 'refreshEmployee'>;
+  attendance: Pick<AttendanceService, 'recordRecognition'>;
+  /** Passive liveness: spoofs are not recognized and are reported. */
+  liveness: Pick<LivenessService, 'enabled' | 'threshold' | 'judge' | 'resembledBy' | 'report'>;
+}
+
+export interface RecognitionService {
+  /** Every face of one frame with its decision; recognized faces logged as attendance unless told not to. */
+  recognize(image: Uint8Array, options: RecognizeOptions): Promise<RecognitionResult>;
+}
+
+export function createRecognitionService(deps: RecognitionServiceDeps): RecognitionService {
+  return { recognize: (image, options) => recognizeFrame(deps, image, options) };
+}
+
+async function recognizeFrame(deps: RecognitionServiceDeps, image: Uint8Array, options: RecognizeOptions): Promise<RecognitionResult> {
   const started = performance.now();
   const engine = requireFaceEngine(deps);
-  const models = recognitionModelsFor(deps);
+  const models = deps.models;
   const caller = options.caller ?? null;
   // LIVENESS_MODE=challenge: a kiosk checks people in through the head-turn challenge only.
   const challengeOnly = deps.config.LIVENESS_MODE === 'challenge' && caller?.role === 'kiosk';
@@ -94,7 +119,7 @@ export async function recognizeFrame(deps: AppDeps, image: Uint8Array, options: 
     engine.analyze(image, {
       embed: true,
       alignedCrops: wantSnapshots,
-      liveness: livenessEnabled(deps.config),
+      liveness: deps.liveness.enabled,
       ...(options.signal ? { signal: options.signal } : {}),
     }),
     models.ready(),
@@ -137,7 +162,7 @@ export async function recognizeFrame(deps: AppDeps, image: Uint8Array, options: 
   const attacks: AttackReport[] = [];
   const faces: FaceResult[] = analysis.faces.map((face, i) => {
     const d = decisions[i] ?? { kind: 'unknown', reason: 'below_threshold', confidence: 0 };
-    const liveness = judgeLiveness(deps.config, face.liveness);
+    const liveness = deps.liveness.judge(face.liveness);
     const base = { box: face.box, detectionScore: face.score, quality: face.quality, liveness };
     if (liveness && !liveness.live) {
       return { ...base, employee: null, confidence: d.confidence, cosine: null, method: null, reason: 'spoof' };
@@ -169,16 +194,16 @@ export async function recognizeFrame(deps: AppDeps, image: Uint8Array, options: 
         source: 'recognize',
         cameraId: options.cameraId ?? null,
         reason: 'spoof',
-        detail: `passive liveness ${face.liveness!.score.toPrecision(2)} < ${deps.config.LIVENESS_THRESHOLD}`,
+        detail: `passive liveness ${face.liveness!.score.toPrecision(2)} < ${deps.liveness.threshold}`,
         livenessScore: face.liveness!.score,
-        resembled: await resembledBy(deps, decisions[i]),
+        resembled: await deps.liveness.resembledBy(decisions[i]),
       });
     }
   }
-  await Promise.all(attacks.map((a) => reportPresentationAttack(deps, caller, a)));
+  await Promise.all(attacks.map((a) => deps.liveness.report(caller, a)));
 
   if (logAttendance) {
-    const attendance = attendanceServiceFor(deps);
+    const attendance = deps.attendance;
     const at = deps.clock();
     const cameraId = options.cameraId ?? null;
     await Promise.all(

@@ -3,11 +3,34 @@
 // both serve these.
 import { readFileSync } from 'node:fs';
 import { Prisma } from '../generated/prisma/client.js';
-import type { AppDeps } from '../context.js';
+import type { PrismaClient } from '../generated/prisma/client.js';
 import type { Config } from '../config.js';
-import type { EngineStats } from '../engine/face-engine.js';
+import type { EngineStats, FaceEngine } from '../engine/face-engine.js';
 
-export type SystemDeps = Pick<AppDeps, 'prisma' | 'config' | 'clock' | 'faceEngine' | 'startedAt' | 'eventBusKind'>;
+export interface SystemDeps {
+  prisma: PrismaClient;
+  /** All of it: systemInfo lists every setting except secrets. */
+  config: Config;
+  clock: () => Date;
+  faceEngine: Pick<FaceEngine, 'stats' | 'modelId' | 'embeddingSize'> | null;
+  startedAt: Date;
+  eventBusKind: 'memory' | 'redis';
+}
+
+export interface SystemService {
+  /** Open: liveness + database readiness. */
+  health(): Promise<Health>;
+  status(): Promise<SystemStatus>;
+  info(): Promise<SystemInfo>;
+}
+
+export function createSystemService(deps: SystemDeps): SystemService {
+  return {
+    health: () => getHealth(deps),
+    status: () => getSystemStatus(deps),
+    info: () => getSystemInfo(deps),
+  };
+}
 
 const DB_PING_TIMEOUT_MS = 2_000;
 
@@ -45,11 +68,11 @@ export interface SystemInfo {
   config: Record<string, string | number | boolean | null>;
 }
 
-function uptimeSeconds(deps: Pick<AppDeps, 'clock' | 'startedAt'>): number {
+function uptimeSeconds(deps: Pick<SystemDeps, 'clock' | 'startedAt'>): number {
   return Math.max(0, Math.round((deps.clock().getTime() - deps.startedAt.getTime()) / 1000));
 }
 
-async function pingDatabase(deps: Pick<AppDeps, 'prisma'>): Promise<boolean> {
+async function pingDatabase(deps: Pick<SystemDeps, 'prisma'>): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   try {
     const timeout = new Promise<never>((_, reject) => {
@@ -64,12 +87,12 @@ async function pingDatabase(deps: Pick<AppDeps, 'prisma'>): Promise<boolean> {
   }
 }
 
-export async function getHealth(deps: Pick<AppDeps, 'prisma' | 'clock' | 'startedAt'>): Promise<Health> {
+async function getHealth(deps: Pick<SystemDeps, 'prisma' | 'clock' | 'startedAt'>): Promise<Health> {
   const up = await pingDatabase(deps);
   return { status: up ? 'healthy' : 'unhealthy', database: up ? 'up' : 'down', uptimeSeconds: uptimeSeconds(deps) };
 }
 
-export async function getSystemStatus(deps: SystemDeps): Promise<SystemStatus> {
+async function getSystemStatus(deps: SystemDeps): Promise<SystemStatus> {
   const health = await getHealth(deps);
   const counts =
     health.database === 'up'
@@ -87,7 +110,7 @@ export async function getSystemStatus(deps: SystemDeps): Promise<SystemStatus> {
   return { ...health, counts, engine: deps.faceEngine?.stats() ?? null, eventBus: deps.eventBusKind };
 }
 
-export async function getSystemInfo(deps: SystemDeps): Promise<SystemInfo> {
+async function getSystemInfo(deps: SystemDeps): Promise<SystemInfo> {
   let databaseVersion: string | null = null;
   try {
     const rows = await deps.prisma.$queryRaw<{ v: string }[]>`SELECT VERSION() AS v`;

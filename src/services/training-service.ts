@@ -3,13 +3,18 @@
 // as a ClassifierModel and made live in the recognition models. One training
 // at a time: a second call joins the running one. Progress goes out on the
 // `trainingProgress` topic.
-import type { AppDeps } from '../context.js';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
 import { UnavailableError } from '../domain/errors.js';
+import type { FaceEngine } from '../engine/face-engine.js';
+import type { EventPublisher } from '../events/event-bus.js';
 import type { ClassifierModel, Prisma } from '../generated/prisma/client.js';
+import type { ClassifierModelRepository } from '../recognition/classifier-model-repository.js';
 import { createTrainPool, trainSvmInWorker, type TrainPool } from '../recognition/svm/train-in-worker.js';
-import type { SvmMetrics, TrainOptions, TrainPhase } from '../recognition/svm/types.js';
-import { loadTemplates, type StoredTemplate } from '../recognition/template-repository.js';
-import { recognitionModelsFor } from './recognition-models.js';
+import type { TrainingProgressEvent } from '../recognition/events.js';
+import type { SvmMetrics, TrainOptions } from '../recognition/svm/types.js';
+import type { StoredTemplate, TemplateRepository } from '../recognition/template-repository.js';
+import type { RecognitionModels } from './recognition-models.js';
 
 export type TrainOutcome =
   | {
@@ -31,16 +36,6 @@ export type TrainOutcome =
       /** The model already live, for 'unchanged'. */
       classifierModelId?: number;
     };
-
-export interface TrainingProgressEvent {
-  status: 'started' | 'running' | 'finished' | 'failed';
-  phase: TrainPhase | null;
-  done: number;
-  total: number;
-  message: string | null;
-  /** ISO-8601. */
-  at: string;
-}
 
 export interface TrainingService {
   train(opts?: { force?: boolean }): Promise<TrainOutcome>;
@@ -77,7 +72,19 @@ function trainingTemplates(all: readonly StoredTemplate[]): StoredTemplate[] {
   return all.filter((t) => t.kind !== 'mean' || !withSamples.has(t.employeeId));
 }
 
-export function createTrainingService(deps: AppDeps): TrainingService {
+export interface TrainingServiceDeps {
+  config: Pick<Config, 'SVM_KERNEL' | 'SVM_C' | 'SVM_GAMMA' | 'SVM_MAX_TEMPLATES_PER_EMPLOYEE' | 'SVM_BACKEND' | 'AUTO_RETRAIN'>;
+  log: Logger;
+  clock: () => Date;
+  events: EventPublisher;
+  faceEngine: Pick<FaceEngine, 'modelId'> | null;
+  templates: TemplateRepository;
+  classifierModels: ClassifierModelRepository;
+  /** Where a trained model goes live. */
+  models: Pick<RecognitionModels, 'activateSvm'>;
+}
+
+export function createTrainingService(deps: TrainingServiceDeps): TrainingService {
   const log = deps.log.child({ component: 'training' });
   let pool: TrainPool | undefined;
   let current: Promise<TrainOutcome> | undefined;
@@ -93,17 +100,14 @@ export function createTrainingService(deps: AppDeps): TrainingService {
     if (!engine) {
       throw new UnavailableError('face models not installed: run npm run models:fetch');
     }
-    const all = await loadTemplates(deps, engine.modelId);
+    const all = await deps.templates.load(engine.modelId);
     const templates = trainingTemplates(all);
     const fingerprint = fingerprintOf(all);
     const employeeCount = fingerprint.employees.length;
     if (employeeCount < 2) {
       return { kind: 'skipped', reason: 'fewer_than_two_employees', employeeCount, templateCount: templates.length };
     }
-    const active = await deps.prisma.classifierModel.findFirst({
-      where: { modelId: engine.modelId, isActive: true },
-      orderBy: { id: 'desc' },
-    });
+    const active = await deps.classifierModels.active(engine.modelId);
     const activeParams = active?.params as { fingerprint?: unknown } | null | undefined;
     if (!force && active && sameFingerprint(fingerprint, activeParams?.fingerprint)) {
       return { kind: 'skipped', reason: 'unchanged', employeeCount, templateCount: active.templateCount, classifierModelId: active.id };
@@ -142,23 +146,17 @@ export function createTrainingService(deps: AppDeps): TrainingService {
       trainedModelId,
       fingerprint,
     };
-    const saved = await deps.prisma.$transaction(async (tx) => {
-      await tx.classifierModel.updateMany({ where: { modelId: engine.modelId, isActive: true }, data: { isActive: false } });
-      return tx.classifierModel.create({
-        data: {
-          modelId: engine.modelId,
-          kind: `svm-${result.model.kernel}`,
-          artifact: new Uint8Array(result.modelBytes),
-          params: params as unknown as Prisma.InputJsonValue,
-          metrics: result.metrics as unknown as Prisma.InputJsonValue,
-          templateCount: result.templateCount,
-          employeeCount: result.classCount,
-          trainingMs,
-          isActive: true,
-        },
-      });
+    const saved = await deps.classifierModels.saveActive({
+      modelId: engine.modelId,
+      kind: `svm-${result.model.kernel}`,
+      artifact: new Uint8Array(result.modelBytes),
+      params: params as unknown as Prisma.InputJsonValue,
+      metrics: result.metrics as unknown as Prisma.InputJsonValue,
+      templateCount: result.templateCount,
+      employeeCount: result.classCount,
+      trainingMs,
     });
-    const live = await recognitionModelsFor(deps).activateSvm({
+    const live = await deps.models.activateSvm({
       id: saved.id,
       model: result.model,
       metrics: result.metrics,
@@ -225,14 +223,10 @@ export function createTrainingService(deps: AppDeps): TrainingService {
       timer.unref();
     },
     listModels(opts = {}) {
-      const where = deps.faceEngine ? { modelId: deps.faceEngine.modelId } : {};
-      return deps.prisma.classifierModel.findMany({ where, orderBy: { id: 'desc' }, take: opts.take ?? 20 });
+      return deps.classifierModels.list(deps.faceEngine?.modelId ?? null, opts.take ?? 20);
     },
     activeModel() {
-      if (!deps.faceEngine) {
-        return Promise.resolve(null);
-      }
-      return deps.prisma.classifierModel.findFirst({ where: { modelId: deps.faceEngine.modelId, isActive: true }, orderBy: { id: 'desc' } });
+      return deps.faceEngine ? deps.classifierModels.active(deps.faceEngine.modelId) : Promise.resolve(null);
     },
     async close() {
       closed = true;
@@ -241,16 +235,5 @@ export function createTrainingService(deps: AppDeps): TrainingService {
       await pool?.close();
     },
   };
-  return service;
-}
-
-const perApp = new WeakMap<AppDeps, TrainingService>();
-
-export function trainingServiceFor(deps: AppDeps): TrainingService {
-  let service = perApp.get(deps);
-  if (!service) {
-    service = createTrainingService(deps);
-    perApp.set(deps, service);
-  }
   return service;
 }

@@ -3,7 +3,7 @@
 // video (real capture, stand-in engine) the person shown as a photo is never
 // recognized while the others are.
 import { describe, expect, it } from 'vitest';
-import type { CameraAttackEvent, RecognizedEvent } from '../../src/cameras/camera-events.js';
+import type { CameraAttackEvent, RecognizedEvent } from '../../src/cameras/events.js';
 import { CameraRunner } from '../../src/cameras/camera-runner.js';
 import { TrackLiveness } from '../../src/cameras/track-liveness.js';
 import type { TrackId } from '../../src/cameras/tracker.js';

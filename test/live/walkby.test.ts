@@ -7,8 +7,6 @@
 // readers get the same events, and the stalled ones hold nobody up.
 import { print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CameraEventHub } from '../../src/cameras/event-hub.js';
-import { cameraServiceFor } from '../../src/services/camera-service.js';
 import { peopleAt, readWalkby, WALKBY_MP4, type WalkbySegment } from '../cameras/walkby.js';
 import {
   CameraInfoDocument,
@@ -79,10 +77,10 @@ beforeAll(async () => {
   legacy = legacyCollector(t.url, `token=${viewerKey}&camera_id=${cameraId}`);
   stalled.push(stalledLegacyClient(t.port, `api_key=${viewerKey}&camera_id=${cameraId}`));
   stalled.push(await stalledGraphqlWsClient(t.url, viewerKey, print(RecognitionFramesDocument), { cameraId }));
-  // Subscriptions are live once the hub holds them; no protocol message says so.
-  const hub = cameraServiceFor(t.app.deps).events as CameraEventHub;
+  // Subscriptions are live once their buffers exist; no protocol message says so.
+  const live = t.app.live;
   await waitFor('subscribers', () => {
-    const n = hub.subscriberCount();
+    const n = live.subscriberCount();
     return n.recognized >= 12 && n.frames >= 4;
   }, 20_000);
 
@@ -93,7 +91,7 @@ beforeAll(async () => {
     const i = res.data?.cameraInfo[0];
     return i?.state === 'stopped' && i.stoppedReason === 'ended';
   }, 100_000);
-  await cameraServiceFor(t.app.deps).idle(cameraId);
+  await t.app.services.cameras.idle(cameraId);
   info = (await t.gql(CameraInfoDocument, { cameraId })).data?.cameraInfo[0];
   const total = info?.recognitions ?? 0;
   await waitFor('every reader to catch up', () => [...recognizedSubs, sse].every((s) => s.items.length >= total), 10_000).catch(() => undefined);

@@ -1,13 +1,11 @@
-// What a running camera tells the rest of the server: per-frame results,
-// decided identities, and its state for cameraInfo. The GraphQL
-// subscriptions, SSE, the old WebSocket and attendance all read these shapes.
+// What a running camera publishes: per-frame results (topic
+// `recognitionFrames`) and decided identities (topic `recognized`). The GraphQL
+// subscriptions, SSE and the old WebSocket read these shapes through the
+// app's pub/sub, so they must survive JSON: epoch ms numbers, no binary.
 import type { CameraId, EmployeeId } from '../domain/ids.js';
 import type { Box } from '../vision/types.js';
 import type { RecognitionMethod } from './decision.js';
-import type { LatencySummary } from '../math/latency-window.js';
 import type { TrackId } from './tracker.js';
-
-export type CameraState = 'connecting' | 'connected' | 'reconnecting' | 'stopped';
 
 export interface FrameFace {
   box: Box;
@@ -48,11 +46,28 @@ export interface RecognizedEvent {
   frameNumber: number;
   mediaTimeMs: number | null;
   box: Box;
+}
+
+/**
+ * What a camera reports when a track is decided: the event and, in this
+ * process only, the face to keep with the attendance log. Never published
+ * (binary does not survive the Redis event target's JSON).
+ */
+export interface TrackDecided extends RecognizedEvent {
   /** Aligned 112x112 face of the track's best frame, JPEG, when snapshots are on. */
   snapshotJpeg?: Uint8Array;
 }
 
-/** A track judged not live (median P(live) of its frames below the threshold): a photo or a screen. */
+/** The published part of a decision. */
+export function toRecognizedEvent(decided: TrackDecided): RecognizedEvent {
+  const { snapshotJpeg: _snapshot, ...event } = decided;
+  return event;
+}
+
+/**
+ * A track judged not live (the median P(live) of its frames below the threshold): a photo or a
+ * screen. Reported by the runner; the camera service audits it and publishes presentationAttack.
+ */
 export interface CameraAttackEvent {
   cameraId: CameraId;
   trackId: TrackId;
@@ -62,38 +77,4 @@ export interface CameraAttackEvent {
   frames: number;
   /** Whom its frames' recognition pointed at, if anyone. */
   resembled: { employeeId: EmployeeId; confidence: number } | null;
-}
-
-export interface CameraInfo {
-  cameraId: CameraId;
-  name: string | null;
-  /** The source with any URL password hidden. */
-  source: string;
-  state: CameraState;
-  /** Why the camera is reconnecting (or last failed). */
-  error: string | null;
-  /** When state is 'stopped': asked to, or a non-looping file ended. */
-  stoppedReason: 'requested' | 'ended' | null;
-  reconnectAttempt: number;
-  nextRetryAt: number | null;
-  width: number | null;
-  height: number | null;
-  /** Frame rate the source reports. */
-  sourceFps: number | null;
-  /** Measured frames per second arriving from the capture, and processed by the engine. */
-  fpsIn: number;
-  fpsProcessed: number;
-  predictInterval: number;
-  /** Frames read from the source (including those dropped for back-pressure). */
-  framesCaptured: number;
-  framesProcessed: number;
-  /** Frames lost to back-pressure (queue full or capture credits exhausted); PREDICT_INTERVAL skips are not drops. */
-  framesDropped: number;
-  /** Frames the engine failed on (timeouts, errors). */
-  framesFailed: number;
-  latencyMs: LatencySummary;
-  activeTracks: number;
-  recognitions: number;
-  startedAt: number | null;
-  lastFrameAt: number | null;
 }
