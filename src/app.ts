@@ -38,6 +38,8 @@ import { sessionRoutes } from './rest/session.js';
 import { registerWebApp } from './http/web-app.js';
 import { CAMERA_PREVIEW_PATH, serveCameraPreviews } from './http/camera-preview-ws.js';
 import { startFaceEngine } from './engine/start-face-engine.js';
+import { retryUntilDone } from './db/retry-until-done.js';
+import type { BackgroundRetry } from './db/retry-until-done.js';
 
 export interface AppOverrides {
   /** A given engine (closed by its owner); null = run without one (face features answer 503). */
@@ -60,7 +62,10 @@ export interface App {
   readonly websockets: WebSocketRouter;
   /** Every HTTP route registered, as `METHOD /path` (HEAD left out); the OpenAPI test compares it with /openapi.json. */
   routes(): string[];
-  /** Starts the services in order (ADMIN_API_KEY registered first), then listens on HOST:PORT (PORT=0 picks a free port). */
+  /**
+   * Starts the services in order, then listens on HOST:PORT (PORT=0 picks a free port). With the
+   * database away it listens at once and the services that need it start when it answers.
+   */
   start(): Promise<{ url: string; port: number }>;
   /** Ends live subscriptions, closes WebSockets and HTTP, stops the services in reverse order, then the event bus and what buildApp created itself (Prisma, engine). Idempotent. */
   stop(): Promise<void>;
@@ -68,15 +73,25 @@ export interface App {
 
 /** In-flight requests get this long to finish on stop before connections are cut. */
 const SHUTDOWN_GRACE_MS = 5_000;
+/** Services waiting for the database at start try again this often. */
+const DATABASE_RETRY_MS = 5_000;
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
 export async function buildApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
   const log = overrides.logger ?? createLogger(config);
-  const prisma = overrides.prisma ?? createPrisma(config.DATABASE_URL);
+  const prisma =
+    overrides.prisma ??
+    createPrisma(config.DATABASE_URL, { connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS, queryTimeoutMs: config.DB_QUERY_TIMEOUT_MS });
   const clock = overrides.clock ?? (() => new Date());
   const bus = createEventBus({ redisUrl: config.REDIS_URL, log: log.child({ component: 'event-bus' }) });
-  const authenticator = createAuthenticator({ prisma, secretKey: config.SECRET_KEY, clock, log: log.child({ component: 'auth' }) });
+  const authenticator = createAuthenticator({
+    prisma,
+    secretKey: config.SECRET_KEY,
+    clock,
+    log: log.child({ component: 'auth' }),
+    pubsub: bus.pubsub,
+  });
   // The web app's session cookies (sign-in exchanges a key for one).
   const sessions = createSessionAuth({ prisma, secretKey: config.SECRET_KEY, clock });
   const ownEngine = overrides.faceEngine === undefined ? await startFaceEngine(config, log.child({ component: 'face-engine' })) : null;
@@ -132,7 +147,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   }
   await http.register(sessionRoutes, { prefix: API_PREFIX, authenticator, sessions });
   const yoga = createGraphQl(deps, appContext);
-  mountGraphQl(http, yoga);
+  mountGraphQl(http, yoga, { graphiql: config.GRAPHIQL });
   await registerDocsRoutes(http);
   await registerWebApp(http);
 
@@ -150,6 +165,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   websockets.attach(http.server);
 
   let stopping: Promise<void> | undefined;
+  let pendingStart: BackgroundRetry | undefined;
 
   return {
     deps,
@@ -160,17 +176,47 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     websockets,
     routes: () => [...routes],
     async start() {
-      await composed.start();
-      log.info({ services: composed.lifetimes, jobs: composed.jobs.jobs }, 'services started');
+      const servicesStarted = (): void => log.info({ services: composed.lifetimes, jobs: composed.jobs.jobs }, 'services started');
+      // The database may come up after the server (a reboot, a container order): then the
+      // server listens at once (health/live 200, health/ready 503 naming the database) and
+      // starts the services that need it when the database answers.
+      const databaseUp = await services.system.databaseUp();
+      if (databaseUp) {
+        await composed.start();
+        servicesStarted();
+      } else {
+        try {
+          await composed.startWithoutDatabase();
+        } catch (error) {
+          await composed.stop();
+          throw error;
+        }
+      }
       await http.listen({ host: config.HOST, port: config.PORT });
       const { port } = http.server.address() as AddressInfo;
       const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
       const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
       log.info({ url, graphql: `${url}${GRAPHQL_PATH}`, docs: `${url}/docs` }, 'server listening');
+      if (!databaseUp) {
+        log.error(`database unreachable at start: serving anyway (health/ready answers 503); services start when it answers (checked every ${DATABASE_RETRY_MS / 1000} s)`);
+        pendingStart = retryUntilDone(
+          async () => {
+            if (!(await services.system.databaseUp())) {
+              throw new Error('database still unreachable');
+            }
+            await composed.resume();
+            servicesStarted();
+            // A request made with ADMIN_API_KEY before it was registered left "unknown key" in the cache.
+            authenticator.evict();
+          },
+          { intervalMs: DATABASE_RETRY_MS, log, what: 'service start waiting for the database' },
+        );
+      }
       return { url, port };
     },
     stop() {
       stopping ??= (async () => {
+        await pendingStart?.stop();
         // Every live subscription (SSE included) ends first, so HTTP can close.
         subscriptions.closeAll();
         await websockets.close();
@@ -184,6 +230,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
         // Cameras, jobs, sessions, training, models, the outbox: reverse start order.
         await composed.stop();
         await ownEngine?.close();
+        authenticator.close();
         await bus.close();
         if (overrides.prisma === undefined) {
           await prisma.$disconnect();

@@ -15,10 +15,17 @@ export const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: z.string().regex(/^mysql:\/\/|^mariadb:\/\//, 'must be a mysql:// or mariadb:// URL'),
+  // Bounds on every database call, so a database that hangs never holds a request or a camera frame
+  // for long: connecting and getting a pooled connection / a connection silent this long (and a whole
+  // transaction) fail, and the request answers 503 (or the attendance event is queued).
+  DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
+  DB_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(5_000),
   SECRET_KEY: z.string().min(16, 'must be at least 16 characters'),
   ADMIN_API_KEY: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(15 * 1024 * 1024),
   CORS_ORIGIN: optionalString,
+  // GraphiQL at GET /graphql; unset or empty: on when NODE_ENV=development (parseConfig decides)
+  GRAPHIQL: optionalString.pipe(bool.optional()),
 
   // Face engine
   MODEL_PACK: z.string().default('faceplugin'),
@@ -67,6 +74,8 @@ export const configSchema = z.object({
   SNAPSHOTS_ENABLED: bool.default(true),
   SNAPSHOT_RETENTION_DAYS: z.coerce.number().int().min(0).default(30),
   DATA_DIR: z.string().default('data'),
+  // Attendance events waiting for the database (durable, DATA_DIR/outbox); a warning at 80%, refused past it.
+  OUTBOX_MAX_EVENTS: z.coerce.number().int().min(1).default(20_000),
 
   // Cameras (names kept from the replaced service)
   CAMERA_SOURCE: optionalString,
@@ -80,14 +89,17 @@ export const configSchema = z.object({
   REDIS_URL: optionalString,
 });
 
-export type Config = z.infer<typeof configSchema>;
+type ParsedEnv = z.infer<typeof configSchema>;
+/** The parsed environment with every default settled. */
+export type Config = Omit<ParsedEnv, 'GRAPHIQL'> & { GRAPHIQL: boolean };
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
 
 export function parseConfig(env: Record<string, string | undefined>): ConfigResult {
   const parsed = configSchema.safeParse(env);
   if (parsed.success) {
-    return { ok: true, config: parsed.data };
+    const { GRAPHIQL, ...rest } = parsed.data;
+    return { ok: true, config: { ...rest, GRAPHIQL: GRAPHIQL ?? rest.NODE_ENV === 'development' } };
   }
   return {
     ok: false,

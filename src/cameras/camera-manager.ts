@@ -5,7 +5,7 @@ import type { CameraId } from '../domain/ids.js';
 import type { CameraInfo } from './camera-info.js';
 import type { FrameEvent, TrackDecided } from './events.js';
 import { CameraRunner, type CameraLogger, type CameraRunnerOptions, type FrameAnalyzer } from './camera-runner.js';
-import type { RecognizeFaces } from './decision.js';
+import type { RecognizeFaces } from './face-decision.js';
 import { parseCameraSource, type CameraSource } from './source.js';
 
 /** A camera as stored (Prisma `Camera`) or given in the environment. */

@@ -4,7 +4,7 @@
 // app's pub/sub, so they must survive JSON: epoch ms numbers, no binary.
 import type { CameraId, EmployeeId } from '../domain/ids.js';
 import type { Box } from '../vision/types.js';
-import type { RecognitionMethod } from './decision.js';
+import type { RecognitionMethod } from './face-decision.js';
 import type { TrackId } from './tracker.js';
 
 export interface FrameFace {

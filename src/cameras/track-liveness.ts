@@ -4,8 +4,11 @@
 // scores say live: before that its "recognized" votes abstain
 // ('liveness_pending'); a track judged a spoof votes unknown ('spoof') and is
 // reported once as a presentation attack.
+import type { CameraId } from '../domain/ids.js';
 import { median } from '../math/median.js';
-import type { FaceDecision } from './decision.js';
+import type { CameraAttackEvent } from './events.js';
+import type { FaceDecision } from './face-decision.js';
+import type { FaceVote } from './track-identities.js';
 import type { TrackId } from './tracker.js';
 
 export interface TrackLivenessOptions {
@@ -83,6 +86,31 @@ export class TrackLiveness {
     }
     entry.reported = true;
     return true;
+  }
+
+  /**
+   * One frame's votes: records each face's P(live) on its track, passes the votes through
+   * filter(), and names the tracks newly judged spoofs (to report once each).
+   */
+  judgeVotes(votes: readonly FaceVote[], cameraId: CameraId, now: number): { votes: FaceVote[]; attacks: CameraAttackEvent[] } {
+    const attacks: CameraAttackEvent[] = [];
+    const filtered = votes.map((v) => {
+      this.record(v.trackId, v.face.liveness);
+      const verdict = this.verdict(v.trackId);
+      if (verdict.kind === 'spoof' && this.takeNewSpoof(v.trackId)) {
+        const d = v.decision;
+        attacks.push({
+          cameraId,
+          trackId: v.trackId,
+          at: now,
+          livenessScore: verdict.median,
+          frames: verdict.frames,
+          resembled: d?.kind === 'recognized' ? { employeeId: d.employeeId, confidence: d.confidence } : null,
+        });
+      }
+      return { ...v, decision: v.decision && this.filter(v.trackId, v.decision), held: v.held && this.filter(v.trackId, v.held) };
+    });
+    return { votes: filtered, attacks };
   }
 
   forget(trackId: TrackId): void {

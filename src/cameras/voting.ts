@@ -5,7 +5,7 @@
 // name (the `decided` flag is true exactly once per track); an "unknown"
 // verdict stays open and can still turn into a name on better frames.
 import type { EmployeeId } from '../domain/ids.js';
-import type { FaceDecision, RecognitionMethod } from './decision.js';
+import type { FaceDecision, RecognitionMethod } from './face-decision.js';
 import type { TrackId } from './tracker.js';
 
 export interface VotingOptions {

@@ -2,6 +2,7 @@
 // field lists into typed results (errors plugin) and the rest into a stable
 // `extensions.code`; REST maps `status` to the HTTP status and `{ detail }`.
 // Anything that is not a DomainError is unexpected and stays masked.
+import type { ZodType, output } from 'zod';
 
 export type DomainErrorCode =
   | 'NOT_FOUND'
@@ -14,6 +15,7 @@ export type DomainErrorCode =
   | 'FORBIDDEN'
   | 'PAYLOAD_TOO_LARGE'
   | 'UNAVAILABLE'
+  | 'SERVICE_UNAVAILABLE'
   | 'ENGINE_BUSY'
   | 'INVALID_IMAGE'
   | 'ENROLLMENT_SESSION_NOT_FOUND'
@@ -136,4 +138,13 @@ export function validationErrorFromZod(issues: readonly { path: readonly Propert
       message: i.message,
     })),
   );
+}
+
+/** Parses input with a zod schema; every problem becomes one ValidationError, paths under `at`. */
+export function parseInput<S extends ZodType>(schema: S, input: unknown, at: readonly (string | number)[] = []): output<S> {
+  const result = schema.safeParse(input);
+  if (!result.success) {
+    throw validationErrorFromZod(result.error.issues.map((i) => ({ path: [...at, ...i.path], message: i.message })));
+  }
+  return result.data;
 }

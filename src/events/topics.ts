@@ -14,6 +14,7 @@ import type { EmployeeChangedEvent } from '../employees/events.js';
 import type { EnrollmentProgressEvent } from '../enrollment/events.js';
 import type { PresentationAttackEvent } from '../liveness/events.js';
 import type { TrainingProgressEvent } from '../recognition/events.js';
+import type { ApiKeyRevokedEvent } from '../auth/events.js';
 
 // A type (not an interface) so it satisfies pubsub's index-signature constraint.
 export type AppTopics = {
@@ -21,6 +22,7 @@ export type AppTopics = {
   attendanceLogged: [AttendanceLoggedEvent];
   trainingProgress: [TrainingProgressEvent];
   enrollmentProgress: [sessionId: string, EnrollmentProgressEvent];
+  apiKeyRevoked: [ApiKeyRevokedEvent];
   /** Every processed frame of every camera; subscribers filter by camera. */
   recognitionFrames: [FrameEvent];
   /** A track's decided identity. */

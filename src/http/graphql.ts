@@ -1,7 +1,7 @@
 // graphql-yoga on fastify at /graphql: queries and mutations over HTTP,
 // subscriptions over SSE (yoga's own) and graphql-ws (src/http/graphql-ws.ts).
-// GraphiQL only in development. Domain errors keep their `extensions.code`;
-// everything else is masked.
+// GraphiQL (served from npm, src/http/graphiql.ts) when config.GRAPHIQL is on.
+// Domain errors keep their `extensions.code`; everything else is masked.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GraphQLError } from 'graphql';
 import { createYoga, maskError as yogaMaskError } from 'graphql-yoga';
@@ -12,7 +12,9 @@ import type { AppContext, RequestContext } from '../context.js';
 import { createRequestContext } from '../context.js';
 import type { Caller } from '../auth/caller.js';
 import { DomainError } from '../domain/errors.js';
+import { asDatabaseUnavailable } from '../db/database-unavailable.js';
 import { schema } from '../schema/index.js';
+import { mountGraphiQlAssets, renderGraphiQlPage } from './graphiql.js';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -30,7 +32,8 @@ export function createGraphQl(deps: Pick<AppDeps, 'config' | 'log'>, app: AppCon
   return createYoga<GraphQlServerContext, RequestContext>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
-    graphiql: deps.config.NODE_ENV === 'development' ? { title: 'Face attendance', subscriptionsProtocol: 'WS' } : false,
+    graphiql: deps.config.GRAPHIQL ? { title: 'Face attendance', subscriptionsProtocol: 'WS' } : false,
+    renderGraphiQL: renderGraphiQlPage,
     landingPage: false,
     cors: deps.config.CORS_ORIGIN === undefined ? false : { origin: deps.config.CORS_ORIGIN.split(',').map((o) => o.trim()) },
     logging: {
@@ -52,7 +55,9 @@ export function createGraphQl(deps: Pick<AppDeps, 'config' | 'log'>, app: AppCon
 export function exposeDomainErrors(error: unknown, message: string, isDev?: boolean): Error {
   // Duck-typed on purpose: a second copy of `graphql` (ESM and CJS builds) breaks instanceof.
   const located = error as Partial<GraphQLError> | undefined;
-  const original = located?.originalError ?? error;
+  const raw = located?.originalError ?? error;
+  // A database that is not serving: SERVICE_UNAVAILABLE, so clients know to retry.
+  const original = asDatabaseUnavailable(raw) ?? raw;
   if (original instanceof DomainError && located?.name === 'GraphQLError') {
     return new GraphQLError(original.message, {
       nodes: located.nodes,
@@ -69,7 +74,10 @@ export function exposeDomainErrors(error: unknown, message: string, isDev?: bool
   return yogaMaskError(error, message, isDev);
 }
 
-export function mountGraphQl(app: FastifyInstance, yoga: Yoga): void {
+export function mountGraphQl(app: FastifyInstance, yoga: Yoga, options: { graphiql: boolean }): void {
+  if (options.graphiql) {
+    mountGraphiQlAssets(app);
+  }
   app.route({
     url: GRAPHQL_PATH,
     method: ['GET', 'POST', 'OPTIONS'],

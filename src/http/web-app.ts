@@ -10,7 +10,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 export const WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 
 /** Paths that belong to the server, not the app. */
-const SERVER_PATHS = /^(api|graphql|docs|redoc|openapi\.json)(\/|$)/;
+const SERVER_PATHS = /^(api|graphql|graphiql|docs|redoc|openapi\.json)(\/|$)/;
 
 /**
  * Only this origin: the app bundles its fonts and icons, talks to the API and

@@ -5,7 +5,7 @@
 import type { ModelPackId } from '../domain/ids.js';
 import type { GallerySearch } from '../vision/gallery-search.js';
 import type { FaceQuality, QualityIssue } from '../vision/types.js';
-import { decide, NO_FACE, type DecisionParams, type RecognitionDecision, type SvmEvidence } from './decision.js';
+import { decide, NO_FACE, type DecisionParams, type RecognitionDecision, type SvmEvidence } from './decision-rules.js';
 
 /**
  * What the recognizer needs from a trained SVM. Structural on purpose, so any

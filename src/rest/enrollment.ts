@@ -12,7 +12,7 @@ import { decodeBase64Image } from '../enrollment/base64-image.js';
 import type { CoverageSummary } from '../enrollment/coverage.js';
 import type { FrameFeedback } from '../enrollment/feedback-types.js';
 import { requireCaller } from '../http/route-auth.js';
-import type { EnrollmentResult, EnrollmentSessionView } from '../services/enrollment-service.js';
+import type { EnrollmentResult, EnrollmentSessionView } from '../enrollment/enrollment-views.js';
 import { detailBody, errorResponses, idParams, isoDate, isoDateOrNull } from './common.js';
 
 const poseJson = z.object({ yaw: z.number(), pitch: z.number(), roll: z.number() });

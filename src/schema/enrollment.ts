@@ -19,7 +19,7 @@ import type { EnrollmentProgressEvent } from '../enrollment/events.js';
 import { ErrorInterface } from './errors.js';
 import { EngineBusyError } from '../engine/engine-errors.js';
 import { DuplicateEmployeeCodeError, EmployeeNotFoundError, ValidationError } from '../domain/errors.js';
-import type { EnrollmentResult, EnrollmentSessionView, PhotoEnrollmentResult } from '../services/enrollment-service.js';
+import type { EnrollmentResult, EnrollmentSessionView, PhotoEnrollmentResult } from '../enrollment/enrollment-views.js';
 import { enrollmentResolvers as r } from '../resolvers/enrollment.js';
 import type { TemplateCounts } from '../enrollment/template-builder.js';
 import type { PendingEmployee } from '../enrollment/session-store.js';

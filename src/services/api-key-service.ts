@@ -10,6 +10,7 @@ import { displayPrefix, generateApiKey, hashApiKey } from '../auth/api-key-crypt
 import { ApiKeyNotFoundError, NotFoundError, ValidationError } from '../domain/errors.js';
 import { apiKeyId } from '../domain/ids.js';
 import { writeAudit } from '../audit/audit-repository.js';
+import { isUniqueViolation } from '../db/prisma-errors.js';
 
 export interface ApiKeyServiceDeps {
   prisma: PrismaClient;
@@ -130,7 +131,7 @@ async function ensureBootstrapAdminKey(deps: ApiKeyServiceDeps, rawKey: string):
     deps.log.info('ADMIN_API_KEY registered as an admin key');
   } catch (error) {
     // Another instance starting at the same time registered it first.
-    if ((error as { code?: unknown }).code !== 'P2002') {
+    if (!isUniqueViolation(error)) {
       throw error;
     }
   }

@@ -10,7 +10,7 @@ import type { Config } from '../config.js';
 import type { EventPublisher } from '../events/event-bus.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { AttackSource, PresentationAttackEvent, ResembledEmployee } from '../liveness/events.js';
-import type { RecognitionDecision } from '../recognition/decision.js';
+import type { RecognitionDecision } from '../recognition/decision-rules.js';
 import type { RecognitionModels } from './recognition-models.js';
 
 export interface FaceLiveness {

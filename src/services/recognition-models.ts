@@ -14,7 +14,7 @@ import type { FaceEngine } from '../engine/face-engine.js';
 import type { AppPubSub } from '../events/event-bus.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { ClassifierModelRepository } from '../recognition/classifier-model-repository.js';
-import { decisionParamsFromConfig } from '../recognition/decision.js';
+import { decisionParamsFromConfig } from '../recognition/decision-rules.js';
 import { Recognizer } from '../recognition/recognizer.js';
 import { deserializeSvm } from '../recognition/svm/serialize-svm.js';
 import { predictSvm } from '../recognition/svm/predict-svm.js';

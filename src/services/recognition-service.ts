@@ -14,7 +14,7 @@ import type { FaceEngine } from '../engine/face-engine.js';
 import { requireFaceEngine } from '../engine/require-face-engine.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { RecordResult } from '../attendance/types.js';
-import type { RecognitionDecision } from '../recognition/decision.js';
+import type { RecognitionDecision } from '../recognition/decision-rules.js';
 import type { Box, FaceQuality } from '../vision/types.js';
 import type { AttendanceService } from './attendance-service.js';
 import type { AttackReport, FaceLiveness, LivenessService } from './liveness-service.js';

@@ -4,7 +4,7 @@
 // real capture without the ONNX models.
 import { employeeId, modelPackId, type EmployeeId } from '../../src/domain/ids.js';
 import type { CapturedFrame } from '../../src/cameras/capture.js';
-import type { FaceDecision, FaceToRecognize } from '../../src/cameras/decision.js';
+import type { FaceDecision, FaceToRecognize } from '../../src/cameras/face-decision.js';
 import type { AnalyzeOptions, DetectedFace, FaceQuality, FrameAnalysis } from '../../src/vision/types.js';
 import { peopleAt, readWalkby } from './walkby.js';
 

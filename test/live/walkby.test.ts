@@ -18,6 +18,7 @@ import {
   type RecognizedSubscription,
 } from '../graphql/generated.js';
 import { seedPeopleFromPhotos } from '../helpers/seed-faces.js';
+import { waitUntil } from '../helpers/wait.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import {
   graphqlWsCollector,
@@ -44,15 +45,7 @@ let legacy: ReturnType<typeof legacyCollector>;
 const stalled: { close(): void }[] = [];
 let info: { framesProcessed: number; framesDropped: number; recognitions: number; stoppedReason: string | null } | undefined;
 
-async function waitFor(what: string, ok: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await ok())) {
-    if (Date.now() > until) {
-      throw new Error(`timed out waiting for ${what}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const waitFor = (what: string, ok: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> => waitUntil(what, ok, timeoutMs, 50);
 
 const names = (items: RecognizedSubscription[]): string[] => items.map((i) => nameOf.get(i.recognized.employeeId) ?? '?');
 

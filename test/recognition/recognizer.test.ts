@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { employeeId, modelPackId } from '../../src/domain/ids.js';
-import { decisionParams } from '../../src/recognition/decision.js';
+import { decisionParams } from '../../src/recognition/decision-rules.js';
 import { Recognizer, type SvmClassifier } from '../../src/recognition/recognizer.js';
 import { Gallery } from '../../src/vision/gallery.js';
 import { near, randomUnit, rng } from '../vision/gallery-fixtures.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { employeeId, type EmployeeId } from '../../src/domain/ids.js';
-import { cosineConfidence, decide, decisionParams, decisionParamsFromConfig, type FaceEvidence, type SvmEvidence } from '../../src/recognition/decision.js';
+import { cosineConfidence, decide, decisionParams, decisionParamsFromConfig, type FaceEvidence, type SvmEvidence } from '../../src/recognition/decision-rules.js';
 import type { EmployeeMatch } from '../../src/vision/gallery-search.js';
 
 const params = decisionParams({ threshold: 0.45, margin: 0.08 });
