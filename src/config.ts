@@ -55,6 +55,13 @@ export const configSchema = z.object({
   ENROLLMENT_RING_SECTORS: z.coerce.number().int().min(0).max(8).default(6),
   ENROLLMENT_MIN_FRAMES_PER_SECTOR: z.coerce.number().int().min(1).max(20).default(2),
 
+  // Liveness (presentation-attack detection, README "Liveness"): off, passive (fr_liveness.onnx on
+  // every face that matters) or challenge (passive + kiosk check-ins through a head-turn challenge).
+  LIVENESS_MODE: z.enum(['off', 'passive', 'challenge']).default('passive'),
+  // P(live) below this is a spoof. 0.05: every live webcam frame passed, 1 of 174 printed-photo and
+  // phone-replay attacks got through (issue 15's evaluation, about 25 people).
+  LIVENESS_THRESHOLD: z.coerce.number().min(0).max(1).default(0.05),
+
   // Attendance
   TIMEZONE: z.string().default('UTC'),
   ATTENDANCE_DEDUPE_MINUTES: z.coerce.number().min(0).default(5),
@@ -122,6 +129,7 @@ export const engineConfigSchema = configSchema.pick({
   DETECTION_THRESHOLD: true,
   MAX_IMAGE_PIXELS: true,
   RECOGNITION_THRESHOLD: true,
+  LIVENESS_MODE: true,
 });
 export type EngineConfig = z.infer<typeof engineConfigSchema>;
 

@@ -12,6 +12,8 @@ export const recognitionResolvers = {
     const image = decodeBase64Image(args.frame, ['frame'], ctx.bodyLimitBytes);
     return ctx.services.recognition.recognize(image, {
       requestId: ctx.requestId,
+      // Named in the audit row of a presentation attack; a kiosk in LIVENESS_MODE=challenge does not log.
+      caller: ctx.caller,
       // A kiosk key bound to a camera logs for that camera unless told otherwise.
       cameraId: args.cameraId ?? ctx.caller?.cameraId ?? null,
       ...(args.logAttendance == null ? {} : { logAttendance: args.logAttendance }),

@@ -39,7 +39,14 @@ const faceJson = z.object({
   quality: z.number().describe('0..1 face quality score'),
   quality_issues: z.array(z.string()),
   pose: z.object({ yaw: z.number(), pitch: z.number(), roll: z.number() }),
-  reason: z.enum(['no_face', 'low_quality', 'below_threshold', 'ambiguous']).nullable().describe('Why a face is unknown'),
+  reason: z
+    .enum(['no_face', 'low_quality', 'below_threshold', 'ambiguous', 'spoof'])
+    .nullable()
+    .describe('Why a face is unknown; spoof = judged not live (printed photo, screen): never recognized or logged'),
+  liveness: z
+    .object({ score: z.number().describe('P(live) 0..1'), live: z.boolean().describe('score >= LIVENESS_THRESHOLD') })
+    .nullable()
+    .describe('Passive liveness; null when LIVENESS_MODE=off'),
   attendance: attendanceJson.optional(),
 });
 
@@ -64,6 +71,7 @@ function faceToJson(f: FaceResult): z.output<typeof faceJson> {
     quality_issues: [...f.quality.issues],
     pose: { yaw: f.quality.yaw, pitch: f.quality.pitch, roll: f.quality.roll },
     reason: f.reason,
+    liveness: f.liveness ? { score: Math.round(f.liveness.score * 1e6) / 1e6, live: f.liveness.live } : null,
     ...(a
       ? {
           attendance: {
@@ -137,6 +145,7 @@ export const recognitionRoutes: FastifyPluginAsyncZod<{ deps: AppContext }> = as
       const cameraId = input.cameraId !== undefined ? input.cameraId : (request.caller?.cameraId ?? null);
       const result = await deps.services.recognition.recognize(input.image, {
         requestId: request.id,
+        caller: request.caller ?? null,
         cameraId,
         ...(input.logAttendance === undefined ? {} : { logAttendance: input.logAttendance }),
       });

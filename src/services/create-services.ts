@@ -5,7 +5,8 @@
 // behaviour of the server reads from this file.
 //
 //   repositories → api keys, employees → attendance → recognition models
-//   → system, training → recognition, enrollment → employee directory → cameras
+//   → system, training → liveness → recognition, kiosk challenges, enrollment
+//   → employee directory → cameras
 import type { AppDeps } from '../app-deps.js';
 import { createCameraRepository } from '../cameras/camera-repository.js';
 import { createSessionRepository } from '../enrollment/session-repository.js';
@@ -21,6 +22,8 @@ import { createEnrollmentService, type EnrollmentService } from './enrollment-se
 import { enrollmentSweepIntervalMs } from './guided-enrollment.js';
 import { createRecognitionModels, type RecognitionModels } from './recognition-models.js';
 import { createRecognitionService, type RecognitionService } from './recognition-service.js';
+import { createLivenessChallengeService, type LivenessChallengeService } from './liveness-challenge-service.js';
+import { createLivenessService, type LivenessService } from './liveness-service.js';
 import { createJobScheduler, type JobScheduler } from './scheduled-jobs.js';
 import { createSystemService, type SystemService } from './system-service.js';
 import { createTrainingService, type TrainingService } from './training-service.js';
@@ -37,6 +40,8 @@ export interface Services {
   readonly enrollment: EnrollmentService;
   readonly employeeDirectory: EmployeeDirectory;
   readonly cameras: CameraService;
+  readonly liveness: LivenessService;
+  readonly livenessChallenges: LivenessChallengeService;
 }
 
 /** Something with a lifetime: start() runs in list order at app start, stop() in reverse at app stop (also when never started). */
@@ -145,6 +150,7 @@ export function createServices(deps: ServiceDeps): ComposedServices {
     classifierModels,
     models: recognitionModels,
   });
+  const liveness = createLivenessService({ prisma, config, log: log('liveness'), clock, events, models: recognitionModels });
   const recognition = createRecognitionService({
     prisma,
     config,
@@ -153,6 +159,16 @@ export function createServices(deps: ServiceDeps): ComposedServices {
     faceEngine,
     models: recognitionModels,
     attendance,
+    liveness,
+  });
+  const livenessChallenges = createLivenessChallengeService({
+    config,
+    clock,
+    log: log('liveness'),
+    faceEngine,
+    models: recognitionModels,
+    attendance,
+    liveness,
   });
   const enrollment = createEnrollmentService({
     prisma,
@@ -165,6 +181,7 @@ export function createServices(deps: ServiceDeps): ComposedServices {
     sessions,
     models: recognitionModels,
     training,
+    liveness,
   });
   const employeeDirectory = createEmployeeDirectory(prisma, { known: (id) => recognitionModels.employee(id) });
   const cameras = createCameraService({
@@ -176,6 +193,7 @@ export function createServices(deps: ServiceDeps): ComposedServices {
     models: recognitionModels,
     attendance,
     directory: employeeDirectory,
+    liveness,
   });
 
   // Work that runs on a clock.
@@ -248,7 +266,7 @@ export function createServices(deps: ServiceDeps): ComposedServices {
   };
 
   return {
-    services: { apiKeys, employees, system, attendance, recognitionModels, training, recognition, enrollment, employeeDirectory, cameras },
+    services: { apiKeys, employees, system, attendance, recognitionModels, training, recognition, enrollment, employeeDirectory, cameras, liveness, livenessChallenges },
     jobs,
     lifetimes: lifetimes.map((l) => l.name),
     states: () => lifetimes.map((l) => ({ name: l.name, state: state.get(l) ?? 'idle' })),

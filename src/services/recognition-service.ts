@@ -1,9 +1,13 @@
 // Recognition service: one frame in, every face out with its decision
 // (employee or unknown with a reason), and, for recognized faces, an
-// attendance log (idempotent per request id + face index). GraphQL's
+// attendance log (idempotent per request id + face index). With liveness on,
+// a face whose P(live) is below LIVENESS_THRESHOLD is a spoof: unknown with
+// reason 'spoof', never logged, and reported as a presentation attack naming
+// whom it resembled. GraphQL's
 // `recognize` and REST's POST /recognition/recognize both call it.
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
+import type { Caller } from '../auth/caller.js';
 import type { Config } from '../config.js';
 import { cameraId as toCameraId, type EmployeeId } from '../domain/ids.js';
 import type { FaceEngine } from '../engine/face-engine.js';
@@ -13,9 +17,10 @@ import type { RecordResult } from '../attendance/types.js';
 import type { RecognitionDecision } from '../recognition/decision-rules.js';
 import type { Box, FaceQuality } from '../vision/types.js';
 import type { AttendanceService } from './attendance-service.js';
+import type { AttackReport, FaceLiveness, LivenessService } from './liveness-service.js';
 import type { RecognitionModels } from './recognition-models.js';
 
-export type UnknownReason = 'no_face' | 'low_quality' | 'below_threshold' | 'ambiguous';
+export type UnknownReason = 'no_face' | 'low_quality' | 'below_threshold' | 'ambiguous' | 'spoof';
 
 export type FaceAttendance =
   | { kind: 'logged'; logId: number; eventId: string }
@@ -44,6 +49,8 @@ export interface FaceResult {
   method: 'svm' | 'cosine' | null;
   /** null for a recognized face. */
   reason: UnknownReason | null;
+  /** Passive liveness verdict; null when LIVENESS_MODE=off (or the engine has no liveness model). */
+  liveness: FaceLiveness | null;
   /** Absent when attendance was not asked for or the face is unknown. */
   attendance?: FaceAttendance;
 }
@@ -66,6 +73,8 @@ export interface RecognizeOptions {
   cameraId?: number | null;
   /** Makes retries idempotent: the attendance event id derives from it and the face index. */
   requestId: string;
+  /** Who sent the frame: named in the audit row of a presentation attack. */
+  caller?: Caller | null;
   signal?: AbortSignal;
 }
 
@@ -77,12 +86,14 @@ export function recognitionEventId(requestId: string, faceIndex: number): string
 export interface RecognitionServiceDeps {
   /** Names of recognized people the models' directory does not know yet. */
   prisma: PrismaClient;
-  config: Pick<Config, 'SNAPSHOTS_ENABLED'>;
+  config: Pick<Config, 'SNAPSHOTS_ENABLED' | 'LIVENESS_MODE'>;
   clock: () => Date;
   log: Logger;
   faceEngine: FaceEngine | null;
   models: Pick<RecognitionModels, 'ready' | 'recognizer' | 'employee' | 'refreshEmployee'>;
   attendance: Pick<AttendanceService, 'recordRecognition'>;
+  /** Passive liveness: spoofs are not recognized and are reported. */
+  liveness: Pick<LivenessService, 'enabled' | 'threshold' | 'judge' | 'resembledBy' | 'report'>;
 }
 
 export interface RecognitionService {
@@ -98,11 +109,19 @@ async function recognizeFrame(deps: RecognitionServiceDeps, image: Uint8Array, o
   const started = performance.now();
   const engine = requireFaceEngine(deps);
   const models = deps.models;
-  const logAttendance = options.logAttendance ?? true;
+  const caller = options.caller ?? null;
+  // LIVENESS_MODE=challenge: a kiosk checks people in through the head-turn challenge only.
+  const challengeOnly = deps.config.LIVENESS_MODE === 'challenge' && caller?.role === 'kiosk';
+  const logAttendance = (options.logAttendance ?? true) && !challengeOnly;
   const wantSnapshots = logAttendance && deps.config.SNAPSHOTS_ENABLED;
   const [analysis] = await Promise.all([
     // Engine failures arrive as domain errors (400/413/503), mapped by the engine itself.
-    engine.analyze(image, { embed: true, alignedCrops: wantSnapshots, ...(options.signal ? { signal: options.signal } : {}) }),
+    engine.analyze(image, {
+      embed: true,
+      alignedCrops: wantSnapshots,
+      liveness: deps.liveness.enabled,
+      ...(options.signal ? { signal: options.signal } : {}),
+    }),
     models.ready(),
   ]);
   const analyzed = performance.now();
@@ -140,9 +159,14 @@ async function recognizeFrame(deps: RecognitionServiceDeps, image: Uint8Array, o
   }
   const decided = performance.now();
 
+  const attacks: AttackReport[] = [];
   const faces: FaceResult[] = analysis.faces.map((face, i) => {
     const d = decisions[i] ?? { kind: 'unknown', reason: 'below_threshold', confidence: 0 };
-    const base = { box: face.box, detectionScore: face.score, quality: face.quality };
+    const liveness = deps.liveness.judge(face.liveness);
+    const base = { box: face.box, detectionScore: face.score, quality: face.quality, liveness };
+    if (liveness && !liveness.live) {
+      return { ...base, employee: null, confidence: d.confidence, cosine: null, method: null, reason: 'spoof' };
+    }
     const row = d.kind === 'recognized' ? byId.get(Number(d.employeeId)) : undefined;
     if (d.kind === 'recognized' && row) {
       return {
@@ -163,6 +187,20 @@ async function recognizeFrame(deps: RecognitionServiceDeps, image: Uint8Array, o
       reason: d.kind === 'unknown' ? d.reason : 'below_threshold',
     };
   });
+
+  for (const [i, face] of faces.entries()) {
+    if (face.reason === 'spoof') {
+      attacks.push({
+        source: 'recognize',
+        cameraId: options.cameraId ?? null,
+        reason: 'spoof',
+        detail: `passive liveness ${face.liveness!.score.toPrecision(2)} < ${deps.liveness.threshold}`,
+        livenessScore: face.liveness!.score,
+        resembled: await deps.liveness.resembledBy(decisions[i]),
+      });
+    }
+  }
+  await Promise.all(attacks.map((a) => deps.liveness.report(caller, a)));
 
   if (logAttendance) {
     const attendance = deps.attendance;
@@ -211,7 +249,8 @@ async function recognizeFrame(deps: RecognitionServiceDeps, image: Uint8Array, o
   };
 }
 
-function attendanceOf(result: RecordResult): FaceAttendance {
+/** The per-face attendance outcome of a recorded recognition (also the kiosk challenge's check-in). */
+export function attendanceOf(result: RecordResult): FaceAttendance {
   switch (result.kind) {
     case 'logged':
       return { kind: 'logged', logId: result.log.id, eventId: result.log.eventId };
