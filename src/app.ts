@@ -85,10 +85,18 @@ const { version } = JSON.parse(readFileSync(new URL('../package.json', import.me
 
 export async function buildApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
   const log = overrides.logger ?? createLogger(config);
-  const prisma = overrides.prisma ?? createPrisma(config.DATABASE_URL);
+  const prisma =
+    overrides.prisma ??
+    createPrisma(config.DATABASE_URL, { connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS, queryTimeoutMs: config.DB_QUERY_TIMEOUT_MS });
   const clock = overrides.clock ?? (() => new Date());
   const bus = createEventBus({ redisUrl: config.REDIS_URL, log: log.child({ component: 'event-bus' }) });
-  const authenticator = createAuthenticator({ prisma, secretKey: config.SECRET_KEY, clock, log: log.child({ component: 'auth' }) });
+  const authenticator = createAuthenticator({
+    prisma,
+    secretKey: config.SECRET_KEY,
+    clock,
+    log: log.child({ component: 'auth' }),
+    pubsub: bus.pubsub,
+  });
   // The web app's session cookies (sign-in exchanges a key for one).
   const sessions = createSessionAuth({ prisma, secretKey: config.SECRET_KEY, clock });
   const ownEngine = overrides.faceEngine === undefined ? await startFaceEngine(config, log.child({ component: 'face-engine' })) : null;
@@ -112,11 +120,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const live = createLiveEvents(subscriptions);
   const appContext: AppContext = { services, pubsub: bus.pubsub, live, config, newLoaders: () => createLoaders(prisma) };
   // Revoking a key (on any instance) forgets it here and closes its graphql-ws, SSE and old-stream connections.
-  const revocations = createRevocationHub({
-    pubsub: bus.pubsub,
-    forget: (id) => authenticator.forget(id),
-    log: log.child({ component: 'revocation' }),
-  });
+  // (The authenticator itself forgets the key on every instance through the same event.)
+  const revocations = createRevocationHub({ pubsub: bus.pubsub, log: log.child({ component: 'revocation' }) });
 
   const http = Fastify({
     loggerInstance: log,
@@ -238,6 +243,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
         // Cameras, jobs, sessions, training, models, the outbox: reverse start order.
         await composed.stop();
         await ownEngine?.close();
+        authenticator.close();
         await bus.close();
         if (overrides.prisma === undefined) {
           await prisma.$disconnect();

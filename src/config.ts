@@ -35,6 +35,11 @@ export const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: z.string().regex(/^mysql:\/\/|^mariadb:\/\//, 'must be a mysql:// or mariadb:// URL'),
+  // Bounds on every database call, so a database that hangs never holds a request or a camera frame
+  // for long: connecting and getting a pooled connection / a connection silent this long (and a whole
+  // transaction) fail, and the request answers 503 (or the attendance event is queued).
+  DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
+  DB_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(5_000),
   SECRET_KEY: z.string().min(16, 'must be at least 16 characters'),
   ADMIN_API_KEY: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   // Face templates and classifier artifacts are encrypted with it (AES-256-GCM); separate from SECRET_KEY.
@@ -80,6 +85,13 @@ export const configSchema = z.object({
   ENROLLMENT_RING_SECTORS: z.coerce.number().int().min(0).max(8).default(6),
   ENROLLMENT_MIN_FRAMES_PER_SECTOR: z.coerce.number().int().min(1).max(20).default(2),
 
+  // Liveness (presentation-attack detection, README "Liveness"): off, passive (fr_liveness.onnx on
+  // every face that matters) or challenge (passive + kiosk check-ins through a head-turn challenge).
+  LIVENESS_MODE: z.enum(['off', 'passive', 'challenge']).default('passive'),
+  // P(live) below this is a spoof. 0.05: every live webcam frame passed, 1 of 174 printed-photo and
+  // phone-replay attacks got through (issue 15's evaluation, about 25 people).
+  LIVENESS_THRESHOLD: z.coerce.number().min(0).max(1).default(0.05),
+
   // Attendance
   TIMEZONE: z.string().default('UTC'),
   ATTENDANCE_DEDUPE_MINUTES: z.coerce.number().min(0).default(5),
@@ -92,6 +104,8 @@ export const configSchema = z.object({
   SNAPSHOTS_ENABLED: bool.default(true),
   SNAPSHOT_RETENTION_DAYS: z.coerce.number().int().min(0).default(30),
   DATA_DIR: z.string().default('data'),
+  // Attendance events waiting for the database (durable, DATA_DIR/outbox); a warning at 80%, refused past it.
+  OUTBOX_MAX_EVENTS: z.coerce.number().int().min(1).default(20_000),
 
   // Cameras (names kept from the replaced service)
   CAMERA_SOURCE: optionalString,
@@ -175,6 +189,7 @@ export const engineConfigSchema = configSchema.pick({
   DETECTION_THRESHOLD: true,
   MAX_IMAGE_PIXELS: true,
   RECOGNITION_THRESHOLD: true,
+  LIVENESS_MODE: true,
 });
 export type EngineConfig = z.infer<typeof engineConfigSchema>;
 

@@ -23,7 +23,9 @@ export type Permission =
   | 'classifier:read'
   | 'classifier:train'
   | 'system:read'
-  | 'api-keys:manage';
+  | 'api-keys:manage'
+  | 'liveness:alerts'
+  | 'liveness:challenge';
 
 // admin ⊇ operator ⊇ viewer for reading; a kiosk is a separate, narrow role: it
 // submits frames and reads its own results, and can never list or delete people.
@@ -49,6 +51,10 @@ const matrix: Record<Permission, readonly Role[]> = {
   'classifier:train': ['admin', 'operator'],
   'system:read': ['admin', 'operator', 'viewer'],
   'api-keys:manage': ['admin'],
+  // Presentation-attack alerts name whom the attack resembled: staff who manage people only.
+  'liveness:alerts': ['admin', 'operator'],
+  // The kiosk's head-turn check-in (start, frames, result).
+  'liveness:challenge': ['admin', 'operator', 'kiosk'],
 };
 
 export const permissions = Object.keys(matrix) as Permission[];

@@ -1,11 +1,11 @@
 // Revocation is immediate: revoking a key publishes `apiKeyRevoked` on the
-// event bus (Redis when configured, so every instance hears it); each instance
-// then drops the key from its auth cache and closes every long-lived
-// connection the key holds (graphql-ws, SSE subscriptions, the old WebSocket
-// stream), each through the closer its transport registered with track().
+// event bus (Redis when configured, so every instance hears it; the
+// authenticator forgets the key on each, src/auth/authenticator.ts). This hub
+// closes every long-lived connection the key holds on its instance
+// (graphql-ws, SSE subscriptions, the old WebSocket stream), each through the
+// closer its transport registered with track().
 import type { Logger } from 'pino';
 import type { AppPubSub } from '../events/event-bus.js';
-import { apiKeyId as toApiKeyId } from '../domain/ids.js';
 
 export interface RevocationHub {
   /** Calls `close` once when the key is revoked (on any instance); returns a function that stops tracking. */
@@ -15,18 +15,12 @@ export interface RevocationHub {
   stop(): void;
 }
 
-export function createRevocationHub(deps: {
-  pubsub: AppPubSub;
-  /** Drops cached lookups of the key (src/auth/authenticator.ts). */
-  forget: (apiKeyId: ReturnType<typeof toApiKeyId>) => void;
-  log: Logger;
-}): RevocationHub {
+export function createRevocationHub(deps: { pubsub: Pick<AppPubSub, 'subscribe'>; log: Logger }): RevocationHub {
   const closers = new Map<number, Set<() => void>>();
   const events = deps.pubsub.subscribe('apiKeyRevoked')[Symbol.asyncIterator]();
   let stopped = false;
 
   const revoke = (id: number): void => {
-    deps.forget(toApiKeyId(id));
     const set = closers.get(id);
     closers.delete(id);
     for (const close of set ?? []) {

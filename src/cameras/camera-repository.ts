@@ -8,6 +8,7 @@ import type { Camera, Prisma, PrismaClient } from '../generated/prisma/client.js
 import { CameraNameTakenError } from './camera-errors.js';
 import { redacted } from './camera-settings.js';
 import type { EnvCamera } from './env-camera.js';
+import { isUniqueViolation } from '../db/prisma-errors.js';
 
 export interface CameraRepository {
   /** Every camera (or only the enabled ones), by id. */
@@ -81,6 +82,3 @@ export function createCameraRepository(prisma: PrismaClient): CameraRepository {
   };
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2002';
-}

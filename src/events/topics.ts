@@ -12,6 +12,7 @@ import type { AttendanceLoggedEvent } from '../attendance/events.js';
 import type { FrameEvent, RecognizedEvent } from '../cameras/events.js';
 import type { EmployeeChangedEvent } from '../employees/events.js';
 import type { EnrollmentProgressEvent } from '../enrollment/events.js';
+import type { PresentationAttackEvent } from '../liveness/events.js';
 import type { TrainingProgressEvent } from '../recognition/events.js';
 import type { ApiKeyRevokedEvent } from '../auth/events.js';
 
@@ -21,10 +22,11 @@ export type AppTopics = {
   attendanceLogged: [AttendanceLoggedEvent];
   trainingProgress: [TrainingProgressEvent];
   enrollmentProgress: [sessionId: string, EnrollmentProgressEvent];
+  apiKeyRevoked: [ApiKeyRevokedEvent];
   /** Every processed frame of every camera; subscribers filter by camera. */
   recognitionFrames: [FrameEvent];
   /** A track's decided identity. */
   recognized: [RecognizedEvent];
-  /** A key was revoked: every instance forgets it and closes its streams (src/auth/revocation.ts). */
-  apiKeyRevoked: [ApiKeyRevokedEvent];
+  /** A face judged not live, or a refused kiosk challenge (operators and admins). */
+  presentationAttack: [PresentationAttackEvent];
 };

@@ -14,6 +14,7 @@ import type { Caller } from '../auth/caller.js';
 import { extractApiKey } from '../auth/api-key-crypto.js';
 import type { SessionAuth } from '../auth/session-auth.js';
 import type { RevocationHub } from '../auth/revocation.js';
+import { asDatabaseUnavailable } from '../db/database-unavailable.js';
 import type { Yoga } from './graphql.js';
 
 // A type alias (not an interface) so it meets graphql-ws' Record constraint.
@@ -51,8 +52,19 @@ export function serveGraphQlOverWebSocket(options: {
       onConnect: async (ctx) => {
         const rawKey = keyFromConnectionParams(ctx.connectionParams) ?? extractApiKey(ctx.extra.request.headers);
         ctx.extra.connectionId = randomUUID();
-        const caller =
-          rawKey === null ? await options.sessions?.fromCookieHeader(ctx.extra.request.headers.cookie) : await options.authenticator.authenticate(rawKey);
+        let caller: Caller | null | undefined;
+        try {
+          caller =
+            rawKey === null ? await options.sessions?.fromCookieHeader(ctx.extra.request.headers.cookie) : await options.authenticator.authenticate(rawKey);
+        } catch (error) {
+          // The database could not tell (a key not in the cache, a web session).
+          if (asDatabaseUnavailable(error) === undefined) {
+            throw error;
+          }
+          // 1013 "try again later": clients reconnect (graphql-ws treats its own 4500 as fatal).
+          ctx.extra.socket.close(1013, 'Database unavailable; retry shortly');
+          return false;
+        }
         if (caller === undefined) {
           ctx.extra.caller = null;
           return true;

@@ -13,6 +13,7 @@ import { createRequestContext } from '../context.js';
 import type { Caller } from '../auth/caller.js';
 import type { RevocationHub } from '../auth/revocation.js';
 import { DomainError } from '../domain/errors.js';
+import { asDatabaseUnavailable } from '../db/database-unavailable.js';
 import { schema } from '../schema/index.js';
 import { graphqlArmorPlugins } from './graphql-armor.js';
 import { mountGraphiQlAssets, renderGraphiQlPage } from './graphiql.js';
@@ -72,7 +73,9 @@ function expectedDomainError(error: unknown): DomainError | null {
 export function exposeDomainErrors(error: unknown, message: string, isDev?: boolean): Error {
   // Duck-typed on purpose: a second copy of `graphql` (ESM and CJS builds) breaks instanceof.
   const located = error as Partial<GraphQLError> | undefined;
-  const original = located?.originalError ?? error;
+  const raw = located?.originalError ?? error;
+  // A database that is not serving: SERVICE_UNAVAILABLE, so clients know to retry.
+  const original = asDatabaseUnavailable(raw) ?? raw;
   if (original instanceof DomainError && located?.name === 'GraphQLError') {
     return new GraphQLError(original.message, {
       nodes: located.nodes,

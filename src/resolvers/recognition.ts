@@ -18,6 +18,8 @@ export const recognitionResolvers = {
     const idempotencyKey = args.idempotencyKey == null ? null : checkIdempotencyKey(args.idempotencyKey, ['idempotencyKey']);
     return recognizeOnce(ctx.services, ctx.caller, image, {
       idempotencyKey,
+      // Named in the audit row of a presentation attack; a kiosk in LIVENESS_MODE=challenge does not log.
+      caller: ctx.caller,
       // A kiosk key bound to a camera logs for that camera unless told otherwise.
       cameraId: args.cameraId ?? ctx.caller?.cameraId ?? null,
       ...(args.logAttendance == null ? {} : { logAttendance: args.logAttendance }),

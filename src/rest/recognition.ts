@@ -41,7 +41,14 @@ const faceJson = z.object({
   quality: z.number().describe('0..1 face quality score'),
   quality_issues: z.array(z.string()),
   pose: z.object({ yaw: z.number(), pitch: z.number(), roll: z.number() }),
-  reason: z.enum(['no_face', 'low_quality', 'below_threshold', 'ambiguous']).nullable().describe('Why a face is unknown'),
+  reason: z
+    .enum(['no_face', 'low_quality', 'below_threshold', 'ambiguous', 'spoof'])
+    .nullable()
+    .describe('Why a face is unknown; spoof = judged not live (printed photo, screen): never recognized or logged'),
+  liveness: z
+    .object({ score: z.number().describe('P(live) 0..1'), live: z.boolean().describe('score >= LIVENESS_THRESHOLD') })
+    .nullable()
+    .describe('Passive liveness; null when LIVENESS_MODE=off'),
   attendance: attendanceJson.optional(),
 });
 
@@ -66,6 +73,7 @@ function faceToJson(f: FaceResult): z.output<typeof faceJson> {
     quality_issues: [...f.quality.issues],
     pose: { yaw: f.quality.yaw, pitch: f.quality.pitch, roll: f.quality.roll },
     reason: f.reason,
+    liveness: f.liveness ? { score: Math.round(f.liveness.score * 1e6) / 1e6, live: f.liveness.live } : null,
     ...(a
       ? {
           attendance: {
@@ -147,6 +155,7 @@ export const recognitionRoutes: FastifyPluginAsyncZod<{ deps: AppContext }> = as
       const idempotencyKey = typeof header === 'string' ? checkIdempotencyKey(header, ['header', 'Idempotency-Key']) : null;
       const result = await recognizeOnce(deps.services, request.caller, input.image, {
         idempotencyKey,
+        caller: request.caller ?? null,
         cameraId,
         ...(input.logAttendance === undefined ? {} : { logAttendance: input.logAttendance }),
       });

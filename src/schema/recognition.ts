@@ -8,6 +8,7 @@ import { PayloadTooLargeError, ValidationError } from '../domain/errors.js';
 import { EngineBusyError, InvalidImageError } from '../engine/engine-errors.js';
 import type { FaceAttendance, FaceResult, RecognitionResult } from '../services/recognition-service.js';
 import { recognitionResolvers as r } from '../resolvers/recognition.js';
+import type { FaceLiveness } from '../services/liveness-service.js';
 import type { FaceQuality } from '../vision/types.js';
 
 builder.objectType(InvalidImageError, {
@@ -26,7 +27,15 @@ builder.objectType(PayloadTooLargeError, {
 
 const RecognitionMethodEnum = builder.enumType('RecognitionMethodName', { values: ['svm', 'cosine'] as const });
 const UnknownReasonEnum = builder.enumType('UnknownFaceReason', {
-  values: ['no_face', 'low_quality', 'below_threshold', 'ambiguous'] as const,
+  values: ['no_face', 'low_quality', 'below_threshold', 'ambiguous', 'spoof'] as const,
+});
+
+export const FaceLivenessRef = builder.objectRef<FaceLiveness>('FaceLiveness').implement({
+  description: 'Passive liveness of a face (fr_liveness.onnx): not live = a printed photo or a screen, never recognized or logged.',
+  fields: (t) => ({
+    score: t.exposeFloat('score', { description: 'P(live), 0..1' }),
+    live: t.exposeBoolean('live', { description: 'score >= LIVENESS_THRESHOLD' }),
+  }),
 });
 const FaceAttendanceStatusEnum = builder.enumType('FaceAttendanceStatus', {
   values: ['logged', 'duplicate', 'queued', 'rejected', 'failed'] as const,
@@ -45,7 +54,7 @@ const FaceQualityRef = builder.objectRef<FaceQuality>('FaceQuality').implement({
   }),
 });
 
-const FaceAttendanceRef = builder.objectRef<FaceAttendance>('FaceAttendance').implement({
+export const FaceAttendanceRef = builder.objectRef<FaceAttendance>('FaceAttendance').implement({
   fields: (t) => ({
     status: t.field({ type: FaceAttendanceStatusEnum, resolve: (a) => a.kind }),
     logId: t.int({
@@ -79,6 +88,7 @@ const RecognizedFaceRef = builder.objectRef<FaceResult>('RecognizedFace').implem
     recognitionMethod: t.field({ type: RecognitionMethodEnum, nullable: true, resolve: (f) => f.method }),
     reason: t.field({ type: UnknownReasonEnum, nullable: true, resolve: (f) => f.reason }),
     quality: t.field({ type: FaceQualityRef, resolve: (f) => f.quality }),
+    liveness: t.field({ type: FaceLivenessRef, nullable: true, description: 'null when LIVENESS_MODE=off', resolve: (f) => f.liveness }),
     attendance: t.field({ type: FaceAttendanceRef, nullable: true, resolve: (f) => f.attendance ?? null }),
   }),
 });

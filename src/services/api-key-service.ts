@@ -1,25 +1,24 @@
 // API keys: created (the clear key is returned once, only its HMAC is stored),
-// listed (prefix only) and revoked: at once, on every instance (apiKeyRevoked on the
-// event bus: caches forget the key and its open streams close, src/auth/revocation.ts).
+// listed (prefix only) and revoked: at once, on every instance (the authenticator
+// publishes apiKeyRevoked: caches forget the key, src/auth/revocation.ts closes its streams).
 import type { Logger } from 'pino';
 import type { ApiKey, PrismaClient } from '../generated/prisma/client.js';
 import type { Config } from '../config.js';
 import type { Authenticator } from '../auth/authenticator.js';
-import type { EventPublisher } from '../events/event-bus.js';
 import type { Caller } from '../auth/caller.js';
 import type { Role } from '../auth/permissions.js';
 import { displayPrefix, generateApiKey, hashApiKey } from '../auth/api-key-crypto.js';
 import { ApiKeyNotFoundError, NotFoundError, ValidationError } from '../domain/errors.js';
 import { apiKeyId } from '../domain/ids.js';
 import { writeAudit } from '../audit/audit-repository.js';
+import { isUniqueViolation } from '../db/prisma-errors.js';
 
 export interface ApiKeyServiceDeps {
   prisma: PrismaClient;
   config: Pick<Config, 'SECRET_KEY'>;
-  authenticator: Pick<Authenticator, 'forget'>;
+  authenticator: Pick<Authenticator, 'evict'>;
   clock: () => Date;
   log: Logger;
-  events: EventPublisher;
 }
 
 export interface CreateApiKeyInput {
@@ -112,9 +111,8 @@ async function revokeApiKey(deps: ApiKeyServiceDeps, caller: Caller | null, id: 
     await writeAudit(tx, caller, { action: 'api-key.revoke', entityType: 'api-key', entityId: id, before: viewOf(before), after: viewOf(after) });
     return after;
   });
-  deps.authenticator.forget(apiKeyId(id));
-  // Every instance (this one too) drops it from its caches and closes its open streams.
-  deps.events.publish('apiKeyRevoked', { apiKeyId: id, at: deps.clock().toISOString() });
+  // Publishes apiKeyRevoked: every instance forgets the key, and src/auth/revocation.ts closes its streams.
+  deps.authenticator.evict(apiKeyId(id));
   return viewOf(revoked);
 }
 
@@ -135,7 +133,7 @@ async function ensureBootstrapAdminKey(deps: ApiKeyServiceDeps, rawKey: string):
     deps.log.info('ADMIN_API_KEY registered as an admin key');
   } catch (error) {
     // Another instance starting at the same time registered it first.
-    if ((error as { code?: unknown }).code !== 'P2002') {
+    if (!isUniqueViolation(error)) {
       throw error;
     }
   }

@@ -11,6 +11,8 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Caller } from '../auth/caller.js';
 import type { CameraInfo } from '../cameras/camera-info.js';
+import type { CameraAttackEvent } from '../cameras/events.js';
+import { DEFAULT_TRACK_LIVENESS } from '../cameras/track-liveness.js';
 import { CameraManager } from '../cameras/camera-manager.js';
 import type { CameraRepository } from '../cameras/camera-repository.js';
 import {
@@ -34,6 +36,7 @@ import type { AttendanceService } from './attendance-service.js';
 import type { EmployeeDirectory } from '../live/employee-directory.js';
 import { RecentRecognitions, type RecentRecognition } from '../live/recent-recognitions.js';
 import { createRecognitionSink } from '../live/recognition-sink.js';
+import type { LivenessService } from './liveness-service.js';
 import type { RecognitionModels } from './recognition-models.js';
 
 export type { Camera, CreateCameraInput, UpdateCameraInput };
@@ -73,6 +76,8 @@ export interface CameraServiceDeps {
   models: Pick<RecognitionModels, 'ready' | 'recognizer'>;
   attendance: Pick<AttendanceService, 'recordRecognition'>;
   directory: EmployeeDirectory;
+  /** Passive liveness per track; spoofed tracks are reported through it. */
+  liveness: Pick<LivenessService, 'enabled' | 'threshold' | 'resembledEmployee' | 'report'>;
 }
 
 export function createCameraService(deps: CameraServiceDeps): CameraService {
@@ -93,6 +98,20 @@ export function createCameraService(deps: CameraServiceDeps): CameraService {
     sessionStart: (event) => manager?.info(event.cameraId)?.startedAt ?? null,
     logger: log,
   });
+
+  const reportCameraAttack = async (event: CameraAttackEvent): Promise<void> => {
+    const resembled = event.resembled
+      ? await deps.liveness.resembledEmployee(Number(event.resembled.employeeId), event.resembled.confidence, true).catch(() => null)
+      : null;
+    await deps.liveness.report(null, {
+      source: 'camera',
+      cameraId: Number(event.cameraId),
+      reason: 'spoof',
+      detail: `track ${event.trackId}: median passive liveness ${event.livenessScore.toPrecision(2)} over ${event.frames} frames`,
+      livenessScore: event.livenessScore,
+      resembled,
+    });
+  };
 
   const managerOrThrow = (): CameraManager => {
     if (engine === null) {
@@ -117,7 +136,15 @@ export function createCameraService(deps: CameraServiceDeps): CameraService {
         predictInterval: deps.config.PREDICT_INTERVAL,
       },
       logger: log,
-      runner: { onCaptured: (id, frame) => previews.offer(id, frame) },
+      runner: {
+        onCaptured: (id, frame) => previews.offer(id, frame),
+        ...(deps.liveness.enabled
+          ? {
+              liveness: { ...DEFAULT_TRACK_LIVENESS, threshold: deps.liveness.threshold },
+              onPresentationAttack: (event: CameraAttackEvent) => void reportCameraAttack(event),
+            }
+          : {}),
+      },
       onFrame: (event) => deps.events.publish('recognitionFrames', event),
       onRecognized: (event) => void sink(event),
     });

@@ -5,7 +5,8 @@
 // behaviour of the server reads from this file.
 //
 //   repositories → api keys, employees → attendance → recognition models
-//   → system, training → recognition, enrollment → employee directory → cameras
+//   → system, training → liveness → recognition, kiosk challenges, enrollment
+//   → employee directory → cameras
 import type { AppDeps } from '../app-deps.js';
 import { createCameraRepository } from '../cameras/camera-repository.js';
 import { createSessionRepository } from '../enrollment/session-repository.js';
@@ -21,6 +22,8 @@ import { createEnrollmentService, type EnrollmentService } from './enrollment-se
 import { enrollmentSweepIntervalMs } from './guided-enrollment.js';
 import { createRecognitionModels, type RecognitionModels } from './recognition-models.js';
 import { createRecognitionService, type RecognitionService } from './recognition-service.js';
+import { createLivenessChallengeService, type LivenessChallengeService } from './liveness-challenge-service.js';
+import { createLivenessService, type LivenessService } from './liveness-service.js';
 import { createJobScheduler, type JobScheduler } from './scheduled-jobs.js';
 import { createSystemService, type SystemService } from './system-service.js';
 import { createTrainingService, type TrainingService } from './training-service.js';
@@ -42,6 +45,8 @@ export interface Services {
   readonly enrollment: EnrollmentService;
   readonly employeeDirectory: EmployeeDirectory;
   readonly cameras: CameraService;
+  readonly liveness: LivenessService;
+  readonly livenessChallenges: LivenessChallengeService;
   /** Stored answers of Idempotency-Key requests (recognize). */
   readonly idempotency: IdempotencyStore;
   /** Operator approval of kiosk enrollments. */
@@ -119,7 +124,7 @@ export function createServices(deps: ServiceDeps): ComposedServices {
   const sessions = createSessionRepository(prisma);
   const cameraRows = createCameraRepository(prisma);
 
-  const apiKeys = createApiKeyService({ prisma, config, authenticator: deps.authenticator, clock, log: log('api-keys'), events });
+  const apiKeys = createApiKeyService({ prisma, config, authenticator: deps.authenticator, clock, log: log('api-keys') });
   const employees = createEmployeeService({ prisma, config, clock, events, log: log('employees') });
   const attendance = createAttendanceService({
     prisma,
@@ -127,6 +132,7 @@ export function createServices(deps: ServiceDeps): ComposedServices {
     clock,
     logger: log('attendance'),
     publish: (row) => events.publish('attendanceLogged', toLoggedEvent(row)),
+    outboxMaxEvents: config.OUTBOX_MAX_EVENTS,
   });
   const recognitionModels = createRecognitionModels({
     prisma,
@@ -158,6 +164,7 @@ export function createServices(deps: ServiceDeps): ComposedServices {
     classifierModels,
     models: recognitionModels,
   });
+  const liveness = createLivenessService({ prisma, config, log: log('liveness'), clock, events, models: recognitionModels });
   const recognition = createRecognitionService({
     prisma,
     config,
@@ -166,6 +173,16 @@ export function createServices(deps: ServiceDeps): ComposedServices {
     faceEngine,
     models: recognitionModels,
     attendance,
+    liveness,
+  });
+  const livenessChallenges = createLivenessChallengeService({
+    config,
+    clock,
+    log: log('liveness'),
+    faceEngine,
+    models: recognitionModels,
+    attendance,
+    liveness,
   });
   const enrollment = createEnrollmentService({
     prisma,
@@ -180,6 +197,7 @@ export function createServices(deps: ServiceDeps): ComposedServices {
     templateCipher: deps.templateCipher,
     models: recognitionModels,
     training,
+    liveness,
   });
   const approvals = createApprovalService({ prisma, clock, events, log: log('approvals'), models: recognitionModels, training });
   const erasure = createErasureService({
@@ -203,6 +221,7 @@ export function createServices(deps: ServiceDeps): ComposedServices {
     models: recognitionModels,
     attendance,
     directory: employeeDirectory,
+    liveness,
   });
 
   // Work that runs on a clock.
@@ -268,6 +287,9 @@ export function createServices(deps: ServiceDeps): ComposedServices {
     }
   };
   const resume = async (): Promise<void> => {
+    if (stopping !== undefined) {
+      throw new Error('services were stopped; build new ones to start again');
+    }
     for (; started < lifetimes.length; started += 1) {
       await startOne(lifetimes[started]!);
     }
@@ -302,6 +324,8 @@ export function createServices(deps: ServiceDeps): ComposedServices {
       idempotency,
       approvals,
       erasure,
+      liveness,
+      livenessChallenges,
     },
     jobs,
     lifetimes: lifetimes.map((l) => l.name),

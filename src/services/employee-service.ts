@@ -19,6 +19,7 @@ import {
   parseInput,
 } from '../domain/errors.js';
 import { writeAudit } from '../audit/audit-repository.js';
+import { isUniqueViolation } from '../db/prisma-errors.js';
 
 export interface EmployeeServiceDeps {
   prisma: PrismaClient;
@@ -96,9 +97,6 @@ export interface EmployeePage {
 export const MAX_PAGE_SIZE = 500;
 export const DEFAULT_PAGE_SIZE = 50;
 
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2002';
-}
 
 function publish(deps: EmployeeServiceDeps, kind: EmployeeChangeKind, employeeId: number): void {
   deps.events.publish('employeeChanged', { kind, employeeId, at: deps.clock().toISOString() });

@@ -23,6 +23,7 @@ import { bestAmongUnlisted } from '../enrollment/unlisted-faces.js';
 import { employeeFieldSchemas } from './employee-service.js';
 import type { RecognitionModels } from './recognition-models.js';
 import type { TrainingService } from './training-service.js';
+import type { LivenessService } from './liveness-service.js';
 
 export interface EnrollmentServiceDeps {
   /** Employees (lookups, creation on completion) and the completion transaction. */
@@ -49,6 +50,8 @@ export interface EnrollmentServiceDeps {
   templateCipher: TemplateCipher;
   models: Pick<RecognitionModels, 'bestPerEmployee' | 'refreshEmployee'>;
   training: Pick<TrainingService, 'scheduleAutoRetrain'>;
+  /** Camera frames judged not live are refused; the first of a session is reported. */
+  liveness: Pick<LivenessService, 'enabled' | 'threshold' | 'report'>;
 }
 
 export const newEmployeeSchema = z.object({
@@ -58,13 +61,11 @@ export const newEmployeeSchema = z.object({
   department: employeeFieldSchemas.department.optional(),
 });
 
-export function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2002';
-}
 
 export interface EnrollmentSteps {
   readonly log: Logger;
-  readonly analyzeFrame: (engine: FaceEngine, bytes: Uint8Array) => Promise<FrameInput>;
+  /** `camera`: a live session frame, judged for liveness; operator still photos are not (their templates say source 'photo'). */
+  readonly analyzeFrame: (engine: FaceEngine, bytes: Uint8Array, camera?: boolean) => Promise<FrameInput>;
   /** Throws DuplicateIdentityError when the face is already someone else's. */
   readonly duplicateCheck: (mean: Float32Array, exclude: EmployeeId | undefined) => Promise<void>;
   /** Sample, augmented and mean templates of the kept frames. */
@@ -77,9 +78,9 @@ export function createEnrollmentSteps(deps: EnrollmentServiceDeps): EnrollmentSt
   const log = deps.log.child({ component: 'enrollment' });
   const { config } = deps;
 
-  const analyzeFrame = async (engine: FaceEngine, bytes: Uint8Array): Promise<FrameInput> => {
+  const analyzeFrame = async (engine: FaceEngine, bytes: Uint8Array, camera = false): Promise<FrameInput> => {
     try {
-      return { kind: 'analysis', analysis: await engine.analyze(bytes, { alignedCrops: true }) };
+      return { kind: 'analysis', analysis: await engine.analyze(bytes, { alignedCrops: true, liveness: camera && deps.liveness.enabled }) };
     } catch (error) {
       // An undecodable or oversized frame is feedback for the kiosk, not a failed request;
       // EngineBusyError (503) and the rest go to the caller as the engine raised them.

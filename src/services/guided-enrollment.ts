@@ -28,12 +28,13 @@ import {
 import { sessionView, type EnrollmentResult, type EnrollmentSessionView, type StartEnrollmentInput } from '../enrollment/enrollment-views.js';
 import type { EnrollmentProgressEvent, EnrollmentSessionStatus } from '../enrollment/events.js';
 import type { FrameFeedback } from '../enrollment/feedback-types.js';
-import { evaluateFrame } from '../enrollment/frame-feedback.js';
+import { DEFAULT_FRAME_FEEDBACK_PARAMS, evaluateFrame, type FrameFeedbackParams } from '../enrollment/frame-feedback.js';
 import { chainStep, SessionStore, type LiveSession, type PendingEmployee } from '../enrollment/session-store.js';
 import { countTemplates } from '../enrollment/template-builder.js';
 import type { Employee } from '../generated/prisma/client.js';
 import { replaceTemplatesInTx } from '../recognition/template-repository.js';
-import { isUniqueViolation, newEmployeeSchema, type EnrollmentServiceDeps, type EnrollmentSteps } from './enrollment-steps.js';
+import { isUniqueViolation } from '../db/prisma-errors.js';
+import { newEmployeeSchema, type EnrollmentServiceDeps, type EnrollmentSteps } from './enrollment-steps.js';
 
 export interface GuidedEnrollment {
   /** Marks sessions left active by a previous run as expired. */
@@ -61,6 +62,10 @@ export function createGuidedEnrollment(deps: EnrollmentServiceDeps, steps: Enrol
   const { config, prisma, sessions } = deps;
   const { log, analyzeFrame, duplicateCheck, templatesFor, afterStore } = steps;
   const store = new SessionStore();
+  const frameParams: FrameFeedbackParams = {
+    ...DEFAULT_FRAME_FEEDBACK_PARAMS,
+    livenessThreshold: deps.liveness.enabled ? deps.liveness.threshold : null,
+  };
   const coverageParams = mergeCoverageParams({
     requirement: { ringMin: config.ENROLLMENT_RING_SECTORS, minFramesPerSector: config.ENROLLMENT_MIN_FRAMES_PER_SECTOR },
   });
@@ -192,14 +197,26 @@ export function createGuidedEnrollment(deps: EnrollmentServiceDeps, steps: Enrol
         throw new EnrollmentSessionClosedError(sessionId, 'active', `Enrollment session ${sessionId} is being completed`);
       }
       const timestamp = meta.timestamp ?? deps.clock().getTime();
-      return chainStep(live, analyzeFrame(engine, bytes), (input) => {
+      return chainStep(live, analyzeFrame(engine, bytes, true), (input) => {
         if (store.get(sessionId) !== live) {
           // Expired, cancelled or completed while this frame was analysed.
           throw new EnrollmentSessionClosedError(sessionId, 'active', `Enrollment session ${sessionId} ended while the frame was analysed`);
         }
-        const result = evaluateFrame(live.state, input, { frameNumber: meta.frameNumber, timestamp });
+        const result = evaluateFrame(live.state, input, { frameNumber: meta.frameNumber, timestamp }, frameParams);
         live.state = result.state;
         live.frameCount++;
+        if (result.feedback.status === 'rejected' && result.feedback.rejection === 'not_live' && !live.attackReported) {
+          live.attackReported = true;
+          const face = input.kind === 'analysis' ? input.analysis.faces.find((f) => f.liveness !== undefined && f.liveness < deps.liveness.threshold) : undefined;
+          void deps.liveness.report(caller, {
+            source: 'enrollment',
+            cameraId: caller?.cameraId ?? null,
+            reason: 'spoof',
+            detail: `enrollment session ${sessionId}: a camera frame was judged not live`,
+            livenessScore: face?.liveness ?? null,
+            resembled: null,
+          });
+        }
         publish({ sessionId, status: 'active', feedback: result.feedback, employeeId: null });
         return result.feedback;
       });

@@ -1,11 +1,15 @@
 // Recognition service: one frame in, every face out with its decision
 // (employee or unknown with a reason), and, for recognized faces, an
 // attendance log with an event id of its own (src/attendance/event-id.ts).
-// GraphQL's `recognize` and REST's POST /recognition/recognize both call it;
-// retries are made idempotent by src/idempotency/recognize-once.ts.
-import type { Logger } from 'pino';
+// With liveness on, a face whose P(live) is below LIVENESS_THRESHOLD is a
+// spoof: unknown with reason 'spoof', never logged, and reported as a
+// presentation attack naming whom it resembled. GraphQL's `recognize` and
+// REST's POST /recognition/recognize both call it; retries are made
+// idempotent by src/idempotency/recognize-once.ts.
 import { newEventId } from '../attendance/event-id.js';
 import { DomainError } from '../domain/errors.js';
+import type { Logger } from 'pino';
+import type { Caller } from '../auth/caller.js';
 import type { Config } from '../config.js';
 import { cameraId as toCameraId, type EmployeeId } from '../domain/ids.js';
 import type { FaceEngine } from '../engine/face-engine.js';
@@ -15,9 +19,10 @@ import type { RecordResult } from '../attendance/types.js';
 import type { RecognitionDecision } from '../recognition/decision-rules.js';
 import type { Box, FaceQuality } from '../vision/types.js';
 import type { AttendanceService } from './attendance-service.js';
+import type { AttackReport, FaceLiveness, LivenessService } from './liveness-service.js';
 import type { RecognitionModels } from './recognition-models.js';
 
-export type UnknownReason = 'no_face' | 'low_quality' | 'below_threshold' | 'ambiguous';
+export type UnknownReason = 'no_face' | 'low_quality' | 'below_threshold' | 'ambiguous' | 'spoof';
 
 export type FaceAttendance =
   | { kind: 'logged'; logId: number; eventId: string }
@@ -46,6 +51,8 @@ export interface FaceResult {
   method: 'svm' | 'cosine' | null;
   /** null for a recognized face. */
   reason: UnknownReason | null;
+  /** Passive liveness verdict; null when LIVENESS_MODE=off (or the engine has no liveness model). */
+  liveness: FaceLiveness | null;
   /** Absent when attendance was not asked for or the face is unknown. */
   attendance?: FaceAttendance;
 }
@@ -66,18 +73,22 @@ export interface RecognizeOptions {
   /** Default true: recognized faces are logged as attendance. */
   logAttendance?: boolean;
   cameraId?: number | null;
+  /** Who sent the frame: named in the audit row of a presentation attack. */
+  caller?: Caller | null;
   signal?: AbortSignal;
 }
 
 export interface RecognitionServiceDeps {
   /** Names of recognized people the models' directory does not know yet. */
   prisma: PrismaClient;
-  config: Pick<Config, 'SNAPSHOTS_ENABLED' | 'MAX_FACES_PER_FRAME'>;
+  config: Pick<Config, 'SNAPSHOTS_ENABLED' | 'LIVENESS_MODE' | 'MAX_FACES_PER_FRAME'>;
   clock: () => Date;
   log: Logger;
   faceEngine: FaceEngine | null;
   models: Pick<RecognitionModels, 'ready' | 'recognizer' | 'employee' | 'refreshEmployee'>;
   attendance: Pick<AttendanceService, 'recordRecognition'>;
+  /** Passive liveness: spoofs are not recognized and are reported. */
+  liveness: Pick<LivenessService, 'enabled' | 'threshold' | 'judge' | 'resembledBy' | 'report'>;
 }
 
 export interface RecognitionService {
@@ -93,7 +104,10 @@ async function recognizeFrame(deps: RecognitionServiceDeps, image: Uint8Array, o
   const started = performance.now();
   const engine = requireFaceEngine(deps);
   const models = deps.models;
-  const logAttendance = options.logAttendance ?? true;
+  const caller = options.caller ?? null;
+  // LIVENESS_MODE=challenge: a kiosk checks people in through the head-turn challenge only.
+  const challengeOnly = deps.config.LIVENESS_MODE === 'challenge' && caller?.role === 'kiosk';
+  const logAttendance = (options.logAttendance ?? true) && !challengeOnly;
   const wantSnapshots = logAttendance && deps.config.SNAPSHOTS_ENABLED;
   const [analysis] = await Promise.all([
     // Engine failures arrive as domain errors (400/413/503), mapped by the engine itself.
@@ -101,6 +115,7 @@ async function recognizeFrame(deps: RecognitionServiceDeps, image: Uint8Array, o
       embed: true,
       alignedCrops: wantSnapshots,
       maxFaces: deps.config.MAX_FACES_PER_FRAME,
+      liveness: deps.liveness.enabled,
       ...(options.signal ? { signal: options.signal } : {}),
     }),
     models.ready(),
@@ -130,7 +145,7 @@ async function recognizeFrame(deps: RecognitionServiceDeps, image: Uint8Array, o
   }
   if (missing.length > 0) {
     const rows = await deps.prisma.employee.findMany({
-      where: { id: { in: missing }, isActive: true, erasedAt: null, awaitingApproval: false },
+      where: { id: { in: missing }, isActive: true, erasedAt: null },
       select: { id: true, employeeCode: true, fullName: true },
     });
     rows.forEach((r) => byId.set(r.id, r));
@@ -140,9 +155,14 @@ async function recognizeFrame(deps: RecognitionServiceDeps, image: Uint8Array, o
   }
   const decided = performance.now();
 
+  const attacks: AttackReport[] = [];
   const faces: FaceResult[] = analysis.faces.map((face, i) => {
     const d = decisions[i] ?? { kind: 'unknown', reason: 'below_threshold', confidence: 0 };
-    const base = { box: face.box, detectionScore: face.score, quality: face.quality };
+    const liveness = deps.liveness.judge(face.liveness);
+    const base = { box: face.box, detectionScore: face.score, quality: face.quality, liveness };
+    if (liveness && !liveness.live) {
+      return { ...base, employee: null, confidence: d.confidence, cosine: null, method: null, reason: 'spoof' };
+    }
     const row = d.kind === 'recognized' ? byId.get(Number(d.employeeId)) : undefined;
     if (d.kind === 'recognized' && row) {
       return {
@@ -163,6 +183,20 @@ async function recognizeFrame(deps: RecognitionServiceDeps, image: Uint8Array, o
       reason: d.kind === 'unknown' ? d.reason : 'below_threshold',
     };
   });
+
+  for (const [i, face] of faces.entries()) {
+    if (face.reason === 'spoof') {
+      attacks.push({
+        source: 'recognize',
+        cameraId: options.cameraId ?? null,
+        reason: 'spoof',
+        detail: `passive liveness ${face.liveness!.score.toPrecision(2)} < ${deps.liveness.threshold}`,
+        livenessScore: face.liveness!.score,
+        resembled: await deps.liveness.resembledBy(decisions[i]),
+      });
+    }
+  }
+  await Promise.all(attacks.map((a) => deps.liveness.report(caller, a)));
 
   if (logAttendance) {
     const attendance = deps.attendance;
@@ -213,7 +247,8 @@ async function recognizeFrame(deps: RecognitionServiceDeps, image: Uint8Array, o
   };
 }
 
-function attendanceOf(result: RecordResult): FaceAttendance {
+/** The per-face attendance outcome of a recorded recognition (also the kiosk challenge's check-in). */
+export function attendanceOf(result: RecordResult): FaceAttendance {
   switch (result.kind) {
     case 'logged':
       return { kind: 'logged', logId: result.log.id, eventId: result.log.eventId };

@@ -13,6 +13,7 @@ import { makeAttendance, makeEmployee } from '../helpers/factories.js';
 import { createServiceKit, type ServiceKit } from '../helpers/service-kit.js';
 import { waitUntil as until } from '../helpers/wait.js';
 
+// The data folder is secured and the outbox (no database needed) starts before anything that needs the database.
 const START_ORDER = [
   'data folder',
   'attendance outbox',

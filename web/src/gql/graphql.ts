@@ -138,7 +138,8 @@ export type UnknownFaceReason =
   | 'ambiguous'
   | 'below_threshold'
   | 'low_quality'
-  | 'no_face';
+  | 'no_face'
+  | 'spoof';
 
 /** Omitted fields stay; null width/height/fps mean the server defaults. A running camera restarts with the new settings. */
 export type UpdateCameraInput = {
