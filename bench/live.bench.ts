@@ -9,6 +9,7 @@
 //   npm run bench:live
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readWalkby, WALKBY_MP4 } from '../test/cameras/walkby.js';
 import {
@@ -74,7 +75,7 @@ async function run(t: TestApp, name: string, realtime: boolean) {
   return { info: info!, recognized: stamped(recognizedSub), frames: stamped(framesSub), seconds };
 }
 
-const t = await startTestApp();
+const t = await startTestApp({ env: { CAMERA_MEDIA_DIRS: dirname(WALKBY_MP4) } });
 const result: Record<string, unknown> = { machine: { cpus: cpus().length, loadavg: loadavg().map(round) } };
 try {
   const people = await seedPeopleFromPhotos(t.app);

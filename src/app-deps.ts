@@ -11,6 +11,7 @@ import type { AppPubSub, EventPublisher } from './events/event-bus.js';
 import type { Cluster } from './cluster/cluster.js';
 import type { InstanceId } from './cluster/instance-id.js';
 import type { AppMetrics } from './metrics/app-metrics.js';
+import type { TemplateCipher } from './crypto/template-cipher.js';
 
 export interface AppDeps {
   readonly config: Config;
@@ -31,4 +32,6 @@ export interface AppDeps {
   readonly cluster: Cluster | null;
   /** Prometheus metrics of this instance (GET /metrics). */
   readonly metrics: AppMetrics;
+  /** Encrypts face embeddings and classifier artifacts at rest (TEMPLATE_ENCRYPTION_KEY). */
+  readonly templateCipher: TemplateCipher;
 }

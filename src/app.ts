@@ -21,6 +21,9 @@ import { createAuthenticator } from './auth/authenticator.js';
 import { createSessionAuth } from './auth/session-auth.js';
 import { fastifyCookie } from '@fastify/cookie';
 import { createEventBus } from './events/event-bus.js';
+import { templateCipherFromConfig } from './crypto/template-cipher.js';
+import { createRevocationHub, type RevocationHub } from './auth/revocation.js';
+import { installRateLimit } from './http/rate-limit.js';
 import { createBufferedSubscriptions } from './events/buffered-subscriptions.js';
 import { createLiveEvents, type LiveEvents } from './live/live-events.js';
 import { createLoaders } from './loaders.js';
@@ -66,6 +69,8 @@ export interface App {
   readonly live: LiveEvents;
   readonly http: FastifyInstance;
   readonly websockets: WebSocketRouter;
+  /** Closes revoked keys' connections (tests look at what it tracks). */
+  readonly revocations: RevocationHub;
   /** Every HTTP route registered, as `METHOD /path` (HEAD left out); the OpenAPI test compares it with /openapi.json. */
   routes(): string[];
   /**
@@ -121,6 +126,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     // Every caller's tasks are timed and their failures counted, whichever engine serves them.
     faceEngine: engine === null ? null : instrumentFaceEngine(engine, metrics),
     startedAt: clock(),
+    templateCipher: templateCipherFromConfig(config),
     instanceId,
     cluster,
     metrics,
@@ -131,6 +137,9 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const subscriptions = createBufferedSubscriptions(bus.pubsub);
   const live = createLiveEvents(subscriptions);
   const appContext: AppContext = { services, pubsub: bus.pubsub, live, config, newLoaders: () => createLoaders(prisma) };
+  // Revoking a key (on any instance) forgets it here and closes its graphql-ws, SSE and old-stream connections.
+  // (The authenticator itself forgets the key on every instance through the same event.)
+  const revocations = createRevocationHub({ pubsub: bus.pubsub, log: log.child({ component: 'revocation' }) });
 
   const http = Fastify({
     loggerInstance: log,
@@ -157,6 +166,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   installRouteAuth(http, authenticator, sessions);
   // GET /metrics and the latency histogram of every route.
   installMetrics(http, metrics, config);
+  // Per-key (or per-IP without a key) request budgets: 429 + Retry-After. Before the routes, after auth.
+  await installRateLimit(http, config);
   http.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
@@ -167,17 +178,17 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   }
   await http.register(sessionRoutes, { prefix: API_PREFIX, authenticator, sessions });
   const yoga = createGraphQl(deps, appContext, [graphqlMetricsPlugin(metrics)]);
-  mountGraphQl(http, yoga, { graphiql: config.GRAPHIQL });
+  mountGraphQl(http, yoga, { graphiql: config.GRAPHIQL, revocations });
   await registerDocsRoutes(http);
   await registerWebApp(http);
 
   const websockets = createWebSocketRouter({ maxPayload: config.BODY_LIMIT_BYTES, log: log.child({ component: 'websocket' }) });
   const disposers: { dispose(): Promise<void> }[] = [
-    serveGraphQlOverWebSocket({ wss: websockets.register(GRAPHQL_PATH), yoga, authenticator, sessions, log }),
+    serveGraphQlOverWebSocket({ wss: websockets.register(GRAPHQL_PATH), yoga, authenticator, sessions, revocations, log }),
     serveCameraPreviews(websockets.register(CAMERA_PREVIEW_PATH), { cameras: services.cameras, authenticator, sessions, log }),
   ];
   for (const endpoint of websocketEndpoints) {
-    const handle = endpoint.setup(websockets.register(endpoint.path), { services, live, authenticator, log });
+    const handle = endpoint.setup(websockets.register(endpoint.path), { services, live, authenticator, revocations, log });
     if (handle !== undefined) {
       disposers.push(handle);
     }
@@ -194,6 +205,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     live,
     http,
     websockets,
+    revocations,
     routes: () => [...routes],
     async start() {
       const servicesStarted = (): void => log.info({ services: composed.lifetimes, jobs: composed.jobs.jobs }, 'services started');
@@ -238,6 +250,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       stopping ??= (async () => {
         await pendingStart?.stop();
         // Every live subscription (SSE included) ends first, so HTTP can close.
+        revocations.stop();
         subscriptions.closeAll();
         await websockets.close();
         await Promise.allSettled(disposers.map((d) => d.dispose()));

@@ -48,8 +48,9 @@ export function createJournal(dir: string, logger: Logger): OutboxJournal {
   const appendLine = (line: JournalLine, durable: boolean): Promise<void> =>
     serial(async () => {
       if (!handle) {
-        await mkdir(dir, { recursive: true });
-        handle = await open(path, 'a');
+        await mkdir(dir, { recursive: true, mode: 0o700 });
+        // Owner only: older journals held face crops inline.
+        handle = await open(path, 'a', 0o600);
       }
       await handle.write(`${JSON.stringify(line)}\n`);
       if (durable) {
@@ -105,9 +106,9 @@ export function createJournal(dir: string, logger: Logger): OutboxJournal {
       serial(async () => {
         await handle?.close();
         handle = undefined;
-        await mkdir(dir, { recursive: true });
+        await mkdir(dir, { recursive: true, mode: 0o700 });
         const tmp = `${path}.tmp`;
-        const f = await open(tmp, 'w');
+        const f = await open(tmp, 'w', 0o600);
         try {
           await f.write(pending.map((e) => `${JSON.stringify({ t: 'enq', e } satisfies JournalLine)}\n`).join(''));
           await f.sync();

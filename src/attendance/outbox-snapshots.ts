@@ -23,8 +23,9 @@ export function createOutboxSnapshots(outboxDir: string): OutboxSnapshots {
   const dir = join(outboxDir, SNAPSHOT_DIR);
   return {
     async put(eventId, jpeg) {
-      await mkdir(dir, { recursive: true });
-      const f = await open(join(dir, fileOf(eventId)), 'w');
+      // Face crops: owner-only folder and files, like the snapshots proper.
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+      const f = await open(join(dir, fileOf(eventId)), 'w', 0o600);
       try {
         await f.write(jpeg);
         await f.datasync();

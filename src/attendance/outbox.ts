@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { classifyDbError } from '../db/prisma-errors.js';
 import { createJournal, type OutboxEntry } from './outbox-journal.js';
 import { createOutboxSnapshots } from './outbox-snapshots.js';
+import { dropDeadLettersOf } from './outbox-erasure.js';
 import type { Logger } from './types.js';
 
 export { JOURNAL_FILE, type OutboxEntry } from './outbox-journal.js';
@@ -86,6 +87,8 @@ export interface AttendanceOutbox {
   drain(): Promise<number>;
   /** Resolves when the queue is empty (tests, graceful shutdown). */
   whenEmpty(): Promise<void>;
+  /** Erasure: drops the employee's queued events (journal, crop files) and dead letters; returns how many. */
+  forgetEmployee(employeeId: number): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -203,6 +206,7 @@ export function createOutbox(options: OutboxOptions): AttendanceOutbox {
     await appendFile(
       join(dir, DEAD_LETTER_FILE),
       `${JSON.stringify({ entry: kept, reason, error: describeError(error), at: new Date().toISOString() })}\n`,
+      { mode: 0o600 },
     );
     deadLettered += 1;
   };
@@ -314,6 +318,19 @@ export function createOutbox(options: OutboxOptions): AttendanceOutbox {
       }
       checkAlarm();
       schedule(backoff);
+    },
+
+    async forgetEmployee(employeeId) {
+      await draining?.catch(() => undefined); // an event being written finishes (the database refuses the erased)
+      const dropped = pending.filter((e) => e.employeeId === employeeId);
+      pending.splice(0, pending.length, ...pending.filter((e) => e.employeeId !== employeeId));
+      perEmployee.delete(employeeId);
+      dropped.forEach((e) => pendingIds.delete(e.eventId));
+      await Promise.all(dropped.map((e) => snapshots.remove(e.eventId)));
+      await journal.compact(pending); // acked and dropped lines (older ones with inline crops) go too
+      ackedSinceCompaction = 0;
+      notifyIfEmpty();
+      return dropped.length + (await dropDeadLettersOf(dir, DEAD_LETTER_FILE, employeeId));
     },
 
     noteFailure(error) {

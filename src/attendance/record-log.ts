@@ -102,11 +102,16 @@ export async function writeRecognition(
       { isolationLevel: Prisma.TransactionIsolationLevel.ReadCommitted },
     );
   } catch (error) {
-    // Same eventId reused for another employee (client-supplied keys): still one log.
+    // The eventId is taken. The same event of the same person (a concurrent replay) is one log;
+    // another person's log is never handed out as this one's (ids are made per face, so that
+    // would be a defect, not a duplicate).
     if (isUniqueViolation(error)) {
-      const same = await prisma.attendanceLog.findUnique({ where: { eventId: event.eventId }, select: { id: true } });
-      if (same) {
+      const same = await prisma.attendanceLog.findUnique({ where: { eventId: event.eventId }, select: { id: true, employeeId: true } });
+      if (same && same.employeeId === event.employeeId) {
         return { kind: 'duplicate', reason: 'same_event', existingLogId: same.id };
+      }
+      if (same) {
+        throw new Error(`attendance event id collision between two employees (event ${event.eventId})`);
       }
     }
     if (isForeignKeyViolation(error) && event.cameraId !== null) {

@@ -9,7 +9,7 @@
 import type { CameraId } from '../domain/ids.js';
 import type { AnalyzeOptions, DetectedFace, FrameAnalysis } from '../vision/types.js';
 import type { CameraInfo } from './camera-info.js';
-import type { FrameEvent, TrackDecided } from './events.js';
+import type { CameraAttackEvent, FrameEvent, TrackDecided } from './events.js';
 import { CameraCapture, type CaptureHandlers, type CaptureOptions, type CaptureState, type CaptureStats, type CapturedFrame } from './capture.js';
 import type { BackoffOptions } from './backoff.js';
 import type { FaceDecision, RecognizeFaces } from './face-decision.js';
@@ -18,6 +18,7 @@ import { DropOldestQueue } from './frame-queue.js';
 import { RunnerStats } from './runner-stats.js';
 import { describeCameraSource, type CameraSource } from './source.js';
 import { TrackIdentities, type FaceVote } from './track-identities.js';
+import { TrackLiveness, type TrackLivenessOptions } from './track-liveness.js';
 import { FaceTracker, type TrackId, type TrackerOptions } from './tracker.js';
 import type { VotingOptions } from './voting.js';
 
@@ -75,6 +76,10 @@ export interface CameraRunnerOptions {
   /** Every captured frame, before the interval or the queue drop it (live previews); must return at once, and copy what it keeps. */
   onCaptured?(cameraId: CameraId, frame: CapturedFrame): void;
   captureFactory?: CaptureFactory;
+  /** Passive liveness per track (frames of new or undecided tracks are scored); absent = off. */
+  liveness?: TrackLivenessOptions;
+  /** A track judged not live (once per track). */
+  onPresentationAttack?(event: CameraAttackEvent): void;
 }
 
 interface QueuedFrame {
@@ -98,6 +103,7 @@ export class CameraRunner {
   readonly #queue: DropOldestQueue<QueuedFrame>;
   readonly #tracker: FaceTracker;
   readonly #identities: TrackIdentities;
+  readonly #liveness: TrackLiveness | undefined;
   readonly #stats = new RunnerStats();
   #capture: FrameCapture | undefined;
   #running = false;
@@ -115,6 +121,7 @@ export class CameraRunner {
     this.#queue = new DropOldestQueue<QueuedFrame>(options.queueCapacity ?? 2, (item) => item.release());
     this.#tracker = new FaceTracker(options.tracker);
     this.#identities = new TrackIdentities(options.cameraId, options.voting);
+    this.#liveness = options.liveness ? new TrackLiveness(options.liveness) : undefined;
   }
 
   get running(): boolean {
@@ -166,6 +173,7 @@ export class CameraRunner {
     await this.#chain;
     for (const track of this.#tracker.clear()) {
       this.#identities.forget(track.id);
+      this.#liveness?.forget(track.id);
     }
     this.#emitState();
   }
@@ -254,7 +262,8 @@ export class CameraRunner {
   }
 
   async #analyze(frame: CapturedFrame, embed: boolean): Promise<Analysis> {
-    const options: AnalyzeOptions = { embed, alignedCrops: embed && this.#snapshots };
+    // Liveness with the embedding: only frames of new or undecided tracks are embedded.
+    const options: AnalyzeOptions = { embed, alignedCrops: embed && this.#snapshots, liveness: embed && this.#liveness !== undefined };
     if (this.#o.minFaceSize !== undefined) {
       options.minFaceSize = this.#o.minFaceSize;
     }
@@ -286,10 +295,16 @@ export class CameraRunner {
         faces = attachEmbeddings(faces, second.value.faces);
       }
     }
-    const votes = await this.#recognize(faces, trackIds, frame.capturedAt);
     const now = this.#clock();
+    const recognized = await this.#recognize(faces, trackIds, frame.capturedAt);
+    // A spoofed track never names anyone (track-liveness.ts).
+    const { votes, attacks } = this.#liveness ? this.#liveness.judgeVotes(recognized, this.cameraId, now) : { votes: recognized, attacks: [] };
     const decided = this.#identities.apply(votes, frame, now, (id) => this.#tracker.get(id)?.firstSeenAt);
     this.#publish(frame, analysis.value, faces, trackIds, decided, now);
+    for (const a of attacks) {
+      this.#log.warn({ cameraId: this.cameraId, trackId: a.trackId, livenessScore: a.livenessScore }, 'track judged not live');
+      this.#safely('presentation attack listener', () => this.#o.onPresentationAttack?.(a));
+    }
   }
 
   /** Matches the faces to tracks (one id per face); lost tracks are forgotten. */
@@ -300,6 +315,7 @@ export class CameraRunner {
     );
     for (const lost of update.lost) {
       this.#identities.forget(lost.id);
+      this.#liveness?.forget(lost.id);
     }
     return update.matches.map((m) => m.trackId);
   }
@@ -321,6 +337,7 @@ export class CameraRunner {
       }
       const held = this.#identities.heldVote(check.ended.id);
       this.#identities.forget(check.ended.id);
+      this.#liveness?.forget(check.ended.id);
       trackIds[i] = check.trackId;
       return { check, held };
     });

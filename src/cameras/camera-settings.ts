@@ -8,6 +8,7 @@ import type { Camera } from '../generated/prisma/client.js';
 import type { CameraInfo } from './camera-info.js';
 import type { CameraSpec } from './camera-manager.js';
 import { formatCameraSource, parseCameraSource, redactSource } from './source.js';
+import { checkSourcePolicy } from './source-policy.js';
 
 const fields = {
   name: z.string().trim().min(1, 'must not be empty').max(128),
@@ -48,14 +49,24 @@ export function parseCameraChange(input: UpdateCameraInput): z.output<typeof upd
 }
 
 /**
- * Validates a source as written (a missing file or dead URL is not an error
- * here, only at run time) and stores it normalised: file paths absolute, so
- * they do not depend on the directory the server is started from.
+ * Validates a source as written through the API (a missing file or dead URL is
+ * not an error here, only at run time) and stores it normalised: file paths
+ * absolute, so they do not depend on the directory the server is started from.
+ * Files only inside CAMERA_MEDIA_DIRS (the environment's CAMERA_SOURCE is
+ * trusted and never comes here).
  */
-export function normalizeSource(source: string, loop: boolean): { source: string; sourceKind: Camera['sourceKind'] } {
+export async function normalizeSource(
+  source: string,
+  loop: boolean,
+  mediaDirs: readonly string[] | undefined,
+): Promise<{ source: string; sourceKind: Camera['sourceKind'] }> {
   const parsed = parseCameraSource(source, { loop });
   if (!parsed.ok) {
     throw validationErrorFromZod([{ path: ['source'], message: parsed.error }]);
+  }
+  const refused = await checkSourcePolicy(parsed.source, mediaDirs);
+  if (refused !== null) {
+    throw validationErrorFromZod([{ path: ['source'], message: refused }]);
   }
   return { source: formatCameraSource(parsed.source), sourceKind: parsed.source.kind };
 }

@@ -63,3 +63,18 @@ export function toRecognizedEvent(decided: TrackDecided): RecognizedEvent {
   const { snapshotJpeg: _snapshot, ...event } = decided;
   return event;
 }
+
+/**
+ * A track judged not live (the median P(live) of its frames below the threshold): a photo or a
+ * screen. Reported by the runner; the camera service audits it and publishes presentationAttack.
+ */
+export interface CameraAttackEvent {
+  cameraId: CameraId;
+  trackId: TrackId;
+  /** Epoch ms. */
+  at: number;
+  livenessScore: number;
+  frames: number;
+  /** Whom its frames' recognition pointed at, if anyone. */
+  resembled: { employeeId: EmployeeId; confidence: number } | null;
+}

@@ -29,7 +29,8 @@ export const DEFAULT_VOTING_OPTIONS: VotingOptions = {
   minAgreement: 0.6,
   window: 10,
   unknownWeight: 0.5,
-  abstainReasons: ['low_quality', 'no_face'],
+  // liveness_pending: a recognized face whose track's liveness is not judged yet (track-liveness.ts).
+  abstainReasons: ['low_quality', 'no_face', 'liveness_pending'],
 };
 
 export type TrackIdentity =

@@ -6,12 +6,13 @@
 // 1. renew the leases held; a lease lost (someone else holds it) or that may
 //    have lapsed while Redis could not be asked stops the camera here;
 // 2. give up cameras no longer enabled (unless started by hand);
-// 3. take free enabled cameras: the instance the rendezvous hash prefers
-//    takes it at once, any other after a grace period (the preferred one may
-//    be dead and not yet out of the registry), so a SIGKILLed owner's cameras
-//    move within TTL + two ticks;
-// 4. hand back one camera per tick while holding more than a fair share, to
-//    the instance that prefers it (a new instance gets its share);
+// 3. take free enabled cameras while under a fair share: the instance the
+//    rendezvous hash prefers at once, any other after a grace period (the
+//    preferred one may be dead and not yet out of the registry); past twice
+//    the grace anyone takes it. A SIGKILLed owner's cameras move within
+//    TTL + a few ticks;
+// 4. hand back one camera per tick while holding more than a fair share
+//    (preferably one another instance prefers): a new instance gets its share;
 // 5. publish the info of held cameras (any instance shows any camera's state)
 //    and read the others'.
 // start/stop requests go to the owner over the cluster bus; writes of a
@@ -172,9 +173,10 @@ export function createCameraOwnership(options: CameraOwnershipOptions): CameraOw
       freeSince.set(id, firstFree);
       const preferred = preferredOwner(resource(id), live) === self;
       const waited = now - firstFree;
-      // The preferred instance takes it at once; another after the grace (within its share, or
-      // past twice the grace whatever the share: a camera must not stay without an owner).
-      if (preferred || (waited >= graceMs && held.size < fairShare) || waited >= 2 * graceMs) {
+      // Within its share, the preferred instance takes it at once and any other after the grace; past
+      // twice the grace anyone takes it whatever the share: a camera must not stay without an owner.
+      const withinShare = held.size < fairShare;
+      if ((withinShare && (preferred || waited >= graceMs)) || waited >= 2 * graceMs) {
         const won = await leases.acquire(resource(id));
         if (isHeld(won)) {
           await take(id, won, preferred ? 'preferred' : 'unclaimed');
@@ -183,9 +185,11 @@ export function createCameraOwnership(options: CameraOwnershipOptions): CameraOw
         }
       }
     }
-    // More than a fair share: hand one camera to the instance that prefers it.
+    // More than a fair share: hand one camera over, preferably one another instance prefers (an instance
+    // under its share takes it after the grace; this one does not take it back while at its share).
     if (held.size > fairShare) {
-      const candidate = [...held.keys()].find((id) => !pinned.has(id) && preferredOwner(resource(id), live) !== self);
+      const movable = [...held.keys()].filter((id) => !pinned.has(id) && !stoppedOnRequest.has(id));
+      const candidate = movable.find((id) => preferredOwner(resource(id), live) !== self) ?? movable[0];
       if (candidate !== undefined) {
         log.info({ cameraId: candidate, held: held.size, fairShare }, 'camera handed over to spread the load');
         await drop(candidate, true);

@@ -24,7 +24,10 @@ export type DomainErrorCode =
   | 'INSUFFICIENT_COVERAGE'
   | 'INCONSISTENT_IDENTITY'
   | 'DUPLICATE_IDENTITY'
-  | 'PHOTOS_REJECTED';
+  | 'PHOTOS_REJECTED'
+  | 'IDEMPOTENCY_KEY_REUSED'
+  | 'IDEMPOTENCY_KEY_IN_FLIGHT'
+  | 'RATE_LIMITED';
 
 export interface ValidationIssue {
   /** Path of the offending field, e.g. ['employeeCode']. */

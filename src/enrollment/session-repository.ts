@@ -11,6 +11,8 @@ import type { PendingEmployee } from './session-store.js';
 export interface NewSessionRow {
   id: string;
   employeeId: EmployeeId | null;
+  /** The API key that started it: kiosks may only use their own sessions, checked from this row. */
+  startedByKeyId: number | null;
   pendingEmployee: PendingEmployee | null;
   createdAt: Date;
   expiresAt: Date;
@@ -53,6 +55,7 @@ export function createSessionRepository(prisma: PrismaClient): SessionRepository
           id: row.id,
           employeeId: row.employeeId,
           pendingEmployee: row.pendingEmployee === null ? undefined : json(row.pendingEmployee),
+          startedByKeyId: row.startedByKeyId,
           status: 'active',
           expiresAt: row.expiresAt,
           createdAt: row.createdAt,

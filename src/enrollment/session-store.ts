@@ -34,6 +34,8 @@ export interface LiveSession {
   readonly state: CoverageState;
   /** Frames submitted (accepted or not). */
   readonly frameCount: number;
+  /** A not-live frame was already reported as a presentation attack (once per session is enough). */
+  readonly attackReported?: boolean;
 }
 
 export interface LiveSessionStore {

@@ -12,6 +12,7 @@ import type { AttendanceLoggedEvent } from '../attendance/events.js';
 import type { FrameEvent, RecognizedEvent } from '../cameras/events.js';
 import type { EmployeeChangedEvent } from '../employees/events.js';
 import type { EnrollmentProgressEvent } from '../enrollment/events.js';
+import type { PresentationAttackEvent } from '../liveness/events.js';
 import type { ClassifierActivatedEvent, TrainingProgressEvent } from '../recognition/events.js';
 import type { ApiKeyRevokedEvent } from '../auth/events.js';
 
@@ -28,4 +29,6 @@ export type AppTopics = {
   recognitionFrames: [FrameEvent];
   /** A track's decided identity. */
   recognized: [RecognizedEvent];
+  /** A face judged not live, or a refused kiosk challenge (operators and admins). */
+  presentationAttack: [PresentationAttackEvent];
 };

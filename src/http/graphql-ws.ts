@@ -13,6 +13,7 @@ import type { Authenticator } from '../auth/authenticator.js';
 import type { Caller } from '../auth/caller.js';
 import { extractApiKey } from '../auth/api-key-crypto.js';
 import type { SessionAuth } from '../auth/session-auth.js';
+import type { RevocationHub } from '../auth/revocation.js';
 import { asDatabaseUnavailable } from '../db/database-unavailable.js';
 import type { Yoga } from './graphql.js';
 
@@ -20,6 +21,8 @@ import type { Yoga } from './graphql.js';
 type ConnectionExtra = {
   caller: Caller | null;
   connectionId: string;
+  /** Stops watching for the key's revocation (the socket closed). */
+  untrack?: () => void;
 };
 
 interface EnvelopedRoot {
@@ -40,6 +43,7 @@ export function serveGraphQlOverWebSocket(options: {
   authenticator: Authenticator;
   /** The web app's session cookie on the upgrade request, when no key is sent. */
   sessions?: SessionAuth;
+  revocations: RevocationHub;
   log: Logger;
 }): { dispose(): Promise<void> } {
   const log = options.log.child({ component: 'graphql-ws' });
@@ -70,7 +74,12 @@ export function serveGraphQlOverWebSocket(options: {
           return false;
         }
         ctx.extra.caller = caller;
+        // Revoked (on any instance): the socket closes with 4403, as a bad key at connect would.
+        ctx.extra.untrack = options.revocations.track(caller.apiKeyId, () => ctx.extra.socket.close(4403, 'API key revoked'));
         return true;
+      },
+      onClose: (ctx) => {
+        ctx.extra.untrack?.();
       },
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never,
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args) as never,
@@ -83,15 +92,33 @@ export function serveGraphQlOverWebSocket(options: {
           requestId,
           params: payload,
         }) as unknown as EnvelopedOperation;
+        // A syntax error or a document limit (tokens, aliases, depth...): an error message, not a closed socket.
+        let document: DocumentNode;
+        try {
+          document = enveloped.parse(payload.query);
+        } catch (error) {
+          if (isGraphQlError(error)) {
+            return [error];
+          }
+          throw error;
+        }
         const args: ExecutionArgs = {
           schema: enveloped.schema,
           operationName: payload.operationName,
-          document: enveloped.parse(payload.query),
+          document,
           variableValues: payload.variables,
           contextValue: await enveloped.contextFactory(),
           rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe } satisfies EnvelopedRoot,
         };
-        const errors = enveloped.validate(args.schema, args.document);
+        let errors: readonly GraphQLError[];
+        try {
+          errors = enveloped.validate(args.schema, args.document);
+        } catch (error) {
+          if (isGraphQlError(error)) {
+            return [error];
+          }
+          throw error;
+        }
         if (errors.length > 0) {
           return errors;
         }
@@ -101,6 +128,11 @@ export function serveGraphQlOverWebSocket(options: {
     options.wss,
   );
   return { dispose: async () => disposable.dispose() };
+}
+
+// Duck-typed: a second copy of `graphql` (ESM and CJS builds) breaks instanceof.
+function isGraphQlError(error: unknown): error is GraphQLError {
+  return error instanceof Error && error.name === 'GraphQLError';
 }
 
 function keyFromConnectionParams(params: Record<string, unknown> | undefined): string | null {

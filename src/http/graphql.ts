@@ -11,9 +11,11 @@ import type { AppDeps } from '../app-deps.js';
 import type { AppContext, RequestContext } from '../context.js';
 import { createRequestContext } from '../context.js';
 import type { Caller } from '../auth/caller.js';
+import type { RevocationHub } from '../auth/revocation.js';
 import { DomainError } from '../domain/errors.js';
 import { asDatabaseUnavailable } from '../db/database-unavailable.js';
 import { schema } from '../schema/index.js';
+import { graphqlArmorPlugins } from './graphql-armor.js';
 import { mountGraphiQlAssets, renderGraphiQlPage } from './graphiql.js';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -31,7 +33,6 @@ export function createGraphQl(deps: Pick<AppDeps, 'config' | 'log'>, app: AppCon
   const log = deps.log.child({ component: 'graphql' });
   return createYoga<GraphQlServerContext, RequestContext>({
     schema,
-    plugins,
     graphqlEndpoint: GRAPHQL_PATH,
     graphiql: deps.config.GRAPHIQL ? { title: 'Face attendance', subscriptionsProtocol: 'WS' } : false,
     renderGraphiQL: renderGraphiQlPage,
@@ -43,13 +44,30 @@ export function createGraphQl(deps: Pick<AppDeps, 'config' | 'log'>, app: AppCon
       warn: (...args: unknown[]) => log.warn({ args: args.map(String) }, 'yoga'),
       error: (...args: unknown[]) => {
         const err = args.find((a) => a instanceof Error);
+        // Expected refusals (UNAUTHENTICATED, FORBIDDEN, validation...) are info without a stack;
+        // only the unexpected is an error with one.
+        const expected = expectedDomainError(err);
+        if (expected !== null) {
+          log.info({ code: expected.code }, expected.message);
+          return;
+        }
         log.error({ err, args: args.filter((a) => !(a instanceof Error)).map(String) }, 'graphql error');
       },
     },
-    maskedErrors: { maskError: exposeDomainErrors },
+    // Stack traces and original messages only in development, whatever process.env says.
+    maskedErrors: { maskError: exposeDomainErrors, isDev: deps.config.NODE_ENV === 'development' },
+    // The abuse limits, then what the app adds (metrics).
+    plugins: [...graphqlArmorPlugins(deps.config), ...plugins],
+    // A JSON array body runs several operations; more than the limit is refused whole.
+    batching: deps.config.GRAPHQL_BATCH_LIMIT > 0 ? { limit: deps.config.GRAPHQL_BATCH_LIMIT } : false,
     context: ({ caller, log: requestLog, requestId }) =>
       createRequestContext(app, { caller, log: requestLog, requestId }),
   });
+}
+
+function expectedDomainError(error: unknown): DomainError | null {
+  const original = (error as { originalError?: unknown } | undefined)?.originalError ?? error;
+  return original instanceof DomainError ? original : null;
 }
 
 /** Domain errors reach the client with their stable code; anything else is yoga's "Unexpected error.". */
@@ -75,7 +93,8 @@ export function exposeDomainErrors(error: unknown, message: string, isDev?: bool
   return yogaMaskError(error, message, isDev);
 }
 
-export function mountGraphQl(app: FastifyInstance, yoga: Yoga, options: { graphiql: boolean }): void {
+export function mountGraphQl(app: FastifyInstance, yoga: Yoga, options: { graphiql: boolean; revocations: RevocationHub }): void {
+  const { revocations } = options;
   if (options.graphiql) {
     mountGraphiQlAssets(app);
   }
@@ -94,6 +113,11 @@ export function mountGraphQl(app: FastifyInstance, yoga: Yoga, options: { graphi
       response.headers.forEach((value, key) => {
         void reply.header(key, value);
       });
+      // An SSE subscription of a key that gets revoked is cut at once (on any instance).
+      if (request.caller !== null && (response.headers.get('content-type') ?? '').includes('text/event-stream')) {
+        const untrack = revocations.track(request.caller.apiKeyId, () => reply.raw.destroy());
+        reply.raw.once('close', untrack);
+      }
       void reply.status(response.status);
       return reply.send(response.body);
     },

@@ -17,6 +17,7 @@ import { cameraId as toCameraId, type CameraId, type EmployeeId } from '../domai
 import type { EmployeeDirectory, EmployeeLabel } from '../live/employee-directory.js';
 import type { Logger } from 'pino';
 import type { Authenticator } from '../auth/authenticator.js';
+import type { RevocationHub } from '../auth/revocation.js';
 import type { Services } from '../services/create-services.js';
 
 export const LEGACY_STREAM_PATH = '/api/v1/recognition/ws/stream';
@@ -33,6 +34,7 @@ export interface LegacyStreamDeps {
   services: Pick<Services, 'employeeDirectory'>;
   live: Pick<LiveEvents, 'frames' | 'recognized'>;
   authenticator: Authenticator;
+  revocations: Pick<RevocationHub, 'track'>;
   log: Logger;
 }
 
@@ -70,6 +72,9 @@ export function serveLegacyStream(wss: WebSocketServer, deps: LegacyStreamDeps):
     if (socket.readyState !== socket.OPEN) {
       return;
     }
+    // Revoked (on any instance): the old service's policy-violation close.
+    const untrack = deps.revocations.track(caller.apiKeyId, () => socket.close(1008, 'API key revoked'));
+    socket.once('close', untrack);
     const frames = deps.live.frames(camera);
     const recognized = deps.live.recognized(camera, { buffer: 64 });
     socket.on('close', () => {

@@ -10,8 +10,9 @@ import { cameraRoutes } from './cameras.js';
 import { employeeRoutes } from './employees.js';
 import { enrollmentRoutes } from './enrollment.js';
 import { liveRoutes } from './live.js';
+import { livenessRoutes } from './liveness.js';
 import { recognitionRoutes } from './recognition.js';
 import { systemRoutes } from './system.js';
 import { trainingRoutes } from './training.js';
 
-export const restPlugins: FastifyPluginAsyncZod<{ deps: AppContext }>[] = [systemRoutes, employeeRoutes, apiKeyRoutes, attendanceRoutes, attendanceAuditRoutes, cameraRoutes, liveRoutes, recognitionRoutes, trainingRoutes, enrollmentRoutes];
+export const restPlugins: FastifyPluginAsyncZod<{ deps: AppContext }>[] = [systemRoutes, employeeRoutes, apiKeyRoutes, attendanceRoutes, attendanceAuditRoutes, cameraRoutes, liveRoutes, recognitionRoutes, trainingRoutes, enrollmentRoutes, livenessRoutes];

@@ -50,7 +50,7 @@ const FrameFeedbackRef = builder.objectRef<FrameFeedback>('EnrollmentFrameFeedba
     faceStatus: t.exposeString('faceStatus', { description: 'one_face | no_face | multiple_faces | invalid_image' }),
     rejection: t.string({
       nullable: true,
-      description: 'invalid_image | no_face | multiple_faces | low_quality | between_sectors | different_person | duplicate_frame',
+      description: 'invalid_image | no_face | multiple_faces | not_live | low_quality | between_sectors | different_person | duplicate_frame',
       resolve: (f) => (f.status === 'rejected' ? f.rejection : null),
     }),
     faceCount: t.exposeInt('faceCount'),

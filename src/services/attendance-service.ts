@@ -127,6 +127,13 @@ export function createAttendanceService(deps: AttendanceServiceDeps): Attendance
     if (snapshot && log.snapshotPath) {
       try {
         await writeSnapshot(config.DATA_DIR, log.snapshotPath, snapshot);
+        // The person may have been erased between the log's commit and this write: the
+        // erasure cleared the path and deleted what existed then, so this file goes too.
+        const still = await prisma.attendanceLog.findUnique({ where: { id: log.id }, select: { snapshotPath: true } });
+        if (still?.snapshotPath !== log.snapshotPath) {
+          await deleteSnapshot(config.DATA_DIR, log.snapshotPath);
+          return { kind: 'logged', log: { ...log, snapshotPath: null, snapshotExpiresAt: null } };
+        }
       } catch (error) {
         // The log matters more than its picture: keep the log, drop the path.
         logger.warn({ err: error, logId: log.id }, 'attendance: could not save snapshot');

@@ -12,6 +12,8 @@ import type { Config } from '../config.js';
 import type { Caller } from '../auth/caller.js';
 import type { CameraInfo } from '../cameras/camera-info.js';
 import type { CameraPlacement, LocalCameras } from '../cameras/camera-placement.js';
+import type { CameraAttackEvent } from '../cameras/events.js';
+import { DEFAULT_TRACK_LIVENESS } from '../cameras/track-liveness.js';
 import { CameraManager } from '../cameras/camera-manager.js';
 import type { CameraRepository } from '../cameras/camera-repository.js';
 import {
@@ -35,6 +37,7 @@ import type { AttendanceService } from './attendance-service.js';
 import type { EmployeeDirectory } from '../live/employee-directory.js';
 import { RecentRecognitions, type RecentRecognition } from '../live/recent-recognitions.js';
 import { createRecognitionSink } from '../live/recognition-sink.js';
+import type { LivenessService } from './liveness-service.js';
 import type { RecognitionModels } from './recognition-models.js';
 
 export type { Camera, CreateCameraInput, UpdateCameraInput };
@@ -66,7 +69,7 @@ export interface CameraService {
 
 export interface CameraServiceDeps {
   cameras: CameraRepository;
-  config: Parameters<typeof envCamera>[0] & Pick<Config, 'CAMERA_WIDTH' | 'CAMERA_HEIGHT' | 'CAMERA_FPS' | 'PREDICT_INTERVAL'>;
+  config: Parameters<typeof envCamera>[0] & Pick<Config, 'CAMERA_WIDTH' | 'CAMERA_HEIGHT' | 'CAMERA_FPS' | 'PREDICT_INTERVAL' | 'CAMERA_MEDIA_DIRS'>;
   log: Logger;
   faceEngine: FaceEngine | null;
   /** Frames and decisions go out on the app's pub/sub. */
@@ -74,6 +77,8 @@ export interface CameraServiceDeps {
   models: Pick<RecognitionModels, 'ready' | 'recognizer'>;
   attendance: Pick<AttendanceService, 'recordRecognition'>;
   directory: EmployeeDirectory;
+  /** Passive liveness per track; spoofed tracks are reported through it. */
+  liveness: Pick<LivenessService, 'enabled' | 'threshold' | 'resembledEmployee' | 'report'>;
   /** This server instance (the `owner` of the cameras it runs). */
   instanceId: string;
   /** Several instances: which camera runs where (camera-placement.ts); without it every enabled camera runs here. */
@@ -99,6 +104,20 @@ export function createCameraService(deps: CameraServiceDeps): CameraService {
     logger: log,
   });
 
+  const reportCameraAttack = async (event: CameraAttackEvent): Promise<void> => {
+    const resembled = event.resembled
+      ? await deps.liveness.resembledEmployee(Number(event.resembled.employeeId), event.resembled.confidence, true).catch(() => null)
+      : null;
+    await deps.liveness.report(null, {
+      source: 'camera',
+      cameraId: Number(event.cameraId),
+      reason: 'spoof',
+      detail: `track ${event.trackId}: median passive liveness ${event.livenessScore.toPrecision(2)} over ${event.frames} frames`,
+      livenessScore: event.livenessScore,
+      resembled,
+    });
+  };
+
   const managerOrThrow = (): CameraManager => {
     if (engine === null) {
       throw new UnavailableError(FACE_MODELS_MISSING);
@@ -122,7 +141,15 @@ export function createCameraService(deps: CameraServiceDeps): CameraService {
         predictInterval: deps.config.PREDICT_INTERVAL,
       },
       logger: log,
-      runner: { onCaptured: (id, frame) => previews.offer(id, frame) },
+      runner: {
+        onCaptured: (id, frame) => previews.offer(id, frame),
+        ...(deps.liveness.enabled
+          ? {
+              liveness: { ...DEFAULT_TRACK_LIVENESS, threshold: deps.liveness.threshold },
+              onPresentationAttack: (event: CameraAttackEvent) => void reportCameraAttack(event),
+            }
+          : {}),
+      },
       onFrame: (event) => deps.events.publish('recognitionFrames', event),
       onRecognized: (event) => void sink(event),
     });
@@ -225,7 +252,10 @@ export function createCameraService(deps: CameraServiceDeps): CameraService {
 
     async create(caller, input) {
       const data = parseNewCamera(input);
-      const camera = await deps.cameras.create(caller, { ...data, ...normalizeSource(data.source, data.loop ?? false) });
+      const camera = await deps.cameras.create(caller, {
+        ...data,
+        ...(await normalizeSource(data.source, data.loop ?? false, deps.config.CAMERA_MEDIA_DIRS)),
+      });
       await apply(camera);
       return camera;
     },
@@ -233,7 +263,8 @@ export function createCameraService(deps: CameraServiceDeps): CameraService {
     async update(caller, id, input) {
       const data = parseCameraChange(input);
       const before = await find(id);
-      const source = data.source === undefined ? undefined : normalizeSource(data.source, data.loop ?? before.loop);
+      const source =
+        data.source === undefined ? undefined : await normalizeSource(data.source, data.loop ?? before.loop, deps.config.CAMERA_MEDIA_DIRS);
       const camera = await deps.cameras.update(caller, before, { ...data, ...source });
       await apply(camera, before);
       return camera;

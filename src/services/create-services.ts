@@ -5,7 +5,8 @@
 // behaviour of the server reads from this file.
 //
 //   repositories → api keys, employees → attendance → recognition models
-//   → system, training → recognition, enrollment → employee directory → cameras
+//   → system, training → liveness → recognition, kiosk challenges, enrollment
+//   → employee directory → cameras
 import type { AppDeps } from '../app-deps.js';
 import { createCameraRepository } from '../cameras/camera-repository.js';
 import { createSessionRepository } from '../enrollment/session-repository.js';
@@ -21,12 +22,19 @@ import { createEnrollmentService, type EnrollmentService } from './enrollment-se
 import { enrollmentSweepIntervalMs } from './guided-enrollment.js';
 import { createRecognitionModels, type RecognitionModels } from './recognition-models.js';
 import { createRecognitionService, type RecognitionService } from './recognition-service.js';
+import { createLivenessChallengeService, type LivenessChallengeService } from './liveness-challenge-service.js';
+import { createLivenessService, type LivenessService } from './liveness-service.js';
 import { createJobScheduler, type JobScheduler } from './scheduled-jobs.js';
 import { createSystemService, type SystemService } from './system-service.js';
 import { createTrainingService, type TrainingService } from './training-service.js';
 import type { RecognitionEvent } from '../attendance/types.js';
 import { observedAttendanceWrite, observedPublisher, observedRecognition } from '../metrics/service-metrics.js';
 import { createClusterParts } from '../cluster/cluster-parts.js';
+import { createApprovalService, type ApprovalService } from './approval-service.js';
+import { createErasureService, type ErasureService } from './erasure-service.js';
+import { createIdempotencyStore, type IdempotencyStore } from '../idempotency/idempotency-store.js';
+import { secureDataDir } from '../privacy/data-dir.js';
+import { countStaleBiometrics } from '../crypto/reencrypt-biometrics.js';
 
 /** Every domain service of the app; GraphQL resolvers, REST routes and WebSockets reach them through this. */
 export interface Services {
@@ -40,6 +48,14 @@ export interface Services {
   readonly enrollment: EnrollmentService;
   readonly employeeDirectory: EmployeeDirectory;
   readonly cameras: CameraService;
+  readonly liveness: LivenessService;
+  readonly livenessChallenges: LivenessChallengeService;
+  /** Stored answers of Idempotency-Key requests (recognize). */
+  readonly idempotency: IdempotencyStore;
+  /** Operator approval of kiosk enrollments. */
+  readonly approvals: ApprovalService;
+  /** Right to erasure: the employee row and every other trace of the face. */
+  readonly erasure: ErasureService;
 }
 
 /** Something with a lifetime: start() runs in list order at app start, stop() in reverse at app stop (also when never started). */
@@ -82,6 +98,7 @@ export interface ComposedServices {
 export const SNAPSHOT_PURGE_JOB = 'snapshot retention purge';
 export const ENROLLMENT_EXPIRY_JOB = 'enrollment session expiry';
 export const OUTBOX_ADOPTION_JOB = 'outbox adoption of dead instances';
+export const IDEMPOTENCY_PURGE_JOB = 'idempotency answers purge';
 
 export interface JobIntervals {
   /** Snapshot files past SNAPSHOT_RETENTION_DAYS are deleted this often (and once at start). */
@@ -106,6 +123,7 @@ export type ServiceDeps = Pick<
   | 'authenticator'
   | 'faceEngine'
   | 'startedAt'
+  | 'templateCipher'
   | 'instanceId'
   | 'cluster'
   | 'metrics'
@@ -120,8 +138,10 @@ export function createServices(deps: ServiceDeps): ComposedServices {
   const observedEvents = observedPublisher(events, metrics);
 
   // Repositories: the data access each domain owns.
-  const templates = createTemplateRepository(prisma);
-  const classifierModels = createClassifierModelRepository(prisma);
+  // Embeddings and classifier artifacts are encrypted at rest inside these two.
+  const templates = createTemplateRepository(prisma, deps.templateCipher);
+  const classifierModels = createClassifierModelRepository(prisma, deps.templateCipher);
+  const idempotency = createIdempotencyStore({ prisma, clock, ttlSeconds: config.IDEMPOTENCY_TTL_SECONDS });
   const sessions = createSessionRepository(prisma);
   const cameraRows = createCameraRepository(prisma);
 
@@ -184,6 +204,7 @@ export function createServices(deps: ServiceDeps): ComposedServices {
     },
     ...(clustered && { lock: clustered.trainingLock }),
   });
+  const liveness = createLivenessService({ prisma, config, log: log('liveness'), clock, events, models: recognitionModels });
   const recognition = observedRecognition(
     createRecognitionService({
       prisma,
@@ -193,9 +214,19 @@ export function createServices(deps: ServiceDeps): ComposedServices {
       faceEngine,
       models: recognitionModels,
       attendance: attendanceWrites,
+      liveness,
     }),
     metrics,
   );
+  const livenessChallenges = createLivenessChallengeService({
+    config,
+    clock,
+    log: log('liveness'),
+    faceEngine,
+    models: recognitionModels,
+    attendance: attendanceWrites,
+    liveness,
+  });
   const enrollment = createEnrollmentService({
     prisma,
     config,
@@ -206,8 +237,23 @@ export function createServices(deps: ServiceDeps): ComposedServices {
     startedAt: deps.startedAt,
     sessions,
     ...(clustered && { liveSessions: clustered.liveSessions }),
+    templates,
+    templateCipher: deps.templateCipher,
     models: recognitionModels,
     training,
+    liveness,
+  });
+  const approvals = createApprovalService({ prisma, clock, events, log: log('approvals'), models: recognitionModels, training });
+  const erasure = createErasureService({
+    prisma,
+    config,
+    log: log('erasure'),
+    employees,
+    attendance,
+    enrollment,
+    training,
+    classifierModels,
+    idempotency,
   });
   const employeeDirectory = createEmployeeDirectory(prisma, { known: (id) => recognitionModels.employee(id) });
   const cameras = createCameraService({
@@ -219,6 +265,7 @@ export function createServices(deps: ServiceDeps): ComposedServices {
     models: recognitionModels,
     attendance: clustered ? { recordRecognition: clustered.fencedAttendance(attendanceWrites.recordRecognition) } : attendanceWrites,
     directory: employeeDirectory,
+    liveness,
     instanceId: deps.instanceId,
     ...(clustered && { placement: clustered.ownership }),
   });
@@ -233,6 +280,7 @@ export function createServices(deps: ServiceDeps): ComposedServices {
   const intervals = { ...DEFAULT_JOB_INTERVALS, ...deps.jobIntervals };
   const jobs = createJobScheduler(log('jobs'));
   jobs.add({ name: SNAPSHOT_PURGE_JOB, everyMs: intervals.snapshotPurgeMs, runAtStart: true, run: () => attendance.purgeExpiredSnapshots() });
+  jobs.add({ name: IDEMPOTENCY_PURGE_JOB, everyMs: intervals.snapshotPurgeMs, runAtStart: true, run: () => idempotency.purgeExpired() });
   jobs.add({ name: ENROLLMENT_EXPIRY_JOB, everyMs: intervals.enrollmentExpiryMs ?? enrollmentSweepIntervalMs(config), run: () => enrollment.sweep() });
   if (clustered) {
     const adoption = clustered.outboxAdoption((dir, timeoutMs) => attendance.drainOutbox(dir, timeoutMs));
@@ -243,6 +291,8 @@ export function createServices(deps: ServiceDeps): ComposedServices {
   const lifetimes: Lifetime[] = [
     // First up, last down: the other instances see this one alive while it holds anything.
     ...(clustered === null ? [] : [{ name: 'instance registry', start: () => clustered.registry.start(), stop: () => clustered.registry.stop() }]),
+    // Snapshots and the outbox journal hold biometric data: owner-only folders.
+    { name: 'data folder', start: () => secureDataDir(config.DATA_DIR) },
     {
       // Replays what a previous run queued, then drains new entries while the database is away.
       // First, and without the database, so queued events are replayed before any new one.
@@ -262,6 +312,19 @@ export function createServices(deps: ServiceDeps): ComposedServices {
     // Saves the environment's camera; enabled cameras then start in the background.
     { name: 'cameras', needsDatabase: true, start: () => cameras.boot(), stop: () => cameras.shutdown() },
     { name: 'scheduled jobs', needsDatabase: true, start: () => jobs.start(), stop: () => jobs.stop() },
+    // Rows from before encryption, or under a previous key, are named once (the rotation command fixes them).
+    {
+      name: 'template encryption check',
+      needsDatabase: true,
+      start: () =>
+        void countStaleBiometrics(prisma, deps.templateCipher)
+          .then((stale) => {
+            if (stale > 0) {
+              deps.log.warn({ rows: stale }, 'face templates or classifier artifacts not under the current TEMPLATE_ENCRYPTION_KEY: run npm run keys:rotate-templates -- --reencrypt-only');
+            }
+          })
+          .catch((error: unknown) => deps.log.warn({ err: error }, 'could not check template encryption')),
+    },
   ];
 
   let stopping: Promise<void> | undefined;
@@ -282,6 +345,9 @@ export function createServices(deps: ServiceDeps): ComposedServices {
     }
   };
   const resume = async (): Promise<void> => {
+    if (stopping !== undefined) {
+      throw new Error('services were stopped; build new ones to start again');
+    }
     for (; started < lifetimes.length; started += 1) {
       await startOne(lifetimes[started]!);
     }
@@ -302,11 +368,30 @@ export function createServices(deps: ServiceDeps): ComposedServices {
   };
 
   return {
-    services: { apiKeys, employees, system, attendance, recognitionModels, training, recognition, enrollment, employeeDirectory, cameras },
+    services: {
+      apiKeys,
+      employees,
+      system,
+      attendance,
+      recognitionModels,
+      training,
+      recognition,
+      enrollment,
+      employeeDirectory,
+      cameras,
+      idempotency,
+      approvals,
+      erasure,
+      liveness,
+      livenessChallenges,
+    },
     jobs,
     lifetimes: lifetimes.map((l) => l.name),
     states: () => lifetimes.map((l) => ({ name: l.name, state: state.get(l) ?? 'idle' })),
     async start() {
+      if (stopping !== undefined) {
+        throw new Error('services were stopped; build new ones to start again');
+      }
       try {
         await resume();
       } catch (error) {

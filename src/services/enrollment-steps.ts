@@ -18,10 +18,13 @@ import type { SessionRepository } from '../enrollment/session-repository.js';
 import { buildTemplates } from '../enrollment/template-builder.js';
 import type { EventPublisher } from '../events/event-bus.js';
 import type { Employee, PrismaClient } from '../generated/prisma/client.js';
-import type { NewTemplate } from '../recognition/template-repository.js';
+import type { NewTemplate, TemplateRepository } from '../recognition/template-repository.js';
+import type { TemplateCipher } from '../crypto/template-cipher.js';
+import { bestAmongUnlisted } from '../enrollment/unlisted-faces.js';
 import { employeeFieldSchemas } from './employee-service.js';
 import type { RecognitionModels } from './recognition-models.js';
 import type { TrainingService } from './training-service.js';
+import type { LivenessService } from './liveness-service.js';
 
 export interface EnrollmentServiceDeps {
   /** Employees (lookups, creation on completion) and the completion transaction. */
@@ -33,6 +36,7 @@ export interface EnrollmentServiceDeps {
     | 'ENROLLMENT_MIN_FRAMES_PER_SECTOR'
     | 'RECOGNITION_THRESHOLD'
     | 'AUGMENTATION_COUNT'
+    | 'ENROLLMENT_APPROVAL'
   >;
   log: Logger;
   clock: () => Date;
@@ -43,8 +47,14 @@ export interface EnrollmentServiceDeps {
   sessions: SessionRepository;
   /** Where live sessions are kept: this process's memory by default, Redis with several instances. */
   liveSessions?: LiveSessionStore;
+  /** Faces the gallery leaves out, for the duplicate-identity check. */
+  templates: Pick<TemplateRepository, 'loadUnlisted'>;
+  /** Templates are written encrypted (src/crypto/template-cipher.ts). */
+  templateCipher: TemplateCipher;
   models: Pick<RecognitionModels, 'bestPerEmployee' | 'refreshEmployee'>;
   training: Pick<TrainingService, 'scheduleAutoRetrain'>;
+  /** Camera frames judged not live are refused; the first of a session is reported. */
+  liveness: Pick<LivenessService, 'enabled' | 'threshold' | 'report'>;
 }
 
 export const newEmployeeSchema = z.object({
@@ -57,7 +67,8 @@ export const newEmployeeSchema = z.object({
 
 export interface EnrollmentSteps {
   readonly log: Logger;
-  readonly analyzeFrame: (engine: FaceEngine, bytes: Uint8Array) => Promise<FrameInput>;
+  /** `camera`: a live session frame, judged for liveness; operator still photos are not (their templates say source 'photo'). */
+  readonly analyzeFrame: (engine: FaceEngine, bytes: Uint8Array, camera?: boolean) => Promise<FrameInput>;
   /** Throws DuplicateIdentityError when the face is already someone else's. */
   readonly duplicateCheck: (mean: Float32Array, exclude: EmployeeId | undefined) => Promise<void>;
   /** Sample, augmented and mean templates of the kept frames. */
@@ -70,9 +81,9 @@ export function createEnrollmentSteps(deps: EnrollmentServiceDeps): EnrollmentSt
   const log = deps.log.child({ component: 'enrollment' });
   const { config } = deps;
 
-  const analyzeFrame = async (engine: FaceEngine, bytes: Uint8Array): Promise<FrameInput> => {
+  const analyzeFrame = async (engine: FaceEngine, bytes: Uint8Array, camera = false): Promise<FrameInput> => {
     try {
-      return { kind: 'analysis', analysis: await engine.analyze(bytes, { alignedCrops: true }) };
+      return { kind: 'analysis', analysis: await engine.analyze(bytes, { alignedCrops: true, liveness: camera && deps.liveness.enabled }) };
     } catch (error) {
       // An undecodable or oversized frame is feedback for the kiosk, not a failed request;
       // EngineBusyError (503) and the rest go to the caller as the engine raised them.
@@ -84,8 +95,11 @@ export function createEnrollmentSteps(deps: EnrollmentServiceDeps): EnrollmentSt
   };
 
   const duplicateCheck = async (mean: Float32Array, exclude: EmployeeId | undefined): Promise<void> => {
-    const decision = await checkDuplicateIdentity(mean, async (e) =>
-      (await deps.models.bestPerEmployee(e, 3)).map((m) => ({ employeeId: m.employeeId, similarity: m.score })), {
+    // The live gallery, and the faces it leaves out (deactivated, awaiting approval).
+    const decision = await checkDuplicateIdentity(mean, async (e) => [
+      ...(await deps.models.bestPerEmployee(e, 3)).map((m) => ({ employeeId: m.employeeId, similarity: m.score })),
+      ...(deps.faceEngine ? bestAmongUnlisted(await deps.templates.loadUnlisted(deps.faceEngine.modelId), e, 3) : []),
+    ], {
       threshold: defaultDuplicateThreshold(config.RECOGNITION_THRESHOLD),
       ...(exclude !== undefined ? { excludeEmployeeId: exclude } : {}),
     });

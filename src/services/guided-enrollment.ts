@@ -30,7 +30,7 @@ import {
 import { sessionView, type EnrollmentResult, type EnrollmentSessionView, type StartEnrollmentInput } from '../enrollment/enrollment-views.js';
 import type { EnrollmentProgressEvent, EnrollmentSessionStatus } from '../enrollment/events.js';
 import type { FrameFeedback } from '../enrollment/feedback-types.js';
-import { evaluateFrame } from '../enrollment/frame-feedback.js';
+import { DEFAULT_FRAME_FEEDBACK_PARAMS, evaluateFrame, type FrameFeedbackParams } from '../enrollment/frame-feedback.js';
 import { chainStep, createMemorySessionStore, type LiveSession, type PendingEmployee, type SessionChain } from '../enrollment/session-store.js';
 import { countTemplates } from '../enrollment/template-builder.js';
 import type { Employee } from '../generated/prisma/client.js';
@@ -64,6 +64,10 @@ export function createGuidedEnrollment(deps: EnrollmentServiceDeps, steps: Enrol
   const { config, prisma, sessions } = deps;
   const { log, analyzeFrame, duplicateCheck, templatesFor, afterStore } = steps;
   const store = deps.liveSessions ?? createMemorySessionStore();
+  const frameParams: FrameFeedbackParams = {
+    ...DEFAULT_FRAME_FEEDBACK_PARAMS,
+    livenessThreshold: deps.liveness.enabled ? deps.liveness.threshold : null,
+  };
   // This process's apply order per session (frames analysed at once, applied in arrival order).
   const chains = new Map<string, SessionChain>();
   const chainOf = (id: string): SessionChain => {
@@ -87,7 +91,8 @@ export function createGuidedEnrollment(deps: EnrollmentServiceDeps, steps: Enrol
   };
 
   /** Kiosks drive only the sessions they started, and only for new employees. */
-  const authorize = (caller: Caller | null, session: Pick<LiveSession, 'startedBy'>): void => {
+  // The owner comes from the session's row (startedByKeyId); the live copy mirrors it.
+  const authorize = (caller: Caller | null, session: { startedBy: number | null }): void => {
     if (caller !== null && !can(caller.role, 'enrollment:write') && session.startedBy !== caller.apiKeyId) {
       throw new ForbiddenError('This key may only use enrollment sessions it started');
     }
@@ -120,6 +125,7 @@ export function createGuidedEnrollment(deps: EnrollmentServiceDeps, steps: Enrol
     if (row === null) {
       throw new EnrollmentSessionNotFoundError(sessionId);
     }
+    authorize(caller, { startedBy: row.startedByKeyId });
     if (row.status === 'expired' || row.status === 'active') {
       // 'active' without live state: the server restarted (or the shared store lost it).
       throw new EnrollmentSessionExpiredError(sessionId);
@@ -184,7 +190,7 @@ export function createGuidedEnrollment(deps: EnrollmentServiceDeps, steps: Enrol
       }
       const id = randomUUID();
       const expiresAt = new Date(now.getTime() + config.ENROLLMENT_SESSION_TTL_SECONDS * 1000);
-      const row = await sessions.create({ id, employeeId, pendingEmployee: pending, expiresAt, createdAt: now });
+      const row = await sessions.create({ id, employeeId, pendingEmployee: pending, startedByKeyId: caller?.apiKeyId ?? null, expiresAt, createdAt: now });
       const live: LiveSession = {
         id,
         employeeId,
@@ -210,18 +216,32 @@ export function createGuidedEnrollment(deps: EnrollmentServiceDeps, steps: Enrol
         throw new EnrollmentSessionClosedError(sessionId, 'active', `Enrollment session ${sessionId} is being completed`);
       }
       const timestamp = meta.timestamp ?? deps.clock().getTime();
-      return chainStep(chainOf(sessionId), analyzeFrame(engine, bytes), async (input) => {
+      return chainStep(chainOf(sessionId), analyzeFrame(engine, bytes, true), async (input) => {
         // On the latest state: another frame (maybe through another instance) may have moved it.
-        const feedback = await store.update(sessionId, (current) => {
-          const result = evaluateFrame(current.state, input, { frameNumber: meta.frameNumber, timestamp });
-          return { next: { ...current, state: result.state, frameCount: current.frameCount + 1 }, result: result.feedback };
+        const applied = await store.update(sessionId, (current) => {
+          const result = evaluateFrame(current.state, input, { frameNumber: meta.frameNumber, timestamp }, frameParams);
+          const notLive = result.feedback.status === 'rejected' && result.feedback.rejection === 'not_live';
+          const report = notLive && current.attackReported !== true;
+          const next = { ...current, state: result.state, frameCount: current.frameCount + 1, attackReported: current.attackReported === true || notLive };
+          return { next, result: { feedback: result.feedback, report } };
         });
-        if (feedback === undefined) {
+        if (applied === undefined) {
           // Expired, cancelled or completed while this frame was analysed.
           throw new EnrollmentSessionClosedError(sessionId, 'active', `Enrollment session ${sessionId} ended while the frame was analysed`);
         }
-        publish({ sessionId, status: 'active', feedback, employeeId: null });
-        return feedback;
+        if (applied.report) {
+          const face = input.kind === 'analysis' ? input.analysis.faces.find((f) => f.liveness !== undefined && f.liveness < deps.liveness.threshold) : undefined;
+          void deps.liveness.report(caller, {
+            source: 'enrollment',
+            cameraId: caller?.cameraId ?? null,
+            reason: 'spoof',
+            detail: `enrollment session ${sessionId}: a camera frame was judged not live`,
+            livenessScore: face?.liveness ?? null,
+            resembled: null,
+          });
+        }
+        publish({ sessionId, status: 'active', feedback: applied.feedback, employeeId: null });
+        return applied.feedback;
       });
     },
 
@@ -264,7 +284,9 @@ export function createGuidedEnrollment(deps: EnrollmentServiceDeps, steps: Enrol
             let employee: Employee;
             let created = false;
             if (live.pendingEmployee !== null) {
-              employee = await tx.employee.create({ data: live.pendingEmployee });
+              // Started by a kiosk (no enrollment:write): not recognized until an operator approves.
+              const awaitingApproval = config.ENROLLMENT_APPROVAL && caller !== null && !can(caller.role, 'enrollment:write');
+              employee = await tx.employee.create({ data: { ...live.pendingEmployee, awaitingApproval } });
               created = true;
             } else {
               const found = await tx.employee.findUnique({ where: { id: live.employeeId ?? -1 } });
@@ -273,7 +295,7 @@ export function createGuidedEnrollment(deps: EnrollmentServiceDeps, steps: Enrol
               }
               employee = found;
             }
-            await replaceTemplatesInTx(tx, employee.id, engine.modelId, templates);
+            await replaceTemplatesInTx(tx, deps.templateCipher, employee.id, engine.modelId, templates);
             const completed = await sessions.completeInTx(tx, sessionId, {
               employeeId: employee.id,
               completedAt: now,
@@ -330,6 +352,7 @@ export function createGuidedEnrollment(deps: EnrollmentServiceDeps, steps: Enrol
       if (row === null) {
         throw new EnrollmentSessionNotFoundError(sessionId);
       }
+      authorize(caller, { startedBy: row.startedByKeyId });
       return sessionView(row, live);
     },
   };

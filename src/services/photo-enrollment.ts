@@ -57,7 +57,7 @@ export function createPhotoEnrollment(deps: EnrollmentServiceDeps, steps: Enroll
         if (found === null || found.erasedAt !== null) {
           throw new EmployeeNotFoundError(employeeId);
         }
-        await replaceTemplatesInTx(tx, employeeId, engine.modelId, templates);
+        await replaceTemplatesInTx(tx, deps.templateCipher, employeeId, engine.modelId, templates);
         await writeAudit(tx, caller, {
           action: 'enrollment.photos',
           entityType: 'employee',

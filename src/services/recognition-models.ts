@@ -136,7 +136,7 @@ export function createRecognitionModels(deps: RecognitionModelsDeps): Recognitio
     try {
       return {
         id: row.id,
-        model: deserializeSvm(row.artifact),
+        model: deserializeSvm(deps.classifierModels.artifactOf(row)),
         metrics: (row.metrics ?? null) as unknown as SvmMetrics | null,
         trainedAt: row.createdAt,
       };
@@ -151,7 +151,7 @@ export function createRecognitionModels(deps: RecognitionModelsDeps): Recognitio
       ids.length === 0
         ? []
         : await deps.prisma.employee.findMany({
-            where: { id: { in: [...ids] }, isActive: true, erasedAt: null },
+            where: { id: { in: [...ids] }, isActive: true, erasedAt: null, awaitingApproval: false },
             select: { id: true, employeeCode: true, fullName: true },
           });
     return new Map(rows.map((r) => [r.id, { employeeCode: r.employeeCode, fullName: r.fullName }]));

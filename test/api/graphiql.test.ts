@@ -142,7 +142,7 @@ describe('production without GRAPHIQL', () => {
 });
 
 describe('GRAPHIQL setting', () => {
-  const base = { DATABASE_URL: 'mysql://root@127.0.0.1:3306/x', SECRET_KEY: 'x'.repeat(16) };
+  const base = { DATABASE_URL: 'mysql://root@127.0.0.1:3306/x', SECRET_KEY: 'x'.repeat(16), TEMPLATE_ENCRYPTION_KEY: 'a'.repeat(64) };
   const graphiql = (env: Record<string, string>): boolean | string => {
     const r = parseConfig({ ...base, ...env });
     return r.ok ? r.config.GRAPHIQL : r.problems.join('; ');

@@ -36,6 +36,7 @@ function configFor(databaseUrl: string, adminKey: string) {
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     DATABASE_URL: databaseUrl,
     SECRET_KEY: randomBytes(24).toString('hex'),
+    TEMPLATE_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     ADMIN_API_KEY: adminKey,
     WORKER_POOL_SIZE: '1',
   });

@@ -115,6 +115,7 @@ describe('camera ownership across two instances', () => {
       expect(res.status).toBe(201);
       extra.push(res.body.id);
     }
+    let lastSeen = '';
     const counts = await waitFor(
       'two cameras on each instance',
       async () => {
@@ -123,10 +124,13 @@ describe('camera ownership across two instances', () => {
         for (const c of all.body.cameras) {
           perOwner.set(String(c.owner), (perOwner.get(String(c.owner)) ?? 0) + 1);
         }
+        lastSeen = JSON.stringify(all.body.cameras.map((c) => [c.camera_id, c.owner, c.state]));
         return servers.every((srv) => perOwner.get(srv.id) === 2) ? perOwner : undefined;
       },
       40_000,
-    );
+    ).catch((error: unknown) => {
+      throw new Error(`${(error as Error).message}; last seen ${lastSeen}`);
+    });
     expect([...counts.values()]).toEqual([2, 2]);
     for (const id of extra) {
       expect((await servers[1]!.api.rest('DELETE', `/api/v1/cameras/${id}`)).status).toBe(204);

@@ -14,7 +14,6 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_RETRY_AFTER_SECONDS } from '../../src/db/database-unavailable.js';
 import type { Camera } from '../../src/generated/prisma/client.js';
-import { recognitionEventId } from '../../src/services/recognition-service.js';
 import { WALKBY_MP4 } from '../cameras/walkby.js';
 import { EmployeesDocument, RecognizeDocument } from '../graphql/generated.js';
 import { readFacePhoto, seedPeopleFromPhotos } from '../helpers/seed-faces.js';
@@ -69,7 +68,7 @@ async function kioskFrames(expected: string): Promise<string[]> {
   return ids;
 }
 
-/** GraphQL recognize of a two-face frame with a known request id, so its event ids are known. */
+/** GraphQL recognize of a two-face frame; the answer names the event id of each queued face (made by the server). */
 async function graphqlFrame(requestId: string): Promise<string[]> {
   const started = performance.now();
   const res = await fetch(`${s.url}/graphql`, {
@@ -78,10 +77,12 @@ async function graphqlFrame(requestId: string): Promise<string[]> {
     body: JSON.stringify({ query: print(RecognizeDocument), variables: { frame: frames[3] } }),
   });
   s.answers.push({ method: 'POST', route: '/graphql recognize', status: res.status, ms: performance.now() - started });
-  const body = (await res.json()) as { data?: { recognize: { faces: { employeeId: number | null; attendance: { status: string } | null }[] } } };
+  const body = (await res.json()) as {
+    data?: { recognize: { faces: { employeeId: number | null; attendance: { status: string; eventId: string | null } | null }[] } };
+  };
   const faces = body.data?.recognize.faces ?? [];
   expect(faces.filter((f) => f.employeeId !== null).map((f) => f.attendance?.status.toLowerCase())).toEqual(['queued', 'queued']);
-  return faces.flatMap((f, i) => (f.employeeId === null ? [] : [recognitionEventId(requestId, i)]));
+  return faces.flatMap((f) => (f.employeeId === null || !f.attendance?.eventId ? [] : [f.attendance.eventId]));
 }
 
 /** How a graphql-ws connection attempt ends: 'ack', or the close code. */

@@ -21,6 +21,7 @@ import type { PayloadOf, PlainTopic } from '../../src/events/buffered-subscripti
 import { createEventBus } from '../../src/events/event-bus.js';
 import { newInstanceId } from '../../src/cluster/instance-id.js';
 import { AppMetrics } from '../../src/metrics/app-metrics.js';
+import { templateCipherFromConfig } from '../../src/crypto/template-cipher.js';
 import { createServices, type ComposedServices, type JobIntervals } from '../../src/services/create-services.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 
@@ -50,6 +51,7 @@ export async function createServiceKit(options: { env?: Record<string, string>; 
     LOG_LEVEL: 'silent',
     DATABASE_URL: db.url,
     SECRET_KEY: randomBytes(24).toString('hex'),
+    TEMPLATE_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     DATA_DIR: dataDir,
     ...options.env,
   });
@@ -73,6 +75,7 @@ export async function createServiceKit(options: { env?: Record<string, string>; 
     authenticator: createAuthenticator({ prisma: db.prisma, secretKey: config.SECRET_KEY, clock, log }),
     faceEngine: options.faceEngine ?? null,
     startedAt: clock(),
+    templateCipher: templateCipherFromConfig(config),
     // One instance, without Redis: no cluster parts.
     instanceId,
     cluster: null,

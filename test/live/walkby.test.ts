@@ -5,6 +5,7 @@
 // never read their sockets. Checked: identities arrive in walkby.csv's order,
 // nobody is named while out of view, one attendance log per person, all
 // readers get the same events, and the stalled ones hold nobody up.
+import { dirname } from 'node:path';
 import { print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { peopleAt, readWalkby, WALKBY_MP4, type WalkbySegment } from '../cameras/walkby.js';
@@ -51,7 +52,7 @@ const names = (items: RecognizedSubscription[]): string[] => items.map((i) => na
 
 beforeAll(async () => {
   segments = readWalkby();
-  t = await startTestApp();
+  t = await startTestApp({ env: { CAMERA_MEDIA_DIRS: dirname(WALKBY_MP4) } });
   for (const person of await seedPeopleFromPhotos(t.app)) {
     nameOf.set(person.employee.id, person.name);
   }

@@ -8,12 +8,23 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { snapshotAbsolutePath, writeSnapshot } from '../../src/attendance/snapshots.js';
-import { ENROLLMENT_EXPIRY_JOB, SNAPSHOT_PURGE_JOB } from '../../src/services/create-services.js';
+import { ENROLLMENT_EXPIRY_JOB, IDEMPOTENCY_PURGE_JOB, SNAPSHOT_PURGE_JOB } from '../../src/services/create-services.js';
 import { makeAttendance, makeEmployee } from '../helpers/factories.js';
 import { createServiceKit, type ServiceKit } from '../helpers/service-kit.js';
 import { waitUntil as until } from '../helpers/wait.js';
 
-const START_ORDER = ['bootstrap admin key', 'attendance outbox', 'recognition models', 'training', 'enrollment sessions', 'cameras', 'scheduled jobs'];
+// The data folder is secured and the outbox (no database needed) starts before anything that needs the database.
+const START_ORDER = [
+  'data folder',
+  'attendance outbox',
+  'bootstrap admin key',
+  'recognition models',
+  'training',
+  'enrollment sessions',
+  'cameras',
+  'scheduled jobs',
+  'template encryption check',
+];
 
 let kit: ServiceKit | undefined;
 afterEach(async () => {
@@ -31,7 +42,7 @@ describe('composition root', () => {
     });
     const composed = kit.compose({ jobIntervals: { snapshotPurgeMs: 40, enrollmentExpiryMs: 40 } });
     expect(composed.lifetimes).toEqual(START_ORDER);
-    expect(composed.jobs.jobs).toEqual([SNAPSHOT_PURGE_JOB, ENROLLMENT_EXPIRY_JOB]);
+    expect(composed.jobs.jobs).toEqual([SNAPSHOT_PURGE_JOB, IDEMPOTENCY_PURGE_JOB, ENROLLMENT_EXPIRY_JOB]);
     expect(composed.states().every((s) => s.state === 'idle')).toBe(true);
 
     await composed.start();
@@ -55,7 +66,7 @@ describe('composition root', () => {
     kit = await createServiceKit();
     const composed = kit.compose();
     await composed.stop();
-    expect(composed.states().map((s) => s.state)).toEqual(START_ORDER.slice(1).map(() => 'stopped'));
+    expect(composed.states().map((s) => s.state)).toEqual(START_ORDER.filter((n) => n !== 'bootstrap admin key').map(() => 'stopped'));
     expect(composed.jobs.completedRuns(SNAPSHOT_PURGE_JOB)).toBe(0);
   });
 

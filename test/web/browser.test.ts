@@ -5,7 +5,7 @@
 // person from a still-photo camera, /cameras and /settings. Across all pages:
 // no request to another host, no page error. Screenshots: test-results/web/.
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WALKBY_MP4 } from '../cameras/walkby.js';
 import { headTurnFrames } from '../enrollment-service/pose-frames.js';
@@ -26,7 +26,8 @@ const sessions: BrowserSession[] = [];
 let cameraDir: FakeCameraDir;
 
 beforeAll(async () => {
-  t = await startTestApp({ env: { ENROLLMENT_RING_SECTORS: '4', AUTO_RETRAIN: 'false' } });
+  // Cameras read video files only inside CAMERA_MEDIA_DIRS.
+  t = await startTestApp({ env: { ENROLLMENT_RING_SECTORS: '4', AUTO_RETRAIN: 'false', CAMERA_MEDIA_DIRS: dirname(WALKBY_MP4) } });
   await seedPeopleFromPhotos(t.app, SEEDED);
   cameraDir = await fakeCameraDir();
   const created = await t.gql(CreateCameraDocument, {

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.js';
+import { FACES_DIR } from '../../helpers/shared-faces.js';
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -29,6 +30,8 @@ export async function createClusterEnv(name: string): Promise<ClusterEnv> {
   const prefix = `fa-test-${name}-${randomBytes(4).toString('hex')}`;
   const adminKey = `test-admin-${randomBytes(16).toString('hex')}`;
   const secret = randomBytes(24).toString('hex');
+  // Every instance reads the templates the others wrote: one key for all.
+  const templateKey = randomBytes(32).toString('base64');
   const dataDir = await mkdtemp(path.join(tmpdir(), 'fa-cluster-data-'));
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
   const keys = async (pattern = '*'): Promise<string[]> => {
@@ -54,6 +57,9 @@ export async function createClusterEnv(name: string): Promise<ClusterEnv> {
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
       DATABASE_URL: db.url,
       SECRET_KEY: secret,
+      TEMPLATE_ENCRYPTION_KEY: templateKey,
+      // The walk-by video may be a camera source created through the API.
+      CAMERA_MEDIA_DIRS: path.join(FACES_DIR, 'video'),
       ADMIN_API_KEY: adminKey,
       DATA_DIR: dataDir,
       REDIS_URL,

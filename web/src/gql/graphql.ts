@@ -138,7 +138,8 @@ export type UnknownFaceReason =
   | 'ambiguous'
   | 'below_threshold'
   | 'low_quality'
-  | 'no_face';
+  | 'no_face'
+  | 'spoof';
 
 /** Omitted fields stay; null width/height/fps mean the server defaults. A running camera restarts with the new settings. */
 export type UpdateCameraInput = {
@@ -377,6 +378,7 @@ export type EraseEmployeeNowMutationVariables = Exact<{
 export type EraseEmployeeNowMutation = { eraseEmployee:
     | { __typename: 'Employee', id: number, employeeCode: string, fullName: string, email: string | null, department: string | null, isActive: boolean, erasedAt: string | null, templateCount: number, lastSeenAt: string | null, createdAt: string }
     | { __typename: 'EmployeeNotFoundError', message: string }
+    | { __typename: 'ValidationError', message: string }
    };
 
 export type EnrollPhotosMutationVariables = Exact<{
