@@ -35,7 +35,9 @@ export async function installRateLimit(app: FastifyInstance, config: RateLimitCo
   const redis =
     config.REDIS_URL === undefined
       ? undefined
-      : new Redis(config.REDIS_URL, { connectTimeout: 500, maxRetriesPerRequest: 1, enableOfflineQueue: false });
+      : // commandTimeout: a Redis that stays connected but never answers (a partition) fails the count, so
+        // skipOnError lets the request through instead of holding it for ever.
+        new Redis(config.REDIS_URL, { connectTimeout: 500, commandTimeout: 500, maxRetriesPerRequest: 1, enableOfflineQueue: false });
   redis?.on('error', (error: unknown) => app.log.warn({ err: error }, 'rate-limit redis error (requests are let through meanwhile)'));
   await app.register(rateLimit, {
     global: true,
