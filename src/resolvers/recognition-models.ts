@@ -9,9 +9,9 @@
 import type { AppDeps } from '../context.js';
 import { employeeId, type ModelPackId } from '../domain/ids.js';
 import { decisionParamsFromConfig } from '../recognition/decision.js';
+import { classifierFor } from '../recognition/classifier.js';
 import { Recognizer } from '../recognition/recognizer.js';
 import { deserializeSvm } from '../recognition/svm/serialize-svm.js';
-import { predictSvm } from '../recognition/svm/predict-svm.js';
 import type { SvmMetrics, SvmModel } from '../recognition/svm/types.js';
 import { Gallery } from '../vision/gallery.js';
 import type { EmployeeMatch } from '../vision/gallery-search.js';
@@ -101,7 +101,7 @@ export function createRecognitionModels(deps: Deps): RecognitionModels {
     }
     const live = stored && sameClasses(stored.model, gallery) ? stored : null;
     const model = live?.model;
-    recognizer.swap({ gallery, svm: model ? { predict: (x) => predictSvm(model, x) } : undefined });
+    recognizer.swap({ gallery, svm: model ? classifierFor(model) : undefined });
   };
 
   const loadActiveSvm = async (): Promise<LiveSvm | null> => {
