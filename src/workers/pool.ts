@@ -43,6 +43,11 @@ export interface PoolOptions {
   restartBackoff?: { initialMs: number; maxMs: number };
   /** Samples kept for latency percentiles. Default 1000. */
   latencyWindow?: number;
+  /**
+   * Idle workers do not keep the process alive (a process-wide helper pool nobody closes); a task
+   * in flight still does, through its timeout timer.
+   */
+  unref?: boolean;
 }
 
 export interface RunOptions {
@@ -292,6 +297,9 @@ export class WorkerPool<TTask, TResult> {
       ...(this.opts.resourceLimits ? { resourceLimits: this.opts.resourceLimits } : {}),
       ...(this.opts.execArgv ? { execArgv: this.opts.execArgv } : {}),
     });
+    if (this.opts.unref) {
+      worker.unref();
+    }
     const slot: WorkerSlot = {
       worker,
       initial,
