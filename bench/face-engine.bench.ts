@@ -8,10 +8,11 @@ import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { loadEngineConfigOrExit } from '../src/config.js';
-import { PoolFaceEngine } from '../src/engine/pool-face-engine.js';
+import { loadOpenCv } from '../src/cameras/opencv.js';
 import type { RawFrame } from '../src/engine/face-engine.js';
+import { FacePipeline } from '../src/engine/face-pipeline.js';
+import { PoolFaceEngine } from '../src/engine/pool-face-engine.js';
 import { pipelineConfigFrom } from '../src/vision/pack-config.js';
-import { FacePipeline } from '../src/vision/pipeline.js';
 import type { FrameAnalysis } from '../src/vision/types.js';
 
 const FACES = fileURLToPath(new URL('../../shared/faces/', import.meta.url));
@@ -39,7 +40,7 @@ async function jpeg640(file: string): Promise<Uint8Array> {
 
 /** Every frame of the video as packed BGR, read before timing (OpenCV only in this main thread). */
 async function readVideo(path: string): Promise<RawFrame[]> {
-  const { cv } = await import('../src/vision/opencv.js');
+  const cv = loadOpenCv();
   const cap = new cv.VideoCapture(path, cv.CAP_FFMPEG);
   const frames: RawFrame[] = [];
   for (let m = cap.read(); !m.empty; m = cap.read()) {

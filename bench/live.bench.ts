@@ -10,7 +10,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { cameraServiceFor } from '../src/resolvers/cameras.js';
 import type { CameraEventHub } from '../src/cameras/event-hub.js';
 import { readWalkby, WALKBY_MP4 } from '../test/cameras/walkby.js';
 import {
@@ -51,7 +50,7 @@ async function run(t: TestApp, name: string, realtime: boolean) {
     throw new Error(JSON.stringify(created));
   }
   const cameraId = created.data.createCamera.id;
-  const hub = cameraServiceFor(t.app.deps).events as CameraEventHub;
+  const hub = t.app.services.cameras.events as CameraEventHub;
   const before = hub.subscriberCount();
   const recognizedSub = graphqlWsCollector(t.url, t.adminKey, RecognizedDocument, { cameraId });
   const framesSub = graphqlWsCollector(t.url, t.adminKey, RecognitionFramesDocument, { cameraId });
@@ -67,7 +66,7 @@ async function run(t: TestApp, name: string, realtime: boolean) {
     info = (await t.gql(CameraInfoDocument, { cameraId })).data?.cameraInfo[0];
     return info?.stoppedReason === 'ended';
   }, 120_000);
-  await cameraServiceFor(t.app.deps).idle(cameraId);
+  await t.app.services.cameras.idle(cameraId);
   const seconds = (now() - started) / 1000;
   info = (await t.gql(CameraInfoDocument, { cameraId })).data?.cameraInfo[0];
   await new Promise((r) => setTimeout(r, 200));

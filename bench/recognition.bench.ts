@@ -16,10 +16,7 @@ import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { buildApp } from '../src/app.js';
 import { parseConfig } from '../src/config.js';
-import { storeTemplates } from '../src/resolvers/face-templates.js';
-import { recognitionModelsFor } from '../src/resolvers/recognition-models.js';
-import { recognizeFrame } from '../src/resolvers/recognition.js';
-import { trainingServiceFor } from '../src/resolvers/training.js';
+import { storeTemplates } from '../src/recognition/template-repository.js';
 import { syntheticTrainingSet, type SyntheticOptions } from '../src/recognition/svm/synthetic-embeddings.js';
 import { createTestDatabase } from '../test/helpers/database.js';
 import { readFacePhoto, seedPeopleFromPhotos } from '../test/helpers/seed-faces.js';
@@ -68,10 +65,10 @@ try {
     const rows = set.vectors.flatMap((v, i) => (set.labels[i] === c + 1 ? [{ v, q: set.qualities![i]! }] : []));
     await storeTemplates(app.deps.prisma, employee.id, engine.modelId, rows.map(({ v, q }) => ({ embedding: v, quality: q, kind: 'sample' as const, source: 'bench' })));
   }
-  await recognitionModelsFor(app.deps).reload();
+  await app.services.recognitionModels.reload();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const trained = await trainingServiceFor(app.deps).train({ force: true });
+  const trained = await app.services.training.train({ force: true });
   const trainWallMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
   if (trained.kind !== 'trained') {
@@ -80,7 +77,7 @@ try {
 
   // 2. recognize over HTTP.
   await seedPeopleFromPhotos(app, undefined, { codePrefix: 'REAL-' });
-  const retrain = await trainingServiceFor(app.deps).train({ force: true });
+  const retrain = await app.services.training.train({ force: true });
   const frame = await sharp(readFacePhoto('probes/obama-press.jpg')).resize(640, 480, { fit: 'cover' }).jpeg({ quality: 90 }).toBuffer();
   const body = JSON.stringify({ frame_data: frame.toString('base64'), log_attendance: false });
   // The client runs in its own thread: the server's event loop serves HTTP and
@@ -111,7 +108,7 @@ try {
   const lookupMs: number[] = [];
   const totalMs: number[] = [];
   for (let i = 0; i < Math.min(REQUESTS, 100); i++) {
-    const r = await recognizeFrame(app.deps, new Uint8Array(frame), { requestId: `bench-${i}`, logAttendance: false });
+    const r = await app.services.recognition.recognize(new Uint8Array(frame), { requestId: `bench-${i}`, logAttendance: false });
     analyzeMs.push(r.timingsMs.analyze);
     decideMs.push(r.timingsMs.decide);
     lookupMs.push(r.timingsMs.lookup);
@@ -122,7 +119,7 @@ try {
   analyzeMs.sort((a, b) => a - b);
   decideMs.sort((a, b) => a - b);
   const probe = (await engine.analyze(new Uint8Array(frame))).faces[0]!.embedding!;
-  const svmTop = (await recognitionModelsFor(app.deps).recognizer()!.recognize([probe]))[0];
+  const svmTop = (await app.services.recognitionModels.recognizer()!.recognize([probe]))[0];
 
   const result = {
     date: new Date().toISOString(),
@@ -160,7 +157,7 @@ try {
         employeeLookupP50Ms: r1(pct(lookupMs, 50)),
         totalP50Ms: r1(pct(totalMs, 50)),
       },
-      galleryTemplates: recognitionModelsFor(app.deps).status().templateCount,
+      galleryTemplates: app.services.recognitionModels.status().templateCount,
       engineLatencyMs: engineStats.latencyMs,
     },
   };

@@ -1,6 +1,8 @@
-// Builds the whole server: fastify (REST + docs), graphql-yoga at /graphql
-// (HTTP, SSE, graphql-ws), the event bus and the services' dependencies.
-// Tests inject a Prisma client, a clock or a face engine; main.ts injects nothing.
+// Builds the whole server: the infrastructure (database, event bus, face
+// engine), the services (src/services/create-services.ts), then the transports
+// on top of them: fastify (REST + docs), graphql-yoga at /graphql (HTTP, SSE,
+// graphql-ws) and the old WebSocket stream. Tests inject a Prisma client, a
+// clock or a face engine; main.ts injects nothing.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -9,15 +11,17 @@ import type { FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
-import type { AppDeps } from './context.js';
+import type { AppDeps } from './app-deps.js';
+import type { AppContext } from './context.js';
 import type { FaceEngine } from './engine/face-engine.js';
 import type { PrismaClient } from './generated/prisma/client.js';
 import { createPrisma } from './db/prisma.js';
 import { createLogger } from './logger.js';
 import { createAuthenticator } from './auth/authenticator.js';
 import { createEventBus } from './events/event-bus.js';
-import { ensureBootstrapAdminKey } from './resolvers/api-keys.js';
-import { cameraServiceFor, shutdownCameras } from './resolvers/cameras.js';
+import { CameraEventHub } from './cameras/event-hub.js';
+import { createLoaders } from './loaders.js';
+import { createServices, type ComposedServices, type JobIntervals, type Services } from './services/create-services.js';
 import { installErrorHandler } from './http/error-handler.js';
 import { API_PREFIX, installRouteAuth } from './http/route-auth.js';
 import { createGraphQl, GRAPHQL_PATH, mountGraphQl } from './http/graphql.js';
@@ -28,9 +32,6 @@ import { websocketEndpoints } from './http/websocket-endpoints.js';
 import { registerDocsRoutes, registerOpenApi } from './rest/docs.js';
 import { restPlugins } from './rest/routes.js';
 import { startFaceEngine } from './engine/start-face-engine.js';
-import { recognitionModelsFor } from './resolvers/recognition-models.js';
-import { trainingServiceFor } from './resolvers/training.js';
-import { enrollmentServiceFor, stopEnrollmentService } from './resolvers/enrollment.js';
 
 export interface AppOverrides {
   /** A given engine (closed by its owner); null = run without one (face features answer 503). */
@@ -38,17 +39,22 @@ export interface AppOverrides {
   prisma?: PrismaClient;
   clock?: () => Date;
   logger?: Logger;
+  /** Shorter schedules for the background jobs (tests). */
+  jobIntervals?: Partial<JobIntervals>;
 }
 
 export interface App {
   readonly deps: AppDeps;
+  readonly services: Services;
+  /** The services' lifetimes and scheduled jobs (tests look at them). */
+  readonly composed: ComposedServices;
   readonly http: FastifyInstance;
   readonly websockets: WebSocketRouter;
   /** Every HTTP route registered, as `METHOD /path` (HEAD left out); the OpenAPI test compares it with /openapi.json. */
   routes(): string[];
-  /** Listens on HOST:PORT (PORT=0 picks a free port) and registers ADMIN_API_KEY. */
+  /** Starts the services in order (ADMIN_API_KEY registered first), then listens on HOST:PORT (PORT=0 picks a free port). */
   start(): Promise<{ url: string; port: number }>;
-  /** Closes WebSockets, HTTP, the event bus and what buildApp created itself (Prisma, engine). Idempotent. */
+  /** Ends live subscriptions, closes WebSockets and HTTP, stops the services in reverse order, then the event bus and what buildApp created itself (Prisma, engine). Idempotent. */
   stop(): Promise<void>;
 }
 
@@ -76,6 +82,10 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     faceEngine: overrides.faceEngine === undefined ? ownEngine : overrides.faceEngine,
     startedAt: clock(),
   };
+  const liveEvents = new CameraEventHub();
+  const composed = createServices({ ...deps, liveEvents, ...(overrides.jobIntervals && { jobIntervals: overrides.jobIntervals }) });
+  const { services } = composed;
+  const appContext: AppContext = { services, pubsub: bus.pubsub, config, newLoaders: () => createLoaders(prisma) };
 
   const http = Fastify({
     loggerInstance: log,
@@ -104,9 +114,9 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
 
   await registerOpenApi(http, { version });
   for (const plugin of restPlugins) {
-    await http.register(plugin, { prefix: API_PREFIX, deps });
+    await http.register(plugin, { prefix: API_PREFIX, deps: appContext });
   }
-  const yoga = createGraphQl(deps);
+  const yoga = createGraphQl(deps, appContext);
   mountGraphQl(http, yoga);
   await registerDocsRoutes(http);
 
@@ -115,7 +125,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     serveGraphQlOverWebSocket({ wss: websockets.register(GRAPHQL_PATH), yoga, authenticator, log }),
   ];
   for (const endpoint of websocketEndpoints) {
-    const handle = endpoint.setup(websockets.register(endpoint.path), deps);
+    const handle = endpoint.setup(websockets.register(endpoint.path), { services, authenticator, log });
     if (handle !== undefined) {
       disposers.push(handle);
     }
@@ -126,32 +136,25 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
 
   return {
     deps,
+    services,
+    composed,
     http,
     websockets,
     routes: () => [...routes],
     async start() {
-      if (config.ADMIN_API_KEY !== undefined) {
-        await ensureBootstrapAdminKey(deps, config.ADMIN_API_KEY);
-      }
-      // Gallery and SVM are live before the first request.
-      await recognitionModelsFor(deps)
-        .ready()
-        .catch((error: unknown) => log.error({ err: error }, 'recognition models not loaded; retried on first use'));
-      // Expires sessions a previous run left active, then sweeps expired ones.
-      await enrollmentServiceFor(deps).start();
+      await composed.start();
+      log.info({ services: composed.lifetimes, jobs: composed.jobs.jobs }, 'services started');
       await http.listen({ host: config.HOST, port: config.PORT });
       const { port } = http.server.address() as AddressInfo;
       const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
       const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
       log.info({ url, graphql: `${url}${GRAPHQL_PATH}`, docs: `${url}/docs` }, 'server listening');
-      // Saves the environment's camera; cameras then start in the background.
-      await cameraServiceFor(deps).boot();
       return { url, port };
     },
     stop() {
       stopping ??= (async () => {
-        // Cameras first: no new events, and every live subscription (SSE included) ends.
-        await shutdownCameras(deps);
+        // Every live subscription (SSE included) ends first, so HTTP can close.
+        liveEvents.closeAll();
         await websockets.close();
         await Promise.allSettled(disposers.map((d) => d.dispose()));
         const cutOff = setTimeout(() => http.server.closeAllConnections(), SHUTDOWN_GRACE_MS);
@@ -160,9 +163,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
         } finally {
           clearTimeout(cutOff);
         }
-        stopEnrollmentService(deps);
-        recognitionModelsFor(deps).close();
-        await trainingServiceFor(deps).close();
+        // Cameras, jobs, sessions, training, models, the outbox: reverse start order.
+        await composed.stop();
         await ownEngine?.close();
         await bus.close();
         if (overrides.prisma === undefined) {

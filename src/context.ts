@@ -1,33 +1,29 @@
-// What every service, GraphQL resolver and REST handler gets: the app's
-// long-lived dependencies (AppDeps, built once by buildApp) and, per request,
-// the caller, fresh DataLoaders and a child logger carrying the request id.
+// What GraphQL resolvers and REST routes get: the app's services (built once
+// by src/services/create-services.ts) and, per request, the caller, fresh
+// DataLoaders and a child logger carrying the request id. Nothing here reaches
+// the database but the loaders.
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
-import type { PrismaClient } from './generated/prisma/client.js';
-import type { FaceEngine } from './engine/face-engine.js';
-import type { Authenticator } from './auth/authenticator.js';
 import type { Caller } from './auth/caller.js';
-import type { AppPubSub, EventPublisher } from './events/event-bus.js';
-import { createLoaders } from './loaders.js';
+import type { AppPubSub } from './events/event-bus.js';
 import type { Loaders } from './loaders.js';
+import type { Services } from './services/create-services.js';
 
-export interface AppDeps {
-  readonly config: Config;
-  readonly prisma: PrismaClient;
-  readonly log: Logger;
-  readonly clock: () => Date;
-  /** Services publish through this; subscriptions read `pubsub`. */
-  readonly events: EventPublisher;
-  readonly pubsub: AppPubSub;
-  readonly eventBusKind: 'memory' | 'redis';
-  readonly authenticator: Authenticator;
-  /** Optional until the engine is wired in; features that need it answer 503 without it. */
-  readonly faceEngine: FaceEngine | null;
-  readonly startedAt: Date;
+/** The app-wide half of every request context. */
+export interface AppContext {
+  readonly services: Services;
+  /** Subscriptions read topics here. */
+  readonly pubsub: Pick<AppPubSub, 'subscribe'>;
+  readonly config: Pick<Config, 'BODY_LIMIT_BYTES' | 'TIMEZONE'>;
+  /** Fresh per-request DataLoaders (nothing cached across callers). */
+  newLoaders(): Loaders;
 }
 
 export interface RequestContext {
-  readonly deps: AppDeps;
+  readonly services: Services;
+  readonly pubsub: Pick<AppPubSub, 'subscribe'>;
+  /** Decoded frames and photos larger than this are refused (413). */
+  readonly bodyLimitBytes: number;
   readonly caller: Caller | null;
   readonly loaders: Loaders;
   readonly log: Logger;
@@ -35,13 +31,15 @@ export interface RequestContext {
 }
 
 export function createRequestContext(
-  deps: AppDeps,
+  app: AppContext,
   request: { caller: Caller | null; log: Logger; requestId: string },
 ): RequestContext {
   return {
-    deps,
+    services: app.services,
+    pubsub: app.pubsub,
+    bodyLimitBytes: app.config.BODY_LIMIT_BYTES,
     caller: request.caller,
-    loaders: createLoaders(deps.prisma),
+    loaders: app.newLoaders(),
     log: request.log,
     requestId: request.requestId,
   };

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import { ConflictError, EmployeeNotFoundError, NotFoundError, ValidationError } from '../domain/errors.js';
-import { writeAuditAs } from '../resolvers/audit.js';
+import { writeAuditAs } from '../audit/audit-repository.js';
 import { localDateOf } from './local-time.js';
 import { labelRules } from './record-log.js';
 import { lockEmployee, relabelDay } from './relabel.js';

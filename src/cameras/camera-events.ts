@@ -4,7 +4,7 @@
 import type { CameraId, EmployeeId } from '../domain/ids.js';
 import type { Box } from '../vision/types.js';
 import type { RecognitionMethod } from './decision.js';
-import type { LatencySummary } from './metrics.js';
+import type { LatencySummary } from '../math/latency-window.js';
 import type { TrackId } from './tracker.js';
 
 export type CameraState = 'connecting' | 'connected' | 'reconnecting' | 'stopped';

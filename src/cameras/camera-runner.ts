@@ -16,7 +16,8 @@ import { CameraCapture, type CaptureHandlers, type CaptureOptions, type CaptureS
 import type { BackoffOptions } from './backoff.js';
 import type { FaceDecision, RecognizeFaces } from './decision.js';
 import { DropOldestQueue } from './frame-queue.js';
-import { LatencyWindow, RateMeter } from './metrics.js';
+import { LatencyWindow } from '../math/latency-window.js';
+import { RateMeter } from './metrics.js';
 import { describeCameraSource, type CameraSource } from './source.js';
 import { FaceTracker, type TrackId, type TrackerOptions } from './tracker.js';
 import { TrackVoting, type VotingOptions } from './voting.js';
@@ -102,7 +103,7 @@ export class CameraRunner {
   readonly #held = new Map<TrackId, FaceDecision>();
   readonly #fpsIn = new RateMeter();
   readonly #fpsProcessed = new RateMeter();
-  readonly #latency = new LatencyWindow();
+  readonly #latency = new LatencyWindow(200);
   #capture: FrameCapture | undefined;
   #running = false;
   #active = 0;
@@ -374,7 +375,7 @@ export class CameraRunner {
 
     const frameFaces: FrameFace[] = faces.map((face, i) => this.#describe(face, trackIds[i]!));
     const latencyMs = now - frame.capturedAt;
-    this.#latency.add(latencyMs);
+    this.#latency.record(latencyMs);
     this.#processed += 1;
     this.#fpsProcessed.tick(now);
     const event: FrameEvent = {

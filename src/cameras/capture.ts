@@ -65,8 +65,8 @@ export interface CaptureStats {
 }
 
 const ENTRY = (() => {
-  const js = new URL('../workers/capture-worker.js', import.meta.url);
-  return existsSync(js) ? js : new URL('../workers/capture-worker.ts', import.meta.url);
+  const js = new URL('./capture-entry.js', import.meta.url);
+  return existsSync(js) ? js : new URL('./capture-entry.ts', import.meta.url);
 })();
 
 /** node arguments to run the entry: a .ts entry needs tsx's loader (the server itself runs under tsx). */

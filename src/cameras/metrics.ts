@@ -1,5 +1,5 @@
-// Rolling figures for cameraInfo: frames per second over a short window and
-// latency percentiles over the last samples.
+// Rolling frames per second for cameraInfo, over a short window. (Latency
+// percentiles: src/math/latency-window.ts, shared with the worker pool.)
 
 export class RateMeter {
   readonly #stamps: number[] = [];
@@ -27,35 +27,5 @@ export class RateMeter {
     while (this.#stamps.length > 0 && this.#stamps[0]! < at - this.windowMs) {
       this.#stamps.shift();
     }
-  }
-}
-
-export interface LatencySummary {
-  last: number | null;
-  p50: number | null;
-  p95: number | null;
-  max: number | null;
-}
-
-export class LatencyWindow {
-  readonly #samples: number[] = [];
-
-  constructor(private readonly size = 200) {}
-
-  add(ms: number): void {
-    this.#samples.push(ms);
-    if (this.#samples.length > this.size) {
-      this.#samples.shift();
-    }
-  }
-
-  summary(): LatencySummary {
-    const n = this.#samples.length;
-    if (n === 0) {
-      return { last: null, p50: null, p95: null, max: null };
-    }
-    const sorted = [...this.#samples].sort((a, b) => a - b);
-    const at = (q: number): number => sorted[Math.min(n - 1, Math.floor(q * n))]!;
-    return { last: this.#samples[n - 1]!, p50: at(0.5), p95: at(0.95), max: sorted[n - 1]! };
   }
 }

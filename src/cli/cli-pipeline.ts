@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { loadEngineConfigOrExit, type EngineConfig } from '../config.js';
 import { pipelineConfigFrom } from '../vision/pack-config.js';
-import { FacePipeline } from '../vision/pipeline.js';
+import { FacePipeline } from '../engine/face-pipeline.js';
 import type { DetectedFace, FrameAnalysis } from '../vision/types.js';
 
 export interface CliContext {

@@ -14,6 +14,7 @@ export type DomainErrorCode =
   | 'FORBIDDEN'
   | 'PAYLOAD_TOO_LARGE'
   | 'UNAVAILABLE'
+  | 'ENGINE_BUSY'
   | 'INVALID_IMAGE'
   | 'ENROLLMENT_SESSION_NOT_FOUND'
   | 'ENROLLMENT_SESSION_CLOSED'
@@ -33,6 +34,8 @@ export abstract class DomainError extends Error {
   abstract readonly code: DomainErrorCode;
   /** HTTP status the REST layer answers with. */
   abstract readonly status: number;
+  /** Set on transient failures (503): when a retry may succeed. REST sends it as `Retry-After`. */
+  declare readonly retryAfterSeconds?: number;
 }
 
 export class NotFoundError extends DomainError {

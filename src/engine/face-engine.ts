@@ -1,5 +1,9 @@
 // The face engine as the rest of the server sees it. Today a worker-thread pool
-// in this process; later a client of a job queue spread over machines.
+// in this process (pool-face-engine.ts); later a client of a job queue spread
+// over machines. Its methods fail only with domain errors (engine-errors.ts):
+// InvalidImageError (400), PayloadTooLargeError (413), EngineBusyError (503
+// with retryAfterSeconds: queue full, timeout, crashed worker, stopping),
+// UnavailableError (503: the models do not load), or the caller's AbortError.
 import type { ModelPackId } from '../domain/ids.js';
 import type { AnalyzeOptions, FrameAnalysis } from '../vision/types.js';
 

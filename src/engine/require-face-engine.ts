@@ -1,6 +1,6 @@
 // Features that need the face engine (recognize, enrollment, training) call
 // this: without installed models the server still runs and answers them 503.
-import type { AppDeps } from '../context.js';
+import type { AppDeps } from '../app-deps.js';
 import { UnavailableError } from '../domain/errors.js';
 import type { FaceEngine } from './face-engine.js';
 

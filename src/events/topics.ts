@@ -11,7 +11,7 @@
 
 import type { AttendanceLoggedEvent } from '../attendance/logged-event.js';
 import type { EnrollmentProgressEvent } from '../enrollment/progress-event.js';
-import type { TrainingProgressEvent } from '../resolvers/training.js';
+import type { TrainingProgressEvent } from '../services/training-service.js';
 
 export type EmployeeChangeKind = 'created' | 'updated' | 'deactivated' | 'erased';
 

@@ -1,6 +1,7 @@
 // One error mapping for every HTTP route, shaped like the replaced FastAPI
 // service: `{ "detail": "..." }`, validation failures as 422 with
 // `{ "detail": [{ loc, msg, type }] }`. Unexpected errors are logged and masked.
+// A transient domain error (EngineBusyError: 503) also sets `Retry-After`.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { DomainError, ValidationError } from '../domain/errors.js';
@@ -17,9 +18,14 @@ const locationNames: Record<string, string> = { body: 'body', querystring: 'quer
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const { status, body, code } = toResponse(error, request);
-    if (status >= 500) {
+    const retryAfter = error instanceof DomainError ? error.retryAfterSeconds : undefined;
+    if (retryAfter !== undefined) {
+      void reply.header('retry-after', String(retryAfter));
+    }
+    if (status >= 500 && retryAfter === undefined) {
       request.log.error({ err: error }, 'request failed');
     } else {
+      // Expected refusals (bad input, an overloaded engine answered 503 + Retry-After): no stack.
       request.log.info({ status, code }, error.message);
     }
     if (isGraphQlRequest(request)) {

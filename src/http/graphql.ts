@@ -7,7 +7,8 @@ import { GraphQLError } from 'graphql';
 import { createYoga, maskError as yogaMaskError } from 'graphql-yoga';
 import type { YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
-import type { AppDeps, RequestContext } from '../context.js';
+import type { AppDeps } from '../app-deps.js';
+import type { AppContext, RequestContext } from '../context.js';
 import { createRequestContext } from '../context.js';
 import type { Caller } from '../auth/caller.js';
 import { DomainError } from '../domain/errors.js';
@@ -24,7 +25,7 @@ export interface GraphQlServerContext {
 
 export type Yoga = YogaServerInstance<GraphQlServerContext, RequestContext>;
 
-export function createGraphQl(deps: AppDeps): Yoga {
+export function createGraphQl(deps: Pick<AppDeps, 'config' | 'log'>, app: AppContext): Yoga {
   const log = deps.log.child({ component: 'graphql' });
   return createYoga<GraphQlServerContext, RequestContext>({
     schema,
@@ -43,7 +44,7 @@ export function createGraphQl(deps: AppDeps): Yoga {
     },
     maskedErrors: { maskError: exposeDomainErrors },
     context: ({ caller, log: requestLog, requestId }) =>
-      createRequestContext(deps, { caller, log: requestLog, requestId }),
+      createRequestContext(app, { caller, log: requestLog, requestId }),
   });
 }
 
@@ -58,7 +59,11 @@ export function exposeDomainErrors(error: unknown, message: string, isDev?: bool
       source: located.source,
       positions: located.positions,
       path: located.path,
-      extensions: { ...located.extensions, code: original.code },
+      extensions: {
+        ...located.extensions,
+        code: original.code,
+        ...(original.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: original.retryAfterSeconds }),
+      },
     });
   }
   return yogaMaskError(error, message, isDev);

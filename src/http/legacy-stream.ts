@@ -8,14 +8,15 @@
 // decisions, unless far behind): nothing is buffered without bound.
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket, WebSocketServer } from 'ws';
-import type { AppDeps } from '../context.js';
 import { extractApiKey } from '../auth/api-key-crypto.js';
 import { can } from '../auth/permissions.js';
 import type { FrameEvent, RecognizedEvent } from '../cameras/camera-events.js';
 import type { Subscription } from '../cameras/event-hub.js';
 import { cameraId as toCameraId, type CameraId, type EmployeeId } from '../domain/ids.js';
-import { cameraServiceFor } from '../resolvers/cameras.js';
-import { employeeDirectoryFor, type EmployeeDirectory, type EmployeeLabel } from '../resolvers/live-directory.js';
+import type { EmployeeDirectory, EmployeeLabel } from '../live/employee-directory.js';
+import type { Logger } from 'pino';
+import type { Authenticator } from '../auth/authenticator.js';
+import type { Services } from '../services/create-services.js';
 
 export const LEGACY_STREAM_PATH = '/api/v1/recognition/ws/stream';
 
@@ -27,9 +28,15 @@ const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 /** The old service's name for a face nobody was matched to. */
 export const UNKNOWN_NAME = 'Unknown';
 
-export function serveLegacyStream(wss: WebSocketServer, deps: AppDeps): { dispose(): Promise<void> } {
+export interface LegacyStreamDeps {
+  services: Pick<Services, 'cameras' | 'employeeDirectory'>;
+  authenticator: Authenticator;
+  log: Logger;
+}
+
+export function serveLegacyStream(wss: WebSocketServer, deps: LegacyStreamDeps): { dispose(): Promise<void> } {
   const log = deps.log.child({ component: 'legacy-stream' });
-  const directory = employeeDirectoryFor(deps);
+  const directory = deps.services.employeeDirectory;
   wss.on('connection', (socket, request) => {
     void handle(socket, request).catch((error: unknown) => {
       log.error({ err: error }, 'legacy stream failed');
@@ -61,7 +68,7 @@ export function serveLegacyStream(wss: WebSocketServer, deps: AppDeps): { dispos
     if (socket.readyState !== socket.OPEN) {
       return;
     }
-    const events = cameraServiceFor(deps).events;
+    const events = deps.services.cameras.events;
     const frames = events.frames(camera);
     const recognized = events.recognized(camera, { buffer: 64 });
     socket.on('close', () => {

@@ -6,13 +6,22 @@
 // Authenticate connections with authenticateUpgrade() from websocket-router.ts
 // and check permissions with can() from src/auth/permissions.ts.
 import type { WebSocketServer } from 'ws';
-import type { AppDeps } from '../context.js';
+import type { Logger } from 'pino';
+import type { Authenticator } from '../auth/authenticator.js';
+import type { Services } from '../services/create-services.js';
 import { LEGACY_STREAM_PATH, serveLegacyStream } from './legacy-stream.js';
+
+/** What an endpoint gets: the services, the key check, the app's logger. */
+export interface WebSocketEndpointDeps {
+  services: Services;
+  authenticator: Authenticator;
+  log: Logger;
+}
 
 export interface WebSocketEndpoint {
   path: string;
   /** Attaches connection handlers; the returned dispose runs on app stop (after sockets close). */
-  setup(wss: WebSocketServer, deps: AppDeps): { dispose(): Promise<void> } | void;
+  setup(wss: WebSocketServer, deps: WebSocketEndpointDeps): { dispose(): Promise<void> } | void;
 }
 
 export const websocketEndpoints: WebSocketEndpoint[] = [

@@ -1,540 +1,63 @@
-// Enrollment service: live guided sessions (start, frames with instant
-// feedback, completion) and enrollment from still photos. GraphQL fields and
-// REST routes both call it; the decisions live in src/enrollment/*.
-//
-// Lifecycle: start writes an EnrollmentSession row (active, expiresAt) and
-// keeps the coverage state in memory. Nothing else is written until
-// completion, which stores the Employee (if new), the templates and the
-// session's end in one transaction: an abandoned or refused session leaves no
-// employee and no templates. A sweeper expires sessions past their TTL.
-import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
-import type { AppDeps } from '../context.js';
-import type { Caller } from '../auth/caller.js';
-import { can } from '../auth/permissions.js';
-import {
-  DuplicateEmployeeCodeError,
-  EmployeeNotFoundError,
-  ForbiddenError,
-  UnavailableError,
-  ValidationError,
-  validationErrorFromZod,
-} from '../domain/errors.js';
-import { employeeId as toEmployeeId, type EmployeeId } from '../domain/ids.js';
-import { requireFaceEngine } from '../engine/require-face-engine.js';
-import type { FaceEngine } from '../engine/face-engine.js';
-import { planPhotoEnrollment, planSessionCompletion } from '../enrollment/completion.js';
-import { coverageSummary, createCoverage, mergeCoverageParams, type CoverageSummary } from '../enrollment/coverage.js';
-import { checkDuplicateIdentity, defaultDuplicateThreshold, duplicateMessage } from '../enrollment/duplicate-identity.js';
-import {
-  DuplicateIdentityError,
-  EnrollmentSessionClosedError,
-  EnrollmentSessionExpiredError,
-  EnrollmentSessionNotFoundError,
-  InconsistentIdentityError,
-  InsufficientCoverageError,
-  PhotosRejectedError,
-} from '../enrollment/enrollment-errors.js';
+// GraphQL resolvers of enrollment: guided sessions (start, frames, completion,
+// cancel, progress subscription) and enrollment from still photos. Frames and
+// photos arrive as base64 and are decoded (size-checked) here. Shapes live in
+// src/schema/enrollment.ts; the REST routes call the same service.
+import type { RequestContext } from '../context.js';
+import { ValidationError } from '../domain/errors.js';
+import { decodeBase64Image } from '../enrollment/base64-image.js';
 import type { FrameFeedback } from '../enrollment/feedback-types.js';
-import { evaluateFrame, type FrameInput } from '../enrollment/frame-feedback.js';
-import type { FrameCandidate } from '../enrollment/coverage.js';
-import type { DroppedFrame } from '../enrollment/frame-selection.js';
-import { evaluatePhoto, type PhotoVerdict } from '../enrollment/photo-verdict.js';
-import type { EnrollmentProgressEvent, EnrollmentSessionStatus } from '../enrollment/progress-event.js';
-import type { Employee, EnrollmentSession, Prisma } from '../generated/prisma/client.js';
-import { isImageDecodeError } from '../vision/image-errors.js';
-import { WorkerPoolError } from '../workers/errors.js';
-import { writeAudit } from './audit.js';
-import { employeeFieldSchemas } from './employees.js';
-import { buildTemplates, countTemplates, replaceTemplatesInTx, type TemplateCounts } from './enrollment-templates.js';
-import { chainStep, SessionStore, type LiveSession, type PendingEmployee } from './enrollment-sessions.js';
-import { recognitionModelsFor } from './recognition-models.js';
-import { trainingServiceFor } from './training.js';
+import type { EnrollmentProgressEvent } from '../enrollment/progress-event.js';
+import type { EnrollmentResult, EnrollmentSessionView, PhotoEnrollmentResult } from '../services/enrollment-service.js';
 
-export type StartEnrollmentInput =
-  | { employee: { employeeCode: string; fullName: string; email?: string | null; department?: string | null } }
-  | { employeeId: number };
+type Maybe<T> = T | null | undefined;
+type Id = string | number;
 
-/** What the APIs show of a session (live data while it is in memory). */
-export interface EnrollmentSessionView {
-  id: string;
-  status: EnrollmentSessionStatus;
-  employeeId: number | null;
-  pendingEmployee: PendingEmployee | null;
-  frameCount: number;
-  coverage: CoverageSummary | null;
-  failureReason: string | null;
-  createdAt: Date;
-  expiresAt: Date;
-  completedAt: Date | null;
+interface NewEmployeeArgs {
+  employeeCode: string;
+  fullName: string;
+  email?: Maybe<string>;
+  department?: Maybe<string>;
 }
 
-export interface EnrollmentResult {
-  sessionId: string | null;
-  employee: Employee;
-  created: boolean;
-  templates: TemplateCounts;
-  coverage: CoverageSummary | null;
-  keptFrames: number[];
-  dropped: DroppedFrame[];
-}
+export const enrollmentResolvers = {
+  enrollmentSession: (args: { id: Id }, ctx: RequestContext): Promise<EnrollmentSessionView> =>
+    ctx.services.enrollment.getSession(ctx.caller, String(args.id)),
 
-export interface PhotoEnrollmentResult extends EnrollmentResult {
-  photos: { index: number; ok: boolean; sector: string | null; qualityScore: number }[];
-}
-
-export interface EnrollmentService {
-  /** Marks sessions left active by a previous run as expired and starts the sweeper. */
-  start(): Promise<void>;
-  stop(): void;
-  startSession(caller: Caller | null, input: StartEnrollmentInput): Promise<EnrollmentSessionView>;
-  submitFrame(caller: Caller | null, sessionId: string, bytes: Uint8Array, meta: { frameNumber: number; timestamp?: number | null }): Promise<FrameFeedback>;
-  complete(caller: Caller | null, sessionId: string): Promise<EnrollmentResult>;
-  cancel(caller: Caller | null, sessionId: string): Promise<EnrollmentSessionView>;
-  getSession(caller: Caller | null, sessionId: string): Promise<EnrollmentSessionView>;
-  enrollFromPhotos(caller: Caller | null, employeeId: number, photos: readonly Uint8Array[]): Promise<PhotoEnrollmentResult>;
-  /** Expires sessions past their TTL now; returns how many. */
-  sweep(): Promise<number>;
-  readonly liveSessions: number;
-}
-
-export const MAX_PHOTOS = 20;
-const SWEEP_INTERVAL_MS = 15_000;
-
-const newEmployeeSchema = z.object({
-  employeeCode: employeeFieldSchemas.employeeCode,
-  fullName: employeeFieldSchemas.fullName,
-  email: employeeFieldSchemas.email.optional(),
-  department: employeeFieldSchemas.department.optional(),
-});
-
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2002';
-}
-
-export function createEnrollmentService(deps: AppDeps): EnrollmentService {
-  const log = deps.log.child({ component: 'enrollment' });
-  const { config, prisma } = deps;
-  const store = new SessionStore();
-  const coverageParams = mergeCoverageParams({
-    requirement: { ringMin: config.ENROLLMENT_RING_SECTORS, minFramesPerSector: config.ENROLLMENT_MIN_FRAMES_PER_SECTOR },
-  });
-  let sweeper: NodeJS.Timeout | undefined;
-
-  const publish = (event: Omit<EnrollmentProgressEvent, 'at'>): void => {
-    deps.events.publish('enrollmentProgress', event.sessionId, { ...event, at: deps.clock().toISOString() });
-  };
-
-  /** Kiosks drive only the sessions they started, and only for new employees. */
-  const authorize = (caller: Caller | null, session: Pick<LiveSession, 'startedBy'>): void => {
-    if (caller !== null && !can(caller.role, 'enrollment:write') && session.startedBy !== caller.apiKeyId) {
-      throw new ForbiddenError('This key may only use enrollment sessions it started');
+  startEnrollment: ({ input }: { input: { employee?: Maybe<NewEmployeeArgs>; employeeId?: Maybe<number> } }, ctx: RequestContext): Promise<EnrollmentSessionView> => {
+    if (input.employeeId != null && input.employee == null) {
+      return ctx.services.enrollment.startSession(ctx.caller, { employeeId: input.employeeId });
     }
-  };
-
-  const toView = (row: EnrollmentSession, live: LiveSession | undefined): EnrollmentSessionView => ({
-    id: row.id,
-    status: row.status,
-    employeeId: row.employeeId,
-    pendingEmployee: (row.pendingEmployee ?? null) as PendingEmployee | null,
-    frameCount: live?.frameCount ?? row.frameCount,
-    coverage: live ? coverageSummary(live.state) : ((row.coverage ?? null) as CoverageSummary | null),
-    failureReason: row.failureReason,
-    createdAt: row.createdAt,
-    expiresAt: row.expiresAt,
-    completedAt: row.completedAt,
-  });
-
-  /** Ends a live session in the database and memory; false if it had already ended. */
-  const close = async (
-    live: LiveSession,
-    status: Exclude<EnrollmentSessionStatus, 'active' | 'completed'>,
-    failureReason: string | null,
-  ): Promise<boolean> => {
-    store.delete(live.id);
-    const { count } = await prisma.enrollmentSession.updateMany({
-      where: { id: live.id, status: 'active' },
-      data: {
-        status,
-        failureReason: failureReason?.slice(0, 255) ?? null,
-        frameCount: live.frameCount,
-        coverage: coverageSummary(live.state) as unknown as Prisma.InputJsonValue,
-      },
-    });
-    publish({ sessionId: live.id, status, feedback: null, employeeId: null });
-    return count > 0;
-  };
-
-  /** The live session, or the typed reason why there is none. */
-  const liveSession = async (caller: Caller | null, sessionId: string): Promise<LiveSession> => {
-    const live = store.get(sessionId);
-    if (live !== undefined) {
-      authorize(caller, live);
-      if (live.expiresAt.getTime() <= deps.clock().getTime()) {
-        await close(live, 'expired', 'session expired');
-        throw new EnrollmentSessionExpiredError(sessionId);
-      }
-      return live;
+    if (input.employee != null && input.employeeId == null) {
+      return ctx.services.enrollment.startSession(ctx.caller, { employee: input.employee });
     }
-    const row = await prisma.enrollmentSession.findUnique({ where: { id: sessionId } });
-    if (row === null) {
-      throw new EnrollmentSessionNotFoundError(sessionId);
-    }
-    if (row.status === 'expired' || row.status === 'active') {
-      // 'active' without memory: the server restarted (or another instance holds it).
-      throw new EnrollmentSessionExpiredError(sessionId);
-    }
-    throw new EnrollmentSessionClosedError(sessionId, row.status);
-  };
+    throw new ValidationError([{ path: ['input'], message: 'give exactly one of employee or employeeId' }]);
+  },
 
-  const analyzeFrame = async (engine: FaceEngine, bytes: Uint8Array): Promise<FrameInput> => {
-    try {
-      return { kind: 'analysis', analysis: await engine.analyze(bytes, { alignedCrops: true }) };
-    } catch (error) {
-      if (isImageDecodeError(error)) {
-        return { kind: 'invalid_image', message: error.message };
-      }
-      if (error instanceof WorkerPoolError) {
-        throw new UnavailableError(`face engine busy: ${error.message}`);
-      }
-      throw error;
-    }
-  };
+  submitEnrollmentFrame: (
+    args: { sessionId: Id; frame: string; frameNumber: number; timestamp?: Maybe<number> },
+    ctx: RequestContext,
+  ): Promise<FrameFeedback> =>
+    ctx.services.enrollment.submitFrame(ctx.caller, String(args.sessionId), decodeBase64Image(args.frame, ['frame'], ctx.bodyLimitBytes), {
+      frameNumber: args.frameNumber,
+      timestamp: args.timestamp,
+    }),
 
-  const duplicateCheck = async (mean: Float32Array, exclude: EmployeeId | undefined): Promise<void> => {
-    const decision = await checkDuplicateIdentity(mean, async (e) =>
-      (await recognitionModelsFor(deps).bestPerEmployee(e, 3)).map((m) => ({ employeeId: m.employeeId, similarity: m.score })), {
-      threshold: defaultDuplicateThreshold(config.RECOGNITION_THRESHOLD),
-      ...(exclude !== undefined ? { excludeEmployeeId: exclude } : {}),
-    });
-    if (decision.kind === 'duplicate') {
-      throw new DuplicateIdentityError(duplicateMessage(decision), decision.employeeId, decision.similarity);
-    }
-  };
+  completeEnrollment: (args: { sessionId: Id }, ctx: RequestContext): Promise<EnrollmentResult> =>
+    ctx.services.enrollment.complete(ctx.caller, String(args.sessionId)),
 
-  const afterStore = async (employee: Employee, created: boolean): Promise<void> => {
-    deps.events.publish('employeeChanged', { kind: created ? 'created' : 'updated', employeeId: employee.id, at: deps.clock().toISOString() });
-    await recognitionModelsFor(deps)
-      .refreshEmployee(employee.id)
-      .catch((error: unknown) => log.error({ err: error, employeeId: employee.id }, 'gallery refresh after enrollment failed'));
-    trainingServiceFor(deps).scheduleAutoRetrain();
-  };
+  cancelEnrollment: (args: { sessionId: Id }, ctx: RequestContext): Promise<EnrollmentSessionView> =>
+    ctx.services.enrollment.cancel(ctx.caller, String(args.sessionId)),
 
-  const templatesFor = (engine: FaceEngine, frames: FrameCandidate[], mean: Float32Array, seedKey: string, source: string, sessionId: string | null) =>
-    buildTemplates(engine, frames, mean, {
-      augmentationCount: config.AUGMENTATION_COUNT,
-      seedKey,
-      source,
-      sessionId,
-      parallel: engine.stats().workers,
-    });
+  enrollFromPhotos: (args: { employeeId: number; photos: string[] }, ctx: RequestContext): Promise<PhotoEnrollmentResult> =>
+    ctx.services.enrollment.enrollFromPhotos(
+      ctx.caller,
+      args.employeeId,
+      args.photos.map((p, i) => decodeBase64Image(p, ['photos', i], ctx.bodyLimitBytes)),
+    ),
 
-  const service: EnrollmentService = {
-    get liveSessions() {
-      return store.size;
-    },
-
-    async start() {
-      // Memory of sessions from a previous run is gone: they cannot complete.
-      const { count } = await prisma.enrollmentSession.updateMany({
-        where: { status: 'active', createdAt: { lt: deps.startedAt } },
-        data: { status: 'expired', failureReason: 'server restarted' },
-      });
-      if (count > 0) {
-        log.info({ count }, 'expired enrollment sessions left active by a previous run');
-      }
-      sweeper ??= setInterval(() => {
-        service.sweep().catch((error: unknown) => log.error({ err: error }, 'enrollment sweep failed'));
-      }, Math.min(SWEEP_INTERVAL_MS, config.ENROLLMENT_SESSION_TTL_SECONDS * 500));
-      sweeper.unref();
-    },
-
-    stop() {
-      if (sweeper !== undefined) {
-        clearInterval(sweeper);
-        sweeper = undefined;
-      }
-      store.clear();
-    },
-
-    async sweep() {
-      const now = deps.clock();
-      let n = 0;
-      for (const live of store.expired(now)) {
-        if (!live.completing && (await close(live, 'expired', 'session expired'))) {
-          n++;
-        }
-      }
-      await prisma.enrollmentSession.updateMany({
-        where: { status: 'active', expiresAt: { lte: now }, id: { notIn: store.ids() } },
-        data: { status: 'expired', failureReason: 'session expired' },
-      });
-      return n;
-    },
-
-    async startSession(caller, input) {
-      requireFaceEngine(deps);
-      const now = deps.clock();
-      let employeeId: EmployeeId | null = null;
-      let pending: PendingEmployee | null = null;
-      if ('employeeId' in input) {
-        if (caller !== null && !can(caller.role, 'enrollment:write')) {
-          throw new ForbiddenError(`Role ${caller.role} may not re-enroll an existing employee`);
-        }
-        const employee = await prisma.employee.findUnique({ where: { id: input.employeeId } });
-        if (employee === null || employee.erasedAt !== null) {
-          throw new EmployeeNotFoundError(input.employeeId);
-        }
-        employeeId = toEmployeeId(employee.id);
-      } else {
-        const parsed = newEmployeeSchema.safeParse(input.employee);
-        if (!parsed.success) {
-          throw validationErrorFromZod(parsed.error.issues.map((i) => ({ ...i, path: ['employee', ...i.path] })));
-        }
-        pending = { employeeCode: parsed.data.employeeCode, fullName: parsed.data.fullName, email: parsed.data.email ?? null, department: parsed.data.department ?? null };
-        if ((await prisma.employee.count({ where: { employeeCode: pending.employeeCode } })) > 0) {
-          throw new DuplicateEmployeeCodeError(pending.employeeCode);
-        }
-      }
-      const id = randomUUID();
-      const expiresAt = new Date(now.getTime() + config.ENROLLMENT_SESSION_TTL_SECONDS * 1000);
-      const row = await prisma.enrollmentSession.create({
-        data: {
-          id,
-          employeeId,
-          pendingEmployee: pending === null ? undefined : (pending as unknown as Prisma.InputJsonValue),
-          status: 'active',
-          expiresAt,
-          createdAt: now,
-        },
-      });
-      const live: LiveSession = {
-        id,
-        employeeId,
-        pendingEmployee: pending,
-        startedBy: caller?.apiKeyId ?? null,
-        createdAt: now,
-        expiresAt,
-        state: createCoverage(coverageParams),
-        frameCount: 0,
-        completing: false,
-        tail: Promise.resolve(),
-      };
-      store.add(live);
-      log.info({ sessionId: id, employeeId, employeeCode: pending?.employeeCode }, 'enrollment session started');
-      return toView(row, live);
-    },
-
-    async submitFrame(caller, sessionId, bytes, meta) {
-      const engine = requireFaceEngine(deps);
-      if (!Number.isInteger(meta.frameNumber) || meta.frameNumber < 0) {
-        throw new ValidationError([{ path: ['frameNumber'], message: 'must be a non-negative integer' }]);
-      }
-      const live = await liveSession(caller, sessionId);
-      if (live.completing) {
-        throw new EnrollmentSessionClosedError(sessionId, 'active', `Enrollment session ${sessionId} is being completed`);
-      }
-      const timestamp = meta.timestamp ?? deps.clock().getTime();
-      return chainStep(live, analyzeFrame(engine, bytes), (input) => {
-        if (store.get(sessionId) !== live) {
-          // Expired, cancelled or completed while this frame was analysed.
-          throw new EnrollmentSessionClosedError(sessionId, 'active', `Enrollment session ${sessionId} ended while the frame was analysed`);
-        }
-        const result = evaluateFrame(live.state, input, { frameNumber: meta.frameNumber, timestamp });
-        live.state = result.state;
-        live.frameCount++;
-        publish({ sessionId, status: 'active', feedback: result.feedback, employeeId: null });
-        return result.feedback;
-      });
-    },
-
-    async complete(caller, sessionId) {
-      const engine = requireFaceEngine(deps);
-      const live = await liveSession(caller, sessionId);
-      if (live.completing) {
-        throw new EnrollmentSessionClosedError(sessionId, 'active', `Enrollment session ${sessionId} is already being completed`);
-      }
-      live.completing = true;
-      try {
-        // Frames already submitted count: wait for them to be applied.
-        await live.tail;
-        const plan = planSessionCompletion(live.state);
-        const summary = coverageSummary(live.state);
-        if (!plan.ok) {
-          if (plan.reason === 'inconsistent_identity') {
-            await close(live, 'cancelled', plan.message);
-            throw new InconsistentIdentityError(plan.message);
-          }
-          // Not enough yet: the session stays open so the user can keep going.
-          const missing = plan.reason === 'insufficient_coverage' ? plan.missing : summary.missing;
-          throw new InsufficientCoverageError(plan.message, missing, summary.covered);
-        }
-        try {
-          await duplicateCheck(plan.meanEmbedding, live.employeeId ?? undefined);
-        } catch (error) {
-          if (error instanceof DuplicateIdentityError) {
-            await close(live, 'cancelled', error.message);
-          }
-          throw error;
-        }
-        const templates = await templatesFor(engine, plan.frames, plan.meanEmbedding, sessionId, 'enrollment', sessionId);
-        const now = deps.clock();
-        const { employee, created } = await prisma
-          .$transaction(async (tx) => {
-            let employee: Employee;
-            let created = false;
-            if (live.pendingEmployee !== null) {
-              employee = await tx.employee.create({ data: live.pendingEmployee });
-              created = true;
-            } else {
-              const found = await tx.employee.findUnique({ where: { id: live.employeeId ?? -1 } });
-              if (found === null || found.erasedAt !== null) {
-                throw new EmployeeNotFoundError(live.employeeId ?? -1);
-              }
-              employee = found;
-            }
-            await replaceTemplatesInTx(tx, employee.id, engine.modelId, templates);
-            const { count } = await tx.enrollmentSession.updateMany({
-              where: { id: sessionId, status: 'active' },
-              data: {
-                status: 'completed',
-                employeeId: employee.id,
-                completedAt: now,
-                frameCount: live.frameCount,
-                coverage: summary as unknown as Prisma.InputJsonValue,
-              },
-            });
-            if (count === 0) {
-              throw new EnrollmentSessionClosedError(sessionId, 'expired', `Enrollment session ${sessionId} ended before it could complete`);
-            }
-            await writeAudit(tx, caller, {
-              action: created ? 'enrollment.create' : 'enrollment.reenroll',
-              entityType: 'employee',
-              entityId: employee.id,
-              after: { sessionId, modelId: engine.modelId, templates: countTemplates(templates), coverage: summary.covered },
-            });
-            return { employee, created };
-          })
-          .catch((error: unknown) => {
-            throw isUniqueViolation(error) && live.pendingEmployee ? new DuplicateEmployeeCodeError(live.pendingEmployee.employeeCode) : error;
-          });
-        store.delete(sessionId);
-        publish({ sessionId, status: 'completed', feedback: null, employeeId: employee.id });
-        log.info({ sessionId, employeeId: employee.id, templates: templates.length }, 'enrollment completed');
-        await afterStore(employee, created);
-        return {
-          sessionId,
-          employee,
-          created,
-          templates: countTemplates(templates),
-          coverage: summary,
-          keptFrames: plan.frames.map((f) => f.frameNumber),
-          dropped: plan.dropped,
-        };
-      } finally {
-        live.completing = false;
-      }
-    },
-
-    async cancel(caller, sessionId) {
-      const live = await liveSession(caller, sessionId);
-      if (live.completing) {
-        throw new EnrollmentSessionClosedError(sessionId, 'active', `Enrollment session ${sessionId} is being completed`);
-      }
-      await close(live, 'cancelled', 'cancelled');
-      return service.getSession(caller, sessionId);
-    },
-
-    async getSession(caller, sessionId) {
-      const live = store.get(sessionId);
-      if (live !== undefined) {
-        authorize(caller, live);
-      }
-      const row = await prisma.enrollmentSession.findUnique({ where: { id: sessionId } });
-      if (row === null) {
-        throw new EnrollmentSessionNotFoundError(sessionId);
-      }
-      return toView(row, live);
-    },
-
-    async enrollFromPhotos(caller, employeeId, photos) {
-      const engine = requireFaceEngine(deps);
-      if (photos.length === 0 || photos.length > MAX_PHOTOS) {
-        throw new ValidationError([{ path: ['photos'], message: `must hold 1 to ${MAX_PHOTOS} photos` }]);
-      }
-      const existing = await prisma.employee.findUnique({ where: { id: employeeId } });
-      if (existing === null || existing.erasedAt !== null) {
-        throw new EmployeeNotFoundError(employeeId);
-      }
-      const verdicts: PhotoVerdict[] = await Promise.all(
-        photos.map(async (bytes, i) => evaluatePhoto(await analyzeFrame(engine, bytes), i)),
-      );
-      const plan = planPhotoEnrollment(verdicts);
-      if (!plan.ok) {
-        if (plan.reason === 'bad_photos') {
-          throw new PhotosRejectedError(
-            plan.message,
-            plan.rejected.map((r) => ({ index: r.index, reason: r.reason, message: r.message, faceCount: r.faceCount })),
-          );
-        }
-        if (plan.reason === 'inconsistent_identity') {
-          throw new InconsistentIdentityError(plan.message);
-        }
-        throw new PhotosRejectedError(plan.message, []);
-      }
-      await duplicateCheck(plan.meanEmbedding, toEmployeeId(employeeId));
-      const seedKey = `photos:${employeeId}:${deps.clock().getTime()}`;
-      const templates = await templatesFor(engine, plan.frames, plan.meanEmbedding, seedKey, 'photo', null);
-      const employee = await prisma.$transaction(async (tx) => {
-        const found = await tx.employee.findUnique({ where: { id: employeeId } });
-        if (found === null || found.erasedAt !== null) {
-          throw new EmployeeNotFoundError(employeeId);
-        }
-        await replaceTemplatesInTx(tx, employeeId, engine.modelId, templates);
-        await writeAudit(tx, caller, {
-          action: 'enrollment.photos',
-          entityType: 'employee',
-          entityId: employeeId,
-          after: { photos: photos.length, modelId: engine.modelId, templates: countTemplates(templates) },
-        });
-        return found;
-      });
-      log.info({ employeeId, photos: photos.length, templates: templates.length }, 'enrolled from photos');
-      await afterStore(employee, false);
-      return {
-        sessionId: null,
-        employee,
-        created: false,
-        templates: countTemplates(templates),
-        coverage: null,
-        keptFrames: plan.frames.map((f) => f.frameNumber),
-        dropped: plan.dropped,
-        photos: verdicts.map((v) => ({
-          index: v.index,
-          ok: v.ok,
-          sector: v.ok ? v.candidate.sector : null,
-          qualityScore: v.ok ? v.quality.score : 0,
-        })),
-      };
-    },
-  };
-
-  return service;
-}
-
-const perApp = new WeakMap<AppDeps, EnrollmentService>();
-
-/** The app's enrollment service (one per app: it holds the live sessions). */
-export function enrollmentServiceFor(deps: AppDeps): EnrollmentService {
-  let service = perApp.get(deps);
-  if (!service) {
-    service = createEnrollmentService(deps);
-    perApp.set(deps, service);
-  }
-  return service;
-}
-
-/** For app stop: stops the sweeper if the service was ever created. */
-export function stopEnrollmentService(deps: AppDeps): void {
-  perApp.get(deps)?.stop();
-}
+  enrollmentProgress: async (args: { sessionId: Id }, ctx: RequestContext): Promise<AsyncIterable<EnrollmentProgressEvent>> => {
+    // Not found / another kiosk's session: refused before subscribing.
+    await ctx.services.enrollment.getSession(ctx.caller, String(args.sessionId));
+    return ctx.pubsub.subscribe('enrollmentProgress', String(args.sessionId));
+  },
+};

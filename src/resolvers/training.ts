@@ -1,256 +1,30 @@
-// Training service: SVM on the stored templates of the engine's model pack,
-// in a worker thread (the event loop never runs the grid search), persisted
-// as a ClassifierModel and made live in the recognition models. One training
-// at a time: a second call joins the running one. Progress goes out on the
-// `trainingProgress` topic.
-import type { AppDeps } from '../context.js';
-import { UnavailableError } from '../domain/errors.js';
-import type { ClassifierModel, Prisma } from '../generated/prisma/client.js';
-import { createTrainPool, trainSvmInWorker, type TrainPool } from '../recognition/svm/train-in-worker.js';
-import type { SvmMetrics, TrainOptions, TrainPhase } from '../recognition/svm/types.js';
-import { loadTemplates, type StoredTemplate } from './face-templates.js';
-import { recognitionModelsFor } from './recognition-models.js';
+// GraphQL resolvers of SVM training and the live recognition models. Shapes
+// live in src/schema/training.ts; REST /system/train-model calls the same services.
+import type { RequestContext } from '../context.js';
+import type { ClassifierModel } from '../generated/prisma/client.js';
+import type { RecognitionModelsStatus } from '../services/recognition-models.js';
+import type { TrainOutcome, TrainingProgressEvent } from '../services/training-service.js';
 
-export type TrainOutcome =
-  | {
-      kind: 'trained';
-      classifierModelId: number;
-      metrics: SvmMetrics;
-      employeeCount: number;
-      /** Templates the SVM was trained on (after the per-employee cap). */
-      templateCount: number;
-      trainingMs: number;
-      /** False when the gallery changed during training (the model is stored but cosine stays live until retrained). */
-      live: boolean;
-    }
-  | {
-      kind: 'skipped';
-      reason: 'fewer_than_two_employees' | 'unchanged';
-      employeeCount: number;
-      templateCount: number;
-      /** The model already live, for 'unchanged'. */
-      classifierModelId?: number;
-    };
+type Maybe<T> = T | null | undefined;
 
-export interface TrainingProgressEvent {
-  status: 'started' | 'running' | 'finished' | 'failed';
-  phase: TrainPhase | null;
-  done: number;
-  total: number;
-  message: string | null;
-  /** ISO-8601. */
-  at: string;
-}
+export const trainingResolvers = {
+  classifierModels: (args: { take?: Maybe<number> }, ctx: RequestContext): Promise<ClassifierModel[]> =>
+    ctx.services.training.listModels({ take: Math.min(100, Math.max(1, args.take ?? 20)) }),
 
-export interface TrainingService {
-  train(opts?: { force?: boolean }): Promise<TrainOutcome>;
-  /** Debounced retrain after enrollment (AUTO_RETRAIN); errors are logged, never thrown. */
-  scheduleAutoRetrain(): void;
-  readonly running: boolean;
-  listModels(opts?: { take?: number }): Promise<ClassifierModel[]>;
-  activeModel(): Promise<ClassifierModel | null>;
-  close(): Promise<void>;
-}
+  activeClassifierModel: (ctx: RequestContext): Promise<ClassifierModel | null> => ctx.services.training.activeModel(),
 
-/** Enrollments often come in bursts: wait for a quiet spell before retraining. */
-export const AUTO_RETRAIN_DEBOUNCE_MS = 3_000;
+  recognitionModels: async (ctx: RequestContext): Promise<RecognitionModelsStatus> => {
+    await ctx.services.recognitionModels.ready();
+    return ctx.services.recognitionModels.status();
+  },
 
-interface Fingerprint {
-  count: number;
-  maxId: number;
-  employees: number[];
-}
+  trainModel: (args: { forceRetrain?: Maybe<boolean> }, ctx: RequestContext): Promise<TrainOutcome> =>
+    ctx.services.training.train({ force: args.forceRetrain ?? false }),
 
-function fingerprintOf(templates: readonly StoredTemplate[]): Fingerprint {
-  return {
-    count: templates.length,
-    maxId: templates.reduce((m, t) => Math.max(m, t.id), 0),
-    employees: [...new Set(templates.map((t) => Number(t.employeeId)))].sort((a, b) => a - b),
-  };
-}
+  reloadModels: async (ctx: RequestContext): Promise<RecognitionModelsStatus> => {
+    await ctx.services.recognitionModels.reload();
+    return ctx.services.recognitionModels.status();
+  },
 
-const sameFingerprint = (a: Fingerprint, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
-
-/** Samples and augmented variants train the SVM; an employee with only a mean template keeps it. */
-function trainingTemplates(all: readonly StoredTemplate[]): StoredTemplate[] {
-  const withSamples = new Set(all.filter((t) => t.kind !== 'mean').map((t) => t.employeeId));
-  return all.filter((t) => t.kind !== 'mean' || !withSamples.has(t.employeeId));
-}
-
-export function createTrainingService(deps: AppDeps): TrainingService {
-  const log = deps.log.child({ component: 'training' });
-  let pool: TrainPool | undefined;
-  let current: Promise<TrainOutcome> | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  let closed = false;
-
-  const publish = (e: Omit<TrainingProgressEvent, 'at'>): void => {
-    deps.events.publish('trainingProgress', { ...e, at: deps.clock().toISOString() });
-  };
-
-  const run = async (force: boolean): Promise<TrainOutcome> => {
-    const engine = deps.faceEngine;
-    if (!engine) {
-      throw new UnavailableError('face models not installed: run npm run models:fetch');
-    }
-    const all = await loadTemplates(deps, engine.modelId);
-    const templates = trainingTemplates(all);
-    const fingerprint = fingerprintOf(all);
-    const employeeCount = fingerprint.employees.length;
-    if (employeeCount < 2) {
-      return { kind: 'skipped', reason: 'fewer_than_two_employees', employeeCount, templateCount: templates.length };
-    }
-    const active = await deps.prisma.classifierModel.findFirst({
-      where: { modelId: engine.modelId, isActive: true },
-      orderBy: { id: 'desc' },
-    });
-    const activeParams = active?.params as { fingerprint?: unknown } | null | undefined;
-    if (!force && active && sameFingerprint(fingerprint, activeParams?.fingerprint)) {
-      return { kind: 'skipped', reason: 'unchanged', employeeCount, templateCount: active.templateCount, classifierModelId: active.id };
-    }
-
-    const options: Omit<TrainOptions, 'onProgress' | 'signal'> = {
-      kernel: deps.config.SVM_KERNEL,
-      C: deps.config.SVM_C,
-      gamma: deps.config.SVM_GAMMA,
-      maxPerClass: deps.config.SVM_MAX_TEMPLATES_PER_EMPLOYEE,
-      backend: deps.config.SVM_BACKEND,
-    };
-    publish({ status: 'started', phase: null, done: 0, total: 0, message: `${employeeCount} employees, ${templates.length} templates` });
-    pool ??= createTrainPool();
-    const trainedModelId = `${engine.modelId}:${deps.clock().toISOString()}`;
-    const result = await trainSvmInWorker(
-      {
-        vectors: templates.map((t) => t.embedding),
-        labels: templates.map((t) => Number(t.employeeId)),
-        qualities: templates.map((t) => t.quality),
-        modelId: trainedModelId,
-      },
-      options,
-      { pool, onProgress: (p) => publish({ status: 'running', phase: p.phase, done: p.done, total: p.total, message: null }) },
-    );
-    if (result.kind === 'skipped') {
-      return { kind: 'skipped', reason: result.reason, employeeCount: result.classCount, templateCount: result.templateCount };
-    }
-    const trainingMs = Math.round(result.trainingMs);
-    const params = {
-      ...options,
-      gamma: result.model.gamma,
-      C: result.model.C,
-      gammaSeed: deps.config.SVM_GAMMA,
-      cSeed: deps.config.SVM_C,
-      trainedModelId,
-      fingerprint,
-    };
-    const saved = await deps.prisma.$transaction(async (tx) => {
-      await tx.classifierModel.updateMany({ where: { modelId: engine.modelId, isActive: true }, data: { isActive: false } });
-      return tx.classifierModel.create({
-        data: {
-          modelId: engine.modelId,
-          kind: `svm-${result.model.kernel}`,
-          artifact: new Uint8Array(result.modelBytes),
-          params: params as unknown as Prisma.InputJsonValue,
-          metrics: result.metrics as unknown as Prisma.InputJsonValue,
-          templateCount: result.templateCount,
-          employeeCount: result.classCount,
-          trainingMs,
-          isActive: true,
-        },
-      });
-    });
-    const live = await recognitionModelsFor(deps).activateSvm({
-      id: saved.id,
-      model: result.model,
-      metrics: result.metrics,
-      trainedAt: saved.createdAt,
-    });
-    log.info(
-      { classifierModelId: saved.id, employees: result.classCount, templates: result.templateCount, trainingMs, cvAccuracy: result.metrics.cvAccuracy, live },
-      'SVM trained',
-    );
-    return {
-      kind: 'trained',
-      classifierModelId: saved.id,
-      metrics: result.metrics,
-      employeeCount: result.classCount,
-      templateCount: result.templateCount,
-      trainingMs,
-      live,
-    };
-  };
-
-  const service: TrainingService = {
-    get running() {
-      return current !== undefined;
-    },
-    train(opts = {}) {
-      if (current) {
-        // Join the running training: its result covers this request too.
-        return current;
-      }
-      const started = run(opts.force ?? false)
-        .then((outcome) => {
-          publish({
-            status: 'finished',
-            phase: null,
-            done: 1,
-            total: 1,
-            message: outcome.kind === 'trained' ? `trained model ${outcome.classifierModelId}` : `skipped: ${outcome.reason}`,
-          });
-          return outcome;
-        })
-        .catch((error: unknown) => {
-          publish({ status: 'failed', phase: null, done: 0, total: 0, message: error instanceof Error ? error.message : String(error) });
-          throw error;
-        })
-        .finally(() => {
-          current = undefined;
-        });
-      current = started;
-      return started;
-    },
-    scheduleAutoRetrain() {
-      if (!deps.config.AUTO_RETRAIN || closed) {
-        return;
-      }
-      clearTimeout(timer);
-      timer = setTimeout(() => {
-        timer = undefined;
-        // A running training may predate the enrollment: let it finish, then train again.
-        void (current ?? Promise.resolve())
-          .catch(() => undefined)
-          .then(() => (closed ? undefined : service.train({ force: false })))
-          .catch((error: unknown) => log.error({ err: error }, 'automatic retrain failed'));
-      }, AUTO_RETRAIN_DEBOUNCE_MS);
-      timer.unref();
-    },
-    listModels(opts = {}) {
-      const where = deps.faceEngine ? { modelId: deps.faceEngine.modelId } : {};
-      return deps.prisma.classifierModel.findMany({ where, orderBy: { id: 'desc' }, take: opts.take ?? 20 });
-    },
-    activeModel() {
-      if (!deps.faceEngine) {
-        return Promise.resolve(null);
-      }
-      return deps.prisma.classifierModel.findFirst({ where: { modelId: deps.faceEngine.modelId, isActive: true }, orderBy: { id: 'desc' } });
-    },
-    async close() {
-      closed = true;
-      clearTimeout(timer);
-      await current?.catch(() => undefined);
-      await pool?.close();
-    },
-  };
-  return service;
-}
-
-const perApp = new WeakMap<AppDeps, TrainingService>();
-
-export function trainingServiceFor(deps: AppDeps): TrainingService {
-  let service = perApp.get(deps);
-  if (!service) {
-    service = createTrainingService(deps);
-    perApp.set(deps, service);
-  }
-  return service;
-}
+  trainingProgress: (ctx: RequestContext): AsyncIterable<TrainingProgressEvent> => ctx.pubsub.subscribe('trainingProgress'),
+};

@@ -1,11 +1,10 @@
 // /api/v1/auth/*: API key management (admin) and `me` (any valid key).
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { AppDeps } from '../context.js';
+import type { AppContext } from '../context.js';
 import { permissionsOf, roles } from '../auth/permissions.js';
 import { requireCaller } from '../http/route-auth.js';
-import { createApiKey, listApiKeys, revokeApiKey } from '../resolvers/api-keys.js';
-import type { ApiKeyView } from '../resolvers/api-keys.js';
+import type { ApiKeyView } from '../services/api-key-service.js';
 import { errorResponses, idParams, isoDate, isoDateOrNull } from './common.js';
 
 const apiKeyJson = z.object({
@@ -48,7 +47,7 @@ function toJson(k: ApiKeyView): z.output<typeof apiKeyJson> {
   };
 }
 
-export const apiKeyRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
+export const apiKeyRoutes: FastifyPluginAsyncZod<{ deps: AppContext }> = async (app, { deps }) => {
   app.get('/auth/me', {
     config: { auth: 'authenticated' },
     schema: { tags: ['auth'], summary: 'The caller behind the key in use', response: { 200: meJson, ...errorResponses(401) } },
@@ -68,7 +67,7 @@ export const apiKeyRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app
     },
     handler: async (request, reply) => {
       const b = request.body;
-      const { apiKey, key } = await createApiKey(deps, requireCaller(request), {
+      const { apiKey, key } = await deps.services.apiKeys.create(requireCaller(request), {
         name: b.name,
         role: b.role,
         cameraId: b.camera_id ?? null,
@@ -86,7 +85,7 @@ export const apiKeyRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app
       response: { 200: z.array(apiKeyJson), ...errorResponses(401, 403, 422) },
     },
     handler: async (request) =>
-      (await listApiKeys(deps, { includeRevoked: request.query.include_revoked === 'true' })).map(toJson),
+      (await deps.services.apiKeys.list({ includeRevoked: request.query.include_revoked === 'true' })).map(toJson),
   });
 
   app.delete('/auth/keys/:id', {
@@ -97,6 +96,6 @@ export const apiKeyRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app
       params: idParams,
       response: { 200: apiKeyJson, ...errorResponses(401, 403, 404, 422) },
     },
-    handler: async (request) => toJson(await revokeApiKey(deps, requireCaller(request), request.params.id)),
+    handler: async (request) => toJson(await deps.services.apiKeys.revoke(requireCaller(request), request.params.id)),
   });
 };

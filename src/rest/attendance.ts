@@ -1,6 +1,6 @@
 // Attendance REST shims with the replaced service's paths and snake_case
 // fields, plus CSV export and admin corrections. They call the same service as
-// GraphQL (src/resolvers/attendance.ts).
+// GraphQL (src/services/attendance-service.ts).
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { toZonedIso } from '../attendance/local-time.js';
@@ -9,10 +9,8 @@ import { MAX_PAGE_SIZE } from '../attendance/queries.js';
 import type { AttendanceStats } from '../attendance/stats.js';
 import type { AttendanceLogRecord } from '../attendance/types.js';
 import { actorOf } from '../auth/caller.js';
-import type { AppDeps } from '../context.js';
+import type { AppContext } from '../context.js';
 import { requireCaller } from '../http/route-auth.js';
-import { createLoaders } from '../loaders.js';
-import { attendanceServiceFor } from '../resolvers/attendance.js';
 import { errorResponses, idParams, isoDate, isoDateOrNull } from './common.js';
 
 const logJson = z
@@ -100,8 +98,8 @@ const editBody = z.object({
 });
 const voidBody = z.object({ reason: z.string().min(1).max(512) });
 
-async function logsToJson(deps: AppDeps, logs: AttendanceLogRecord[]): Promise<z.output<typeof logJson>[]> {
-  const loaders = createLoaders(deps.prisma);
+async function logsToJson(deps: AppContext, logs: AttendanceLogRecord[]): Promise<z.output<typeof logJson>[]> {
+  const loaders = deps.newLoaders();
   const tz = deps.config.TIMEZONE;
   return Promise.all(
     logs.map(async (l) => {
@@ -127,7 +125,7 @@ async function logsToJson(deps: AppDeps, logs: AttendanceLogRecord[]): Promise<z
   );
 }
 
-async function oneLogJson(deps: AppDeps, log: AttendanceLogRecord): Promise<z.output<typeof logJson>> {
+async function oneLogJson(deps: AppContext, log: AttendanceLogRecord): Promise<z.output<typeof logJson>> {
   const [json] = await logsToJson(deps, [log]);
   if (json === undefined) {
     throw new Error('unreachable: one log in, one out');
@@ -176,8 +174,8 @@ function filterOf(q: z.output<typeof logsQuery>): LogFilter {
   };
 }
 
-export const attendanceRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
-  const service = () => attendanceServiceFor(deps);
+export const attendanceRoutes: FastifyPluginAsyncZod<{ deps: AppContext }> = async (app, { deps }) => {
+  const service = () => deps.services.attendance;
   const sendPage = async (page: LogPage, reply: { header(k: string, v: string): unknown }) => {
     reply.header('x-total-count', String(page.total));
     return logsToJson(deps, page.items);

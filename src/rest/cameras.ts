@@ -2,9 +2,8 @@
 // GraphQL camera mutations, snake_case bodies.
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { AppDeps } from '../context.js';
+import type { AppContext } from '../context.js';
 import { requireCaller } from '../http/route-auth.js';
-import { cameraServiceFor } from '../resolvers/cameras.js';
 import { cameraInfoJson, cameraJson, toCameraInfoJson, toCameraJson } from './camera-json.js';
 import { errorResponses, idParams } from './common.js';
 
@@ -34,8 +33,8 @@ const toInput = (b: Body) => ({
   enabled: b.enabled,
 });
 
-export const cameraRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
-  const cameras = cameraServiceFor(deps);
+export const cameraRoutes: FastifyPluginAsyncZod<{ deps: AppContext }> = async (app, { deps }) => {
+  const cameras = deps.services.cameras;
   const tags = ['cameras'];
 
   app.get('/cameras', {

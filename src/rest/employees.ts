@@ -1,25 +1,14 @@
 // Employee REST shims with the replaced service's paths and snake_case fields.
-// They call the same service as GraphQL (src/resolvers/employees.ts).
+// They call the same service as GraphQL (src/services/employee-service.ts).
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Employee } from '../generated/prisma/client.js';
-import type { AppDeps } from '../context.js';
-import { createLoaders } from '../loaders.js';
+import type { AppContext } from '../context.js';
 import type { Loaders } from '../loaders.js';
 import { can } from '../auth/permissions.js';
 import { requireCaller } from '../http/route-auth.js';
 import { ForbiddenError } from '../domain/errors.js';
-import {
-  DEFAULT_PAGE_SIZE,
-  MAX_PAGE_SIZE,
-  createEmployee,
-  deactivateEmployee,
-  employeeFieldSchemas as f,
-  eraseEmployee,
-  getEmployee,
-  listEmployees,
-  updateEmployee,
-} from '../resolvers/employees.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, employeeFieldSchemas as f } from '../services/employee-service.js';
 import { errorResponses, idParams, isoDate, isoDateOrNull } from './common.js';
 
 const employeeJson = z
@@ -82,7 +71,8 @@ async function toJson(employee: Employee, loaders: Loaders): Promise<z.output<ty
   };
 }
 
-export const employeeRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
+export const employeeRoutes: FastifyPluginAsyncZod<{ deps: AppContext }> = async (app, { deps }) => {
+  const employees = deps.services.employees;
   app.post('/employees', {
     config: { auth: 'employees:write' },
     schema: {
@@ -93,14 +83,14 @@ export const employeeRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (a
     },
     handler: async (request, reply) => {
       const b = request.body;
-      const employee = await createEmployee(deps, requireCaller(request), {
+      const employee = await employees.create(requireCaller(request), {
         employeeCode: b.employee_code,
         fullName: b.full_name,
         email: b.email,
         department: b.department,
         isActive: b.is_active,
       });
-      return reply.status(201).send(await toJson(employee, createLoaders(deps.prisma)));
+      return reply.status(201).send(await toJson(employee, deps.newLoaders()));
     },
   });
 
@@ -116,7 +106,7 @@ export const employeeRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (a
       const q = request.query;
       const take = q.page_size ?? q.limit ?? DEFAULT_PAGE_SIZE;
       const skip = q.page !== undefined ? (q.page - 1) * take : (q.skip ?? 0);
-      const page = await listEmployees(deps, {
+      const page = await employees.list({
         filter: {
           department: q.department,
           isActive: q.is_active === undefined ? undefined : q.is_active === 'true',
@@ -125,7 +115,7 @@ export const employeeRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (a
         skip,
         take,
       });
-      const loaders = createLoaders(deps.prisma);
+      const loaders = deps.newLoaders();
       void reply.header('x-total-count', String(page.totalCount));
       return Promise.all(page.items.map((e) => toJson(e, loaders)));
     },
@@ -139,7 +129,7 @@ export const employeeRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (a
       params: idParams,
       response: { 200: employeeJson, ...errorResponses(401, 403, 404, 422) },
     },
-    handler: async (request) => toJson(await getEmployee(deps, request.params.id), createLoaders(deps.prisma)),
+    handler: async (request) => toJson(await employees.get(request.params.id), deps.newLoaders()),
   });
 
   app.put('/employees/:id', {
@@ -153,14 +143,14 @@ export const employeeRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (a
     },
     handler: async (request) => {
       const b = request.body;
-      const employee = await updateEmployee(deps, requireCaller(request), request.params.id, {
+      const employee = await employees.update(requireCaller(request), request.params.id, {
         employeeCode: b.employee_code,
         fullName: b.full_name,
         email: b.email,
         department: b.department,
         isActive: b.is_active,
       });
-      return toJson(employee, createLoaders(deps.prisma));
+      return toJson(employee, deps.newLoaders());
     },
   });
 
@@ -180,9 +170,9 @@ export const employeeRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (a
         if (!can(caller.role, 'employees:erase')) {
           throw new ForbiddenError(`Role ${caller.role} may not erase employees`);
         }
-        return toJson(await eraseEmployee(deps, caller, id, request.query.reason), createLoaders(deps.prisma));
+        return toJson(await employees.erase(caller, id, request.query.reason), deps.newLoaders());
       }
-      return toJson(await deactivateEmployee(deps, caller, id), createLoaders(deps.prisma));
+      return toJson(await employees.deactivate(caller, id), deps.newLoaders());
     },
   });
 };

@@ -6,13 +6,13 @@ import multipart from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AppDeps } from '../context.js';
+import type { AppContext } from '../context.js';
 import { ValidationError } from '../domain/errors.js';
 import { decodeBase64Image } from '../enrollment/base64-image.js';
 import type { CoverageSummary } from '../enrollment/coverage.js';
 import type { FrameFeedback } from '../enrollment/feedback-types.js';
 import { requireCaller } from '../http/route-auth.js';
-import { enrollmentServiceFor, type EnrollmentResult, type EnrollmentSessionView } from '../resolvers/enrollment.js';
+import type { EnrollmentResult, EnrollmentSessionView } from '../services/enrollment-service.js';
 import { detailBody, errorResponses, idParams, isoDate, isoDateOrNull } from './common.js';
 
 const poseJson = z.object({ yaw: z.number(), pitch: z.number(), roll: z.number() });
@@ -177,10 +177,10 @@ async function readFrameMultipart(request: FastifyRequest): Promise<{ image: Uin
   return { image, frameNumber, timestamp };
 }
 
-export const enrollmentRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
+export const enrollmentRoutes: FastifyPluginAsyncZod<{ deps: AppContext }> = async (app, { deps }) => {
   // Scoped to this plugin: other routes keep their JSON-only bodies.
   await app.register(multipart, { limits: { fileSize: deps.config.BODY_LIMIT_BYTES, files: 1, fields: 8 } });
-  const service = enrollmentServiceFor(deps);
+  const service = deps.services.enrollment;
   const limit = deps.config.BODY_LIMIT_BYTES;
 
   app.post('/employees/register/start', {

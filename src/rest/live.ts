@@ -2,8 +2,7 @@
 // per-camera state and the most recent decided identities.
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { AppDeps } from '../context.js';
-import { cameraServiceFor } from '../resolvers/cameras.js';
+import type { AppContext } from '../context.js';
 import { cameraInfoJson, toCameraInfoJson } from './camera-json.js';
 import { errorResponses } from './common.js';
 
@@ -24,8 +23,8 @@ const recognizedJson = z
   })
   .describe('Recognition');
 
-export const liveRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
-  const cameras = cameraServiceFor(deps);
+export const liveRoutes: FastifyPluginAsyncZod<{ deps: AppContext }> = async (app, { deps }) => {
+  const cameras = deps.services.cameras;
   const tags = ['recognition'];
 
   app.get('/recognition/camera/info', {

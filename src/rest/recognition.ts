@@ -6,10 +6,10 @@ import multipart from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AppDeps } from '../context.js';
+import type { AppContext } from '../context.js';
 import { ValidationError } from '../domain/errors.js';
 import { decodeBase64Image } from '../enrollment/base64-image.js';
-import { recognizeFrame, type FaceResult } from '../resolvers/recognition.js';
+import type { FaceResult } from '../services/recognition-service.js';
 import { errorResponses } from './common.js';
 
 const recognizeBody = z
@@ -106,7 +106,7 @@ async function readMultipart(request: FastifyRequest): Promise<FrameInput> {
   return { image, ...(logAttendance === undefined ? {} : { logAttendance }), ...(cameraId === undefined ? {} : { cameraId }) };
 }
 
-export const recognitionRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
+export const recognitionRoutes: FastifyPluginAsyncZod<{ deps: AppContext }> = async (app, { deps }) => {
   // Scoped to this plugin: other routes keep their JSON-only bodies.
   await app.register(multipart, { limits: { fileSize: deps.config.BODY_LIMIT_BYTES, files: 1, fields: 8 } });
 
@@ -135,7 +135,7 @@ export const recognitionRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async
       }
       // A kiosk key bound to a camera logs for that camera unless told otherwise.
       const cameraId = input.cameraId !== undefined ? input.cameraId : (request.caller?.cameraId ?? null);
-      const result = await recognizeFrame(deps, input.image, {
+      const result = await deps.services.recognition.recognize(input.image, {
         requestId: request.id,
         cameraId,
         ...(input.logAttendance === undefined ? {} : { logAttendance: input.logAttendance }),

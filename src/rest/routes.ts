@@ -1,7 +1,8 @@
-// The one list of REST plugins, all mounted under /api/v1 with the app's deps.
+// The one list of REST plugins, all mounted under /api/v1 with the app's
+// context (services, config, loaders).
 // Adding a domain = one line here (see src/rest/employees.ts for the shape).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { AppDeps } from '../context.js';
+import type { AppContext } from '../context.js';
 import { apiKeyRoutes } from './api-keys.js';
 import { attendanceRoutes } from './attendance.js';
 import { cameraRoutes } from './cameras.js';
@@ -12,4 +13,4 @@ import { recognitionRoutes } from './recognition.js';
 import { systemRoutes } from './system.js';
 import { trainingRoutes } from './training.js';
 
-export const restPlugins: FastifyPluginAsyncZod<{ deps: AppDeps }>[] = [systemRoutes, employeeRoutes, apiKeyRoutes, attendanceRoutes, cameraRoutes, liveRoutes, recognitionRoutes, trainingRoutes, enrollmentRoutes];
+export const restPlugins: FastifyPluginAsyncZod<{ deps: AppContext }>[] = [systemRoutes, employeeRoutes, apiKeyRoutes, attendanceRoutes, cameraRoutes, liveRoutes, recognitionRoutes, trainingRoutes, enrollmentRoutes];

@@ -2,8 +2,7 @@
 // info need `system:read`.
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { AppDeps } from '../context.js';
-import { getHealth, getSystemInfo, getSystemStatus } from '../resolvers/system.js';
+import type { AppContext } from '../context.js';
 import { errorResponses, isoDate } from './common.js';
 
 const healthJson = z.object({
@@ -50,7 +49,7 @@ const infoJson = z.object({
   config: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
 });
 
-export const systemRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
+export const systemRoutes: FastifyPluginAsyncZod<{ deps: AppContext }> = async (app, { deps }) => {
   app.get('/system/health', {
     config: { auth: 'public' },
     schema: {
@@ -59,7 +58,7 @@ export const systemRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app
       response: { 200: healthJson, 503: healthJson },
     },
     handler: async (_request, reply) => {
-      const h = await getHealth(deps);
+      const h = await deps.services.system.health();
       return reply
         .status(h.database === 'up' ? 200 : 503)
         .send({ status: h.status, database: h.database, uptime_seconds: h.uptimeSeconds });
@@ -74,7 +73,7 @@ export const systemRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app
       response: { 200: statusJson, ...errorResponses(401, 403) },
     },
     handler: async () => {
-      const s = await getSystemStatus(deps);
+      const s = await deps.services.system.status();
       return {
         status: s.status,
         database: s.database,
@@ -112,7 +111,7 @@ export const systemRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app
       response: { 200: infoJson, ...errorResponses(401, 403) },
     },
     handler: async () => {
-      const i = await getSystemInfo(deps);
+      const i = await deps.services.system.info();
       return {
         name: i.name,
         version: i.version,

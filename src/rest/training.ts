@@ -2,9 +2,7 @@
 // replaced service's JSON shapes. Same services as GraphQL trainModel / reloadModels.
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { AppDeps } from '../context.js';
-import { recognitionModelsFor } from '../resolvers/recognition-models.js';
-import { trainingServiceFor } from '../resolvers/training.js';
+import type { AppContext } from '../context.js';
 import { errorResponses } from './common.js';
 
 const trainBody = z.object({ force_retrain: z.boolean().optional() }).describe('force_retrain: train even if no template changed');
@@ -33,7 +31,7 @@ const reloadResponse = z.object({
   classifier_model_id: z.number().int().nullable(),
 });
 
-export const trainingRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
+export const trainingRoutes: FastifyPluginAsyncZod<{ deps: AppContext }> = async (app, { deps }) => {
   app.post('/system/train-model', {
     config: { auth: 'classifier:train' },
     schema: {
@@ -43,8 +41,8 @@ export const trainingRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (a
       response: { 200: trainResponse, ...errorResponses(401, 403, 422, 503) },
     },
     handler: async (request) => {
-      const outcome = await trainingServiceFor(deps).train({ force: request.body?.force_retrain ?? false });
-      const method = recognitionModelsFor(deps).status().method;
+      const outcome = await deps.services.training.train({ force: request.body?.force_retrain ?? false });
+      const method = deps.services.recognitionModels.status().method;
       if (outcome.kind === 'skipped') {
         return {
           status: 'skipped' as const,
@@ -89,7 +87,7 @@ export const trainingRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (a
       response: { 200: reloadResponse, ...errorResponses(401, 403, 503) },
     },
     handler: async () => {
-      const models = recognitionModelsFor(deps);
+      const models = deps.services.recognitionModels;
       await models.reload();
       const s = models.status();
       return {

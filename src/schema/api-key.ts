@@ -1,7 +1,7 @@
 // API keys (admin only) and `me`, the caller behind the key in use.
 import { builder } from './builder.js';
-import { createApiKey, listApiKeys, revokeApiKey } from '../resolvers/api-keys.js';
-import type { ApiKeyView, CreatedApiKey } from '../resolvers/api-keys.js';
+import type { ApiKeyView, CreatedApiKey } from '../services/api-key-service.js';
+import { apiKeyResolvers as r } from '../resolvers/api-keys.js';
 import { permissionsOf, roles } from '../auth/permissions.js';
 import type { Caller } from '../auth/caller.js';
 import { ApiKeyNotFoundError, NotFoundError, ValidationError } from '../domain/errors.js';
@@ -50,19 +50,13 @@ builder.queryFields((t) => ({
   me: t.field({
     type: CallerRef,
     authScopes: { authenticated: true },
-    resolve: (_root, _args, ctx) => {
-      // authScopes guarantees a caller; the check keeps the type honest.
-      if (ctx.caller === null) {
-        throw new Error('unreachable: unauthenticated caller passed the scope check');
-      }
-      return ctx.caller;
-    },
+    resolve: (_root, _args, ctx) => r.me(ctx),
   }),
   apiKeys: t.field({
     type: [ApiKeyRef],
     authScopes: { permission: 'api-keys:manage' },
     args: { includeRevoked: t.arg.boolean() },
-    resolve: (_root, args, ctx) => listApiKeys(ctx.deps, { includeRevoked: args.includeRevoked }),
+    resolve: (_root, args, ctx) => r.apiKeys(args, ctx),
   }),
 }));
 
@@ -72,13 +66,13 @@ builder.mutationFields((t) => ({
     authScopes: { permission: 'api-keys:manage' },
     errors: { types: [ValidationError, NotFoundError], directResult: true },
     args: { input: t.arg({ type: CreateApiKeyInput, required: true }) },
-    resolve: (_root, { input }, ctx) => createApiKey(ctx.deps, ctx.caller, input),
+    resolve: (_root, args, ctx) => r.createApiKey(args, ctx),
   }),
   revokeApiKey: t.field({
     type: ApiKeyRef,
     authScopes: { permission: 'api-keys:manage' },
     errors: { types: [ApiKeyNotFoundError], directResult: true },
     args: { id: t.arg.int({ required: true }) },
-    resolve: (_root, { id }, ctx) => revokeApiKey(ctx.deps, ctx.caller, id),
+    resolve: (_root, args, ctx) => r.revokeApiKey(args, ctx),
   }),
 }));

@@ -1,8 +1,7 @@
 // Admin corrections of attendance logs: add, edit, void, each with a reason
-// and an audit entry (before/after). Calls src/resolvers/attendance.ts.
-import { actorOf } from '../auth/caller.js';
+// and an audit entry (before/after). Resolved by src/resolvers/attendance.ts.
 import { ConflictError, EmployeeNotFoundError, NotFoundError, ValidationError } from '../domain/errors.js';
-import { attendanceServiceFor } from '../resolvers/attendance.js';
+import { attendanceResolvers as r } from '../resolvers/attendance.js';
 import { AttendanceLogRef } from './attendance.js';
 import { builder } from './builder.js';
 
@@ -31,28 +30,14 @@ builder.mutationFields((t) => ({
     authScopes: { permission: 'attendance:correct' },
     errors: { types: [EmployeeNotFoundError, NotFoundError, ValidationError], directResult: true },
     args: { input: t.arg({ type: AddAttendanceLogInput, required: true }) },
-    resolve: (_root, { input }, ctx) =>
-      attendanceServiceFor(ctx.deps).addLog({
-        employeeId: input.employeeId,
-        at: input.at,
-        cameraId: input.cameraId ?? null,
-        reason: input.reason,
-        actor: actorOf(ctx.caller),
-      }),
+    resolve: (_root, args, ctx) => r.addAttendanceLog(args, ctx),
   }),
   editAttendanceLog: t.field({
     type: AttendanceLogRef,
     authScopes: { permission: 'attendance:correct' },
     errors: { types: [NotFoundError, ConflictError, ValidationError], directResult: true },
     args: { id: t.arg.int({ required: true }), input: t.arg({ type: EditAttendanceLogInput, required: true }) },
-    resolve: (_root, { id, input }, ctx) =>
-      attendanceServiceFor(ctx.deps).editLog({
-        logId: id,
-        ...(input.at != null && { at: input.at }),
-        ...(input.cameraId !== undefined && { cameraId: input.cameraId }),
-        reason: input.reason,
-        actor: actorOf(ctx.caller),
-      }),
+    resolve: (_root, args, ctx) => r.editAttendanceLog(args, ctx),
   }),
   voidAttendanceLog: t.field({
     type: AttendanceLogRef,
@@ -60,7 +45,6 @@ builder.mutationFields((t) => ({
     authScopes: { permission: 'attendance:correct' },
     errors: { types: [NotFoundError, ConflictError, ValidationError], directResult: true },
     args: { id: t.arg.int({ required: true }), reason: t.arg.string({ required: true }) },
-    resolve: (_root, { id, reason }, ctx) =>
-      attendanceServiceFor(ctx.deps).voidLog({ logId: id, reason, actor: actorOf(ctx.caller) }),
+    resolve: (_root, args, ctx) => r.voidAttendanceLog(args, ctx),
   }),
 }));

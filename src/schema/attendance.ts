@@ -1,14 +1,12 @@
-// Attendance types, queries and the attendanceLogged subscription. Fields stay
-// thin: they call src/resolvers/attendance.ts; the employee of each log comes
-// from the per-request DataLoader, so a page of logs costs one employee query.
-import { filter, pipe } from 'graphql-yoga';
+// Attendance types, queries and the attendanceLogged subscription, resolved by
+// src/resolvers/attendance.ts; the employee of each log comes from the
+// per-request DataLoader, so a page of logs costs one employee query.
 import type { AttendanceLoggedEvent } from '../attendance/logged-event.js';
 import type { CheckInStatus, LogPage } from '../attendance/queries.js';
 import type { AttendanceStats, DayStats } from '../attendance/stats.js';
 import type { AttendanceLogRecord } from '../attendance/types.js';
 import { EmployeeNotFoundError, ValidationError } from '../domain/errors.js';
-import { clearLoaders } from '../loaders.js';
-import { attendanceServiceFor } from '../resolvers/attendance.js';
+import { attendanceResolvers as r } from '../resolvers/attendance.js';
 import { builder } from './builder.js';
 import { EmployeeRef } from './employee.js';
 
@@ -121,7 +119,6 @@ const AttendanceLoggedEventRef = builder.objectRef<AttendanceLoggedEvent>('Atten
   }),
 });
 
-
 builder.queryFields((t) => ({
   attendanceLogs: t.field({
     type: AttendanceLogPageRef,
@@ -129,27 +126,14 @@ builder.queryFields((t) => ({
     authScopes: { permission: 'attendance:read' },
     errors: { types: [ValidationError], directResult: true },
     args: { filter: t.arg({ type: AttendanceLogFilterInput }), skip: t.arg.int(), take: t.arg.int() },
-    resolve: (_root, { filter: f, skip, take }, ctx) =>
-      attendanceServiceFor(ctx.deps).listLogs(
-        {
-          employeeId: f?.employeeId ?? undefined,
-          cameraId: f?.cameraId ?? undefined,
-          method: f?.method ?? undefined,
-          eventType: f?.eventType ?? undefined,
-          from: f?.from ?? undefined,
-          to: f?.to ?? undefined,
-          includeVoided: f?.includeVoided ?? undefined,
-        },
-        { skip: skip ?? undefined, limit: take ?? undefined },
-      ),
+    resolve: (_root, args, ctx) => r.attendanceLogs(args, ctx),
   }),
   attendanceToday: t.field({
     type: AttendanceLogPageRef,
     description: "Today's logs in the configured time zone.",
     authScopes: { permission: 'attendance:read' },
     args: { skip: t.arg.int(), take: t.arg.int() },
-    resolve: (_root, { skip, take }, ctx) =>
-      attendanceServiceFor(ctx.deps).todayLogs({ skip: skip ?? undefined, limit: take ?? undefined }),
+    resolve: (_root, args, ctx) => r.attendanceToday(args, ctx),
   }),
   attendanceStats: t.field({
     type: StatsRef,
@@ -157,15 +141,14 @@ builder.queryFields((t) => ({
     authScopes: { permission: 'attendance:read' },
     errors: { types: [ValidationError], directResult: true },
     args: { from: t.arg.string(), to: t.arg.string() },
-    resolve: (_root, { from, to }, ctx) =>
-      attendanceServiceFor(ctx.deps).stats({ ...(from != null && { from }), ...(to != null && { to }) }),
+    resolve: (_root, args, ctx) => r.attendanceStats(args, ctx),
   }),
   checkInStatus: t.field({
     type: CheckInStatusRef,
     authScopes: { permission: 'attendance:read' },
     errors: { types: [EmployeeNotFoundError], directResult: true },
     args: { employeeId: t.arg.int({ required: true }) },
-    resolve: (_root, { employeeId }, ctx) => attendanceServiceFor(ctx.deps).checkInStatus(employeeId),
+    resolve: (_root, args, ctx) => r.checkInStatus(args, ctx),
   }),
   attendanceCsv: t.field({
     type: 'String',
@@ -178,13 +161,7 @@ builder.queryFields((t) => ({
       employeeId: t.arg.int(),
       includeVoided: t.arg.boolean(),
     },
-    resolve: (_root, a, ctx) =>
-      attendanceServiceFor(ctx.deps).exportCsv({
-        from: a.from,
-        to: a.to,
-        employeeId: a.employeeId ?? undefined,
-        includeVoided: a.includeVoided ?? undefined,
-      }),
+    resolve: (_root, args, ctx) => r.attendanceCsv(args, ctx),
   }),
 }));
 
@@ -194,18 +171,7 @@ builder.subscriptionFields((t) => ({
     description: 'Every new attendance log; filter by employee or camera.',
     authScopes: { permission: 'attendance:read' },
     args: { employeeId: t.arg.int(), cameraId: t.arg.int() },
-    subscribe: (_root, args, ctx) =>
-      pipe(
-        ctx.deps.pubsub.subscribe('attendanceLogged'),
-        filter(
-          (e) =>
-            (args.employeeId == null || e.employeeId === args.employeeId) &&
-            (args.cameraId == null || e.cameraId === args.cameraId),
-        ),
-      ),
-    resolve: (event, _args, ctx) => {
-      clearLoaders(ctx.loaders);
-      return event;
-    },
+    subscribe: (_root, args, ctx) => r.attendanceLogged(args, ctx),
+    resolve: (event, _args, ctx) => r.attendanceLoggedEvent(event, ctx),
   }),
 }));

@@ -1,12 +1,9 @@
 // Live recognition subscriptions: per-frame results of one camera and decided
-// identities. Both read the camera service's event hub, whose per-subscriber
-// buffers drop the oldest event for a slow reader, so one capture feeds any
-// number of subscribers (graphql-ws or SSE) and none can stall the others.
+// identities, resolved by src/resolvers/cameras.ts. Per-subscriber buffers drop
+// the oldest event for a slow reader, so one capture feeds any number of
+// subscribers (graphql-ws or SSE) and none can stall the others.
 import type { FrameEvent, FrameFace, RecognizedEvent } from '../cameras/camera-events.js';
-import { cameraId } from '../domain/ids.js';
-import { clearLoaders } from '../loaders.js';
-import type { Loaders } from '../loaders.js';
-import { cameraServiceFor } from '../resolvers/cameras.js';
+import { cameraResolvers as r } from '../resolvers/cameras.js';
 import { AttendanceMethodEnum } from './attendance.js';
 import { builder } from './builder.js';
 import { EmployeeRef } from './employee.js';
@@ -63,50 +60,21 @@ const RecognizedFaceRef = builder.objectRef<RecognizedEvent>('LiveRecognition').
   }),
 });
 
-// A subscription's context lives as long as it does. Frames come many times a
-// second: forget cached employees every few seconds rather than per frame.
-const lastCleared = new WeakMap<Loaders, number>();
-function refreshLoaders(loaders: Loaders, maxAgeMs: number): void {
-  const now = Date.now();
-  if (now - (lastCleared.get(loaders) ?? 0) >= maxAgeMs) {
-    clearLoaders(loaders);
-    lastCleared.set(loaders, now);
-  }
-}
-
 builder.subscriptionFields((t) => ({
   recognitionFrames: t.field({
     type: RecognitionFrameRef,
     description: 'Every processed frame of one camera (NOT_FOUND for an unknown id). A slow subscriber skips frames; it never slows the camera.',
     authScopes: { permission: 'cameras:read' },
     args: { cameraId: t.arg.int({ required: true }) },
-    subscribe: async (_root, args, ctx) => {
-      // An unknown id is an error now, not a silent stream forever.
-      const service = cameraServiceFor(ctx.deps);
-      await service.get(args.cameraId);
-      return service.events.frames(cameraId(args.cameraId));
-    },
-    resolve: (event, _args, ctx) => {
-      refreshLoaders(ctx.loaders, 5_000);
-      return event;
-    },
+    subscribe: (_root, args, ctx) => r.recognitionFrames(args, ctx),
+    resolve: (event) => event,
   }),
   recognized: t.field({
     type: RecognizedFaceRef,
     description: 'Decided identities of one camera, or of all.',
     authScopes: { permission: 'cameras:read' },
     args: { cameraId: t.arg.int() },
-    subscribe: async (_root, args, ctx) => {
-      const service = cameraServiceFor(ctx.deps);
-      if (args.cameraId == null) {
-        return service.events.recognized();
-      }
-      await service.get(args.cameraId);
-      return service.events.recognized(cameraId(args.cameraId));
-    },
-    resolve: (event, _args, ctx) => {
-      clearLoaders(ctx.loaders);
-      return event;
-    },
+    subscribe: (_root, args, ctx) => r.recognized(args, ctx),
+    resolve: (event, _args, ctx) => r.recognizedEvent(event, ctx),
   }),
 }));

@@ -1,13 +1,12 @@
-// Camera type, its live state (cameraInfo), queries and mutations. Fields stay
-// thin: they call src/resolvers/cameras.ts. The live subscriptions are in
-// camera-live.ts.
+// Camera type, its live state (cameraInfo), queries and mutations, resolved by
+// src/resolvers/cameras.ts. The live subscriptions are in camera-live.ts.
 import type { CameraInfo } from '../cameras/camera-events.js';
 import { CameraNameTakenError } from '../cameras/camera-errors.js';
-import type { LatencySummary } from '../cameras/metrics.js';
+import type { LatencySummary } from '../math/latency-window.js';
 import { redactSource } from '../cameras/source.js';
 import { NotFoundError, ValidationError } from '../domain/errors.js';
 import type { Camera } from '../generated/prisma/client.js';
-import { cameraServiceFor } from '../resolvers/cameras.js';
+import { cameraResolvers as r } from '../resolvers/cameras.js';
 import { builder } from './builder.js';
 import { ErrorInterface } from './errors.js';
 
@@ -73,7 +72,7 @@ export const CameraRef = builder.objectRef<Camera>('Camera').implement({
     enabled: t.exposeBoolean('enabled', { description: 'Started with the server.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
-    info: t.field({ type: CameraInfoRef, description: 'Live state in this server process.', resolve: (c, _args, ctx) => cameraServiceFor(ctx.deps).infoOf(c) }),
+    info: t.field({ type: CameraInfoRef, description: 'Live state in this server process.', resolve: (c, _args, ctx) => r.infoOf(c, ctx) }),
   }),
 });
 
@@ -113,27 +112,25 @@ const UpdateCameraInput = builder.inputType('UpdateCameraInput', {
   }),
 });
 
-const keep = <T>(value: T | null | undefined): T | undefined => value ?? undefined;
-
 builder.queryFields((t) => ({
   cameras: t.field({
     type: [CameraRef],
     authScopes: { permission: 'cameras:read' },
-    resolve: (_root, _args, ctx) => cameraServiceFor(ctx.deps).list(),
+    resolve: (_root, _args, ctx) => r.cameras(ctx),
   }),
   camera: t.field({
     type: CameraRef,
     authScopes: { permission: 'cameras:read' },
     errors: { types: [NotFoundError], directResult: true },
     args: { id: t.arg.int({ required: true }) },
-    resolve: (_root, { id }, ctx) => cameraServiceFor(ctx.deps).get(id),
+    resolve: (_root, args, ctx) => r.camera(args, ctx),
   }),
   cameraInfo: t.field({
     type: [CameraInfoRef],
     description: 'Live state of every camera, or of one.',
     authScopes: { permission: 'cameras:read' },
     args: { cameraId: t.arg.int() },
-    resolve: (_root, { cameraId }, ctx) => cameraServiceFor(ctx.deps).info(keep(cameraId)),
+    resolve: (_root, args, ctx) => r.cameraInfo(args, ctx),
   }),
 }));
 
@@ -143,43 +140,21 @@ builder.mutationFields((t) => ({
     authScopes: { permission: 'cameras:manage' },
     errors: { types: [CameraNameTakenError, ValidationError], directResult: true },
     args: { input: t.arg({ type: CreateCameraInput, required: true }) },
-    resolve: (_root, { input: i }, ctx) =>
-      cameraServiceFor(ctx.deps).create(ctx.caller, {
-        name: i.name,
-        source: i.source,
-        loop: keep(i.loop),
-        width: i.width,
-        height: i.height,
-        fps: i.fps,
-        predictInterval: keep(i.predictInterval),
-        realtime: keep(i.realtime),
-        enabled: keep(i.enabled),
-      }),
+    resolve: (_root, args, ctx) => r.createCamera(args, ctx),
   }),
   updateCamera: t.field({
     type: CameraRef,
     authScopes: { permission: 'cameras:manage' },
     errors: { types: [NotFoundError, CameraNameTakenError, ValidationError], directResult: true },
     args: { id: t.arg.int({ required: true }), input: t.arg({ type: UpdateCameraInput, required: true }) },
-    resolve: (_root, { id, input: i }, ctx) =>
-      cameraServiceFor(ctx.deps).update(ctx.caller, id, {
-        name: keep(i.name),
-        source: keep(i.source),
-        loop: keep(i.loop),
-        width: i.width,
-        height: i.height,
-        fps: i.fps,
-        predictInterval: keep(i.predictInterval),
-        realtime: keep(i.realtime),
-        enabled: keep(i.enabled),
-      }),
+    resolve: (_root, args, ctx) => r.updateCamera(args, ctx),
   }),
   deleteCamera: t.field({
     type: CameraRef,
     authScopes: { permission: 'cameras:manage' },
     errors: { types: [NotFoundError], directResult: true },
     args: { id: t.arg.int({ required: true }) },
-    resolve: (_root, { id }, ctx) => cameraServiceFor(ctx.deps).delete(ctx.caller, id),
+    resolve: (_root, args, ctx) => r.deleteCamera(args, ctx),
   }),
   startCamera: t.field({
     type: CameraInfoRef,
@@ -187,7 +162,7 @@ builder.mutationFields((t) => ({
     authScopes: { permission: 'cameras:manage' },
     errors: { types: [NotFoundError], directResult: true },
     args: { id: t.arg.int({ required: true }) },
-    resolve: (_root, { id }, ctx) => cameraServiceFor(ctx.deps).start(id),
+    resolve: (_root, args, ctx) => r.startCamera(args, ctx),
   }),
   stopCamera: t.field({
     type: CameraInfoRef,
@@ -195,6 +170,6 @@ builder.mutationFields((t) => ({
     authScopes: { permission: 'cameras:manage' },
     errors: { types: [NotFoundError], directResult: true },
     args: { id: t.arg.int({ required: true }) },
-    resolve: (_root, { id }, ctx) => cameraServiceFor(ctx.deps).stop(id),
+    resolve: (_root, args, ctx) => r.stopCamera(args, ctx),
   }),
 }));

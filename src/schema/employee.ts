@@ -1,19 +1,10 @@
 // Employee type, its queries, mutations and the employeeChanged subscription.
-// Fields stay thin: they call src/resolvers/employees.ts.
-import { filter, pipe } from 'graphql-yoga';
+// Fields are declared here; src/resolvers/employees.ts resolves them.
 import type { Employee } from '../generated/prisma/client.js';
 import { builder } from './builder.js';
-import {
-  createEmployee,
-  deactivateEmployee,
-  eraseEmployee,
-  getEmployee,
-  listEmployees,
-  updateEmployee,
-} from '../resolvers/employees.js';
-import type { EmployeePage } from '../resolvers/employees.js';
+import type { EmployeePage } from '../services/employee-service.js';
 import type { EmployeeChangedEvent } from '../events/topics.js';
-import { clearLoaders } from '../loaders.js';
+import { employeeResolvers as r } from '../resolvers/employees.js';
 import {
   ConflictError,
   DuplicateEmployeeCodeError,
@@ -106,7 +97,7 @@ builder.queryFields((t) => ({
     authScopes: { permission: 'employees:read' },
     errors: { types: [EmployeeNotFoundError], directResult: true },
     args: { id: t.arg.int({ required: true }) },
-    resolve: (_root, args, ctx) => getEmployee(ctx.deps, args.id),
+    resolve: (_root, args, ctx) => r.employee(args, ctx),
   }),
   employees: t.field({
     type: EmployeePageRef,
@@ -116,8 +107,7 @@ builder.queryFields((t) => ({
       skip: t.arg.int({ description: 'Rows to skip (default 0).' }),
       take: t.arg.int({ description: 'Page size (default 50, at most 500).' }),
     },
-    resolve: (_root, args, ctx) =>
-      listEmployees(ctx.deps, { filter: args.filter ?? {}, skip: args.skip, take: args.take }),
+    resolve: (_root, args, ctx) => r.employees(args, ctx),
   }),
 }));
 
@@ -127,30 +117,21 @@ builder.mutationFields((t) => ({
     authScopes: { permission: 'employees:write' },
     errors: { types: [DuplicateEmployeeCodeError, ValidationError], directResult: true },
     args: { input: t.arg({ type: CreateEmployeeInput, required: true }) },
-    resolve: (_root, { input }, ctx) =>
-      createEmployee(ctx.deps, ctx.caller, { ...input, isActive: input.isActive ?? undefined }),
+    resolve: (_root, args, ctx) => r.createEmployee(args, ctx),
   }),
   updateEmployee: t.field({
     type: EmployeeRef,
     authScopes: { permission: 'employees:write' },
     errors: { types: [EmployeeNotFoundError, DuplicateEmployeeCodeError, ValidationError, ConflictError], directResult: true },
     args: { id: t.arg.int({ required: true }), input: t.arg({ type: UpdateEmployeeInput, required: true }) },
-    resolve: (_root, { id, input }, ctx) =>
-      updateEmployee(ctx.deps, ctx.caller, id, {
-        // null on a required column means "leave it", as if omitted.
-        employeeCode: input.employeeCode ?? undefined,
-        fullName: input.fullName ?? undefined,
-        isActive: input.isActive ?? undefined,
-        email: input.email,
-        department: input.department,
-      }),
+    resolve: (_root, args, ctx) => r.updateEmployee(args, ctx),
   }),
   deactivateEmployee: t.field({
     type: EmployeeRef,
     authScopes: { permission: 'employees:write' },
     errors: { types: [EmployeeNotFoundError], directResult: true },
     args: { id: t.arg.int({ required: true }) },
-    resolve: (_root, { id }, ctx) => deactivateEmployee(ctx.deps, ctx.caller, id),
+    resolve: (_root, args, ctx) => r.deactivateEmployee(args, ctx),
   }),
   eraseEmployee: t.field({
     type: EmployeeRef,
@@ -158,7 +139,7 @@ builder.mutationFields((t) => ({
     authScopes: { permission: 'employees:erase' },
     errors: { types: [EmployeeNotFoundError], directResult: true },
     args: { id: t.arg.int({ required: true }), reason: t.arg.string() },
-    resolve: (_root, { id, reason }, ctx) => eraseEmployee(ctx.deps, ctx.caller, id, reason),
+    resolve: (_root, args, ctx) => r.eraseEmployee(args, ctx),
   }),
 }));
 
@@ -168,15 +149,7 @@ builder.subscriptionFields((t) => ({
     description: 'Every employee change; pass employeeId to follow one person.',
     authScopes: { permission: 'employees:read' },
     args: { employeeId: t.arg.int() },
-    subscribe: (_root, args, ctx) =>
-      pipe(
-        ctx.deps.pubsub.subscribe('employeeChanged'),
-        filter((event) => args.employeeId == null || event.employeeId === args.employeeId),
-      ),
-    resolve: (event, _args, ctx) => {
-      // One context lives as long as the subscription: drop cached rows per event.
-      clearLoaders(ctx.loaders);
-      return event;
-    },
+    subscribe: (_root, args, ctx) => r.employeeChanged(args, ctx),
+    resolve: (event, _args, ctx) => r.employeeChangedEvent(event, ctx),
   }),
 }));

@@ -1,9 +1,8 @@
 // Enrollment: live guided sessions (start, frames with instant feedback,
 // completion, progress subscription) and enrollment from still photos.
-// Fields stay thin: they decode base64 and call src/resolvers/enrollment.ts.
+// Fields are declared here; src/resolvers/enrollment.ts resolves them.
 import { builder } from './builder.js';
 import { EmployeeRef } from './employee.js';
-import { decodeBase64Image } from '../enrollment/base64-image.js';
 import {
   DuplicateIdentityError,
   EnrollmentSessionClosedError,
@@ -18,15 +17,12 @@ import type { FrameFeedback, QualityVerdict } from '../enrollment/feedback-types
 import type { CoverageSummary, Pose } from '../enrollment/coverage.js';
 import type { EnrollmentProgressEvent } from '../enrollment/progress-event.js';
 import { ErrorInterface } from './errors.js';
+import { EngineBusyError } from '../engine/engine-errors.js';
 import { DuplicateEmployeeCodeError, EmployeeNotFoundError, ValidationError } from '../domain/errors.js';
-import {
-  enrollmentServiceFor,
-  type EnrollmentResult,
-  type EnrollmentSessionView,
-  type PhotoEnrollmentResult,
-} from '../resolvers/enrollment.js';
-import type { TemplateCounts } from '../resolvers/enrollment-templates.js';
-import type { PendingEmployee } from '../resolvers/enrollment-sessions.js';
+import type { EnrollmentResult, EnrollmentSessionView, PhotoEnrollmentResult } from '../services/enrollment-service.js';
+import { enrollmentResolvers as r } from '../resolvers/enrollment.js';
+import type { TemplateCounts } from '../enrollment/template-builder.js';
+import type { PendingEmployee } from '../enrollment/session-store.js';
 
 const SessionStatusEnum = builder.enumType('EnrollmentSessionStatus', {
   values: ['active', 'completed', 'cancelled', 'expired'] as const,
@@ -239,7 +235,7 @@ builder.queryFields((t) => ({
     authScopes: { permission: 'enrollment:session' },
     errors: { types: [EnrollmentSessionNotFoundError], directResult: true },
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, { id }, ctx) => enrollmentServiceFor(ctx.deps).getSession(ctx.caller, String(id)),
+    resolve: (_root, args, ctx) => r.enrollmentSession(args, ctx),
   }),
 }));
 
@@ -249,67 +245,55 @@ builder.mutationFields((t) => ({
     authScopes: { permission: 'enrollment:session' },
     errors: { types: [ValidationError, DuplicateEmployeeCodeError, EmployeeNotFoundError], directResult: true },
     args: { input: t.arg({ type: StartEnrollmentInput, required: true }) },
-    resolve: (_root, { input }, ctx) => {
-      const service = enrollmentServiceFor(ctx.deps);
-      if ((input.employee == null) === (input.employeeId == null)) {
-        throw new ValidationError([{ path: ['input'], message: 'give exactly one of employee or employeeId' }]);
-      }
-      return input.employeeId != null
-        ? service.startSession(ctx.caller, { employeeId: input.employeeId })
-        : service.startSession(ctx.caller, { employee: input.employee! });
-    },
+    resolve: (_root, args, ctx) => r.startEnrollment(args, ctx),
   }),
   submitEnrollmentFrame: t.field({
     type: FrameFeedbackRef,
     description: 'One camera frame (base64 JPEG/PNG); answers at once with feedback for it.',
     authScopes: { permission: 'enrollment:session' },
-    errors: { types: [...SESSION_ERRORS, ValidationError], directResult: true },
+    errors: { types: [...SESSION_ERRORS, ValidationError, EngineBusyError], directResult: true },
     args: {
       sessionId: t.arg.id({ required: true }),
       frame: t.arg.string({ required: true }),
       frameNumber: t.arg.int({ required: true }),
       timestamp: t.arg.float({ description: 'Client time in ms (default: server time)' }),
     },
-    resolve: (_root, args, ctx) =>
-      enrollmentServiceFor(ctx.deps).submitFrame(
-        ctx.caller,
-        String(args.sessionId),
-        decodeBase64Image(args.frame, ['frame'], ctx.deps.config.BODY_LIMIT_BYTES),
-        { frameNumber: args.frameNumber, timestamp: args.timestamp },
-      ),
+    resolve: (_root, args, ctx) => r.submitEnrollmentFrame(args, ctx),
   }),
   completeEnrollment: t.field({
     type: EnrollmentResultRef,
     authScopes: { permission: 'enrollment:session' },
     errors: {
-      types: [...SESSION_ERRORS, InsufficientCoverageError, InconsistentIdentityError, DuplicateIdentityError, DuplicateEmployeeCodeError],
+      types: [
+        ...SESSION_ERRORS,
+        InsufficientCoverageError,
+        InconsistentIdentityError,
+        DuplicateIdentityError,
+        DuplicateEmployeeCodeError,
+        EngineBusyError,
+      ],
       directResult: true,
     },
     args: { sessionId: t.arg.id({ required: true }) },
-    resolve: (_root, args, ctx) => enrollmentServiceFor(ctx.deps).complete(ctx.caller, String(args.sessionId)),
+    resolve: (_root, args, ctx) => r.completeEnrollment(args, ctx),
   }),
   cancelEnrollment: t.field({
     type: SessionRef,
     authScopes: { permission: 'enrollment:session' },
     errors: { types: SESSION_ERRORS, directResult: true },
     args: { sessionId: t.arg.id({ required: true }) },
-    resolve: (_root, args, ctx) => enrollmentServiceFor(ctx.deps).cancel(ctx.caller, String(args.sessionId)),
+    resolve: (_root, args, ctx) => r.cancelEnrollment(args, ctx),
   }),
   enrollFromPhotos: t.field({
     type: PhotoEnrollmentResultRef,
     description: 'Enroll an existing employee from still photos (base64 JPEG/PNG, one face each); replaces their templates.',
     authScopes: { permission: 'enrollment:write' },
     errors: {
-      types: [EmployeeNotFoundError, PhotosRejectedError, InconsistentIdentityError, DuplicateIdentityError, ValidationError],
+      types: [EmployeeNotFoundError, PhotosRejectedError, InconsistentIdentityError, DuplicateIdentityError, ValidationError, EngineBusyError],
       directResult: true,
     },
     args: { employeeId: t.arg.int({ required: true }), photos: t.arg.stringList({ required: true }) },
-    resolve: (_root, args, ctx) =>
-      enrollmentServiceFor(ctx.deps).enrollFromPhotos(
-        ctx.caller,
-        args.employeeId,
-        args.photos.map((p, i) => decodeBase64Image(p, ['photos', i], ctx.deps.config.BODY_LIMIT_BYTES)),
-      ),
+    resolve: (_root, args, ctx) => r.enrollFromPhotos(args, ctx),
   }),
 }));
 
@@ -319,11 +303,7 @@ builder.subscriptionFields((t) => ({
     description: 'Feedback for every frame of one session as it is applied, then a closing event.',
     authScopes: { permission: 'enrollment:session' },
     args: { sessionId: t.arg.id({ required: true }) },
-    subscribe: async (_root, args, ctx) => {
-      // Not found / another kiosk's session: refused before subscribing.
-      await enrollmentServiceFor(ctx.deps).getSession(ctx.caller, String(args.sessionId));
-      return ctx.deps.pubsub.subscribe('enrollmentProgress', String(args.sessionId));
-    },
+    subscribe: (_root, args, ctx) => r.enrollmentProgress(args, ctx),
     resolve: (event) => event,
   }),
 }));

@@ -5,9 +5,9 @@ import { builder } from './builder.js';
 import { ErrorInterface } from './errors.js';
 import { EmployeeRef } from './employee.js';
 import { PayloadTooLargeError, ValidationError } from '../domain/errors.js';
-import { decodeBase64Image } from '../enrollment/base64-image.js';
-import { InvalidImageError } from '../recognition/recognition-errors.js';
-import { recognizeFrame, type FaceAttendance, type FaceResult, type RecognitionResult } from '../resolvers/recognition.js';
+import { EngineBusyError, InvalidImageError } from '../engine/engine-errors.js';
+import type { FaceAttendance, FaceResult, RecognitionResult } from '../services/recognition-service.js';
+import { recognitionResolvers as r } from '../resolvers/recognition.js';
 import type { FaceQuality } from '../vision/types.js';
 
 builder.objectType(InvalidImageError, {
@@ -97,19 +97,12 @@ builder.mutationFields((t) => ({
     type: RecognitionResultRef,
     description: 'Recognize every face of a frame (base64 JPEG/PNG) and log attendance for the recognized unless logAttendance is false.',
     authScopes: { permission: 'recognition:submit' },
-    errors: { types: [InvalidImageError, ValidationError, PayloadTooLargeError], directResult: true },
+    errors: { types: [InvalidImageError, ValidationError, PayloadTooLargeError, EngineBusyError], directResult: true },
     args: {
       frame: t.arg.string({ required: true }),
       logAttendance: t.arg.boolean(),
       cameraId: t.arg.int(),
     },
-    resolve: (_root, args, ctx) => {
-      const image = decodeBase64Image(args.frame, ['frame'], ctx.deps.config.BODY_LIMIT_BYTES);
-      return recognizeFrame(ctx.deps, image, {
-        requestId: ctx.requestId,
-        cameraId: args.cameraId ?? ctx.caller?.cameraId ?? null,
-        ...(args.logAttendance == null ? {} : { logAttendance: args.logAttendance }),
-      });
-    },
+    resolve: (_root, args, ctx) => r.recognize(args, ctx),
   }),
 }));

@@ -1,7 +1,7 @@
 // health (open), systemStatus and systemInfo: the same data as /api/v1/system/*.
 import { builder } from './builder.js';
-import { getHealth, getSystemInfo, getSystemStatus } from '../resolvers/system.js';
-import type { Health, SystemInfo, SystemStatus } from '../resolvers/system.js';
+import type { Health, SystemInfo, SystemStatus } from '../services/system-service.js';
+import { systemResolvers as r } from '../resolvers/system.js';
 import type { EngineStats } from '../engine/face-engine.js';
 
 const HealthRef = builder.objectRef<Health>('Health').implement({
@@ -81,16 +81,16 @@ builder.queryFields((t) => ({
   health: t.field({
     type: HealthRef,
     authScopes: { public: true },
-    resolve: (_root, _args, ctx) => getHealth(ctx.deps),
+    resolve: (_root, _args, ctx) => r.health(ctx),
   }),
   systemStatus: t.field({
     type: SystemStatusRef,
     authScopes: { permission: 'system:read' },
-    resolve: (_root, _args, ctx) => getSystemStatus(ctx.deps),
+    resolve: (_root, _args, ctx) => r.systemStatus(ctx),
   }),
   systemInfo: t.field({
     type: SystemInfoRef,
     authScopes: { permission: 'system:read' },
-    resolve: (_root, _args, ctx) => getSystemInfo(ctx.deps),
+    resolve: (_root, _args, ctx) => r.systemInfo(ctx),
   }),
 }));

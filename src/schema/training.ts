@@ -3,8 +3,9 @@
 // queries, trainingProgress subscription. Same service as REST /system/train-model.
 import { builder } from './builder.js';
 import type { ClassifierModel } from '../generated/prisma/client.js';
-import { recognitionModelsFor, type RecognitionModelsStatus } from '../resolvers/recognition-models.js';
-import { trainingServiceFor, type TrainOutcome, type TrainingProgressEvent } from '../resolvers/training.js';
+import type { RecognitionModelsStatus } from '../services/recognition-models.js';
+import type { TrainOutcome, TrainingProgressEvent } from '../services/training-service.js';
+import { trainingResolvers as r } from '../resolvers/training.js';
 
 const ClassifierModelRef = builder.objectRef<ClassifierModel>('ClassifierModel').implement({
   description: 'A trained SVM (its artifact stays server-side).',
@@ -67,22 +68,18 @@ builder.queryFields((t) => ({
     type: [ClassifierModelRef],
     authScopes: { permission: 'classifier:read' },
     args: { take: t.arg.int({ description: 'Newest first, default 20' }) },
-    resolve: (_root, args, ctx) => trainingServiceFor(ctx.deps).listModels({ take: Math.min(100, Math.max(1, args.take ?? 20)) }),
+    resolve: (_root, args, ctx) => r.classifierModels(args, ctx),
   }),
   activeClassifierModel: t.field({
     type: ClassifierModelRef,
     nullable: true,
     authScopes: { permission: 'classifier:read' },
-    resolve: (_root, _args, ctx) => trainingServiceFor(ctx.deps).activeModel(),
+    resolve: (_root, _args, ctx) => r.activeClassifierModel(ctx),
   }),
   recognitionModels: t.field({
     type: RecognitionModelsRef,
     authScopes: { permission: 'classifier:read' },
-    resolve: async (_root, _args, ctx) => {
-      const models = recognitionModelsFor(ctx.deps);
-      await models.ready();
-      return models.status();
-    },
+    resolve: (_root, _args, ctx) => r.recognitionModels(ctx),
   }),
 }));
 
@@ -92,17 +89,13 @@ builder.mutationFields((t) => ({
     description: 'Train the SVM on the stored templates (joins a running training). Fewer than two employees: skipped, cosine only.',
     authScopes: { permission: 'classifier:train' },
     args: { forceRetrain: t.arg.boolean() },
-    resolve: (_root, args, ctx) => trainingServiceFor(ctx.deps).train({ force: args.forceRetrain ?? false }),
+    resolve: (_root, args, ctx) => r.trainModel(args, ctx),
   }),
   reloadModels: t.field({
     type: RecognitionModelsRef,
     description: 'Reload templates and the active SVM from the database.',
     authScopes: { permission: 'classifier:train' },
-    resolve: async (_root, _args, ctx) => {
-      const models = recognitionModelsFor(ctx.deps);
-      await models.reload();
-      return models.status();
-    },
+    resolve: (_root, _args, ctx) => r.reloadModels(ctx),
   }),
 }));
 
@@ -110,7 +103,7 @@ builder.subscriptionFields((t) => ({
   trainingProgress: t.field({
     type: TrainingProgressRef,
     authScopes: { permission: 'classifier:read' },
-    subscribe: (_root, _args, ctx) => ctx.deps.pubsub.subscribe('trainingProgress'),
+    subscribe: (_root, _args, ctx) => r.trainingProgress(ctx),
     resolve: (event) => event,
   }),
 }));

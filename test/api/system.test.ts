@@ -5,7 +5,7 @@ import { startTestApp } from '../helpers/test-app.js';
 import type { TestApp } from '../helpers/test-app.js';
 import { makeEmployee, makeTemplate } from '../helpers/factories.js';
 import { HealthDocument, SystemInfoDocument, SystemStatusDocument } from '../graphql/generated.js';
-import { maskUrlCredentials } from '../../src/resolvers/system.js';
+import { maskUrlCredentials } from '../../src/services/system-service.js';
 
 let t: TestApp;
 

@@ -7,7 +7,6 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cameraId, employeeId } from '../../src/domain/ids.js';
 import type { Camera, Employee } from '../../src/generated/prisma/client.js';
-import { attendanceServiceFor } from '../../src/resolvers/attendance.js';
 import { makeCamera, makeEmployee } from '../helpers/factories.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 
@@ -35,7 +34,7 @@ beforeAll(async () => {
   alice = await makeEmployee(t.db.prisma, { employeeCode: 'A-1', fullName: 'Alice Adams' });
   bob = await makeEmployee(t.db.prisma, { employeeCode: 'B-2', fullName: 'Bob Brown' });
   front = await makeCamera(t.db.prisma, 'Front door');
-  const service = attendanceServiceFor(t.app.deps);
+  const service = t.app.services.attendance;
   const rec = (e: Employee, utc: string, confidence = 0.9) =>
     service.recordRecognition({
       employeeId: employeeId(e.id),
@@ -222,7 +221,7 @@ describe('GraphQL', () => {
     })();
     // Give the subscription a moment to be registered before publishing.
     await new Promise((r) => setTimeout(r, 200));
-    const result = await attendanceServiceFor(t.app.deps).recordRecognition({
+    const result = await t.app.services.attendance.recordRecognition({
       employeeId: employeeId(bob.id),
       cameraId: cameraId(front.id),
       at: new Date('2024-06-12T22:00:00Z'), // 18:00: Bob's check-out

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AttendanceConfig, AttendanceLogRecord, Logger } from '../../src/attendance/types.js';
 import type { PrismaClient } from '../../src/generated/prisma/client.js';
-import { createAttendanceService, type AttendanceService } from '../../src/resolvers/attendance.js';
+import { createAttendanceService, type AttendanceService } from '../../src/services/attendance-service.js';
 
 export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
 

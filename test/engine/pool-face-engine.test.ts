@@ -1,8 +1,8 @@
 // The face engine end to end through the worker pool: bytes in, faces with
-// embeddings out; errors typed across the thread boundary.
+// embeddings out; failures reach callers as domain errors.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PoolFaceEngine } from '../../src/engine/pool-face-engine.js';
-import { ImageDecodeError } from '../../src/vision/image-errors.js';
+import { InvalidImageError } from '../../src/engine/engine-errors.js';
 import sharp from 'sharp';
 import { cosine } from '../../src/vision/pixels.js';
 import { pipelineConfig, readFace } from '../vision/helpers/faces.js';
@@ -43,10 +43,11 @@ describe('PoolFaceEngine', () => {
     expect(await engine.embedAligned([])).toEqual([]);
   });
 
-  it('rejects bad images with ImageDecodeError and keeps serving', async () => {
-    await expect(engine.analyze(new Uint8Array(0))).rejects.toBeInstanceOf(ImageDecodeError);
+  it('rejects bad images with the domain InvalidImageError (400) and keeps serving', async () => {
+    await expect(engine.analyze(new Uint8Array(0))).rejects.toBeInstanceOf(InvalidImageError);
     await expect(engine.analyze(new TextEncoder().encode('not an image'))).rejects.toMatchObject({
       code: 'INVALID_IMAGE',
+      status: 400,
     });
     const r = await engine.analyze(readFace('probes/kit-snow.jpg'));
     expect(r.faces).toHaveLength(1);

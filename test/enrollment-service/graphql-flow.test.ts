@@ -137,7 +137,7 @@ describe('GraphQL enrollment flow', () => {
     }
     clockOffsetMs = 61_000;
     try {
-      const swept = await import('../../src/resolvers/enrollment.js').then((m) => m.enrollmentServiceFor(t.app.deps).sweep());
+      const swept = await t.app.services.enrollment.sweep();
       expect(swept).toBeGreaterThanOrEqual(1);
       const late = await t.gql(SubmitEnrollmentFrameDocument, { sessionId, frame: b64(frames[7]!), frameNumber: 7 });
       expect(late.data?.submitEnrollmentFrame).toMatchObject({ __typename: 'EnrollmentSessionExpiredError', code: 'ENROLLMENT_SESSION_EXPIRED' });

@@ -7,7 +7,6 @@ import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { augmentEncodedCrop } from '../../src/enrollment/decode-crop.js';
 import type { EnrollmentProgressEvent } from '../../src/enrollment/progress-event.js';
-import { enrollmentServiceFor } from '../../src/resolvers/enrollment.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { headTurnFrames } from './pose-frames.js';
 import { FACES_DIR as FACES } from '../helpers/shared-faces.js';
@@ -26,7 +25,7 @@ afterAll(async () => {
 
 describe('enrollment service', () => {
   it('applies concurrently analysed frames in submission order', async () => {
-    const service = enrollmentServiceFor(t.app.deps);
+    const service = t.app.services.enrollment;
     const session = await service.startSession(null, { employee: { employeeCode: 'ORDER-1', fullName: 'Order' } });
     const published: number[] = [];
     const events = t.app.deps.pubsub.subscribe('enrollmentProgress', session.id)[Symbol.asyncIterator]();
@@ -52,7 +51,7 @@ describe('enrollment service', () => {
     const old = await t.db.prisma.enrollmentSession.create({
       data: { id: 'previous-run-0000-0000-000000000001', status: 'active', createdAt: new Date(Date.now() - 60_000), expiresAt: new Date(Date.now() + 600_000) },
     });
-    await enrollmentServiceFor(t.app.deps).start();
+    await t.app.services.enrollment.start();
     const row = await t.db.prisma.enrollmentSession.findUniqueOrThrow({ where: { id: old.id } });
     expect(row).toMatchObject({ status: 'expired', failureReason: 'server restarted' });
     const frame = await t.rest('POST', `/api/v1/employees/register/frame/${old.id}`, { body: { frame_data: Buffer.from(frames[0]!).toString('base64'), frame_number: 0 } });

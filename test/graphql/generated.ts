@@ -364,6 +364,7 @@ export type SubmitEnrollmentFrameMutationVariables = Exact<{
 
 
 export type SubmitEnrollmentFrameMutation = { submitEnrollmentFrame:
+    | { __typename: 'EngineBusyError', code: string, message: string }
     | { __typename: 'EnrollmentFrameFeedback', status: string, frameNumber: number, faceStatus: string, rejection: string | null, faceCount: number, sector: string | null, coveredSectors: Array<string>, missingSectors: Array<string>, progress: number, complete: boolean, instruction: string, instructionCode: string, quality: { ok: boolean, score: number, reasons: Array<string> }, pose: { yaw: number, pitch: number } | null }
     | { __typename: 'EnrollmentSessionClosedError', code: string, message: string }
     | { __typename: 'EnrollmentSessionExpiredError', code: string, message: string }
@@ -379,6 +380,7 @@ export type CompleteEnrollmentMutationVariables = Exact<{
 export type CompleteEnrollmentMutation = { completeEnrollment:
     | { __typename: 'DuplicateEmployeeCodeError', code: string, message: string }
     | { __typename: 'DuplicateIdentityError', existingEmployeeId: number, similarity: number, code: string, message: string }
+    | { __typename: 'EngineBusyError', code: string, message: string }
     | { __typename: 'EnrollmentResult', created: boolean, employee: { id: number, employeeCode: string, templateCount: number }, templates: { samples: number, augmented: number, mean: number, total: number }, coverage: { covered: Array<string>, complete: boolean } | null }
     | { __typename: 'EnrollmentSessionClosedError', code: string, message: string }
     | { __typename: 'EnrollmentSessionExpiredError', code: string, message: string }
@@ -408,6 +410,7 @@ export type EnrollFromPhotosMutationVariables = Exact<{
 export type EnrollFromPhotosMutation = { enrollFromPhotos:
     | { __typename: 'DuplicateIdentityError', code: string, message: string }
     | { __typename: 'EmployeeNotFoundError', code: string, message: string }
+    | { __typename: 'EngineBusyError', code: string, message: string }
     | { __typename: 'InconsistentIdentityError', code: string, message: string }
     | { __typename: 'PhotoEnrollmentResult', templates: { total: number } }
     | { __typename: 'PhotosRejectedError', code: string, message: string, rejected: Array<{ index: number, reason: string, message: string }> }
@@ -439,6 +442,7 @@ export type RecognizeMutationVariables = Exact<{
 
 
 export type RecognizeMutation = { recognize:
+    | { __typename: 'EngineBusyError', code: string, message: string }
     | { __typename: 'InvalidImageError', code: string, message: string }
     | { __typename: 'PayloadTooLargeError', code: string, message: string }
     | { __typename: 'RecognitionResult', reason: UnknownFaceReason | null, width: number, height: number, faces: Array<{ bbox: Array<number>, employeeId: number | null, employeeCode: string | null, employeeName: string | null, confidenceScore: number, recognitionMethod: RecognitionMethodName | null, reason: UnknownFaceReason | null, quality: { score: number, issues: Array<string> }, attendance: { status: FaceAttendanceStatus, logId: number | null } | null }> }

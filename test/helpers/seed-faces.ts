@@ -12,9 +12,7 @@ import type { App } from '../../src/app.js';
 import type { Employee } from '../../src/generated/prisma/client.js';
 import { parseFaceLabels, type FaceLabel } from '../../src/cli/pairs.js';
 import { augmentEncodedCrop } from '../../src/enrollment/decode-crop.js';
-import { createEmployee } from '../../src/resolvers/employees.js';
-import { storeTemplates, type NewTemplate } from '../../src/resolvers/face-templates.js';
-import { recognitionModelsFor } from '../../src/resolvers/recognition-models.js';
+import { storeTemplates, type NewTemplate } from '../../src/recognition/template-repository.js';
 import { FACES_DIR } from './shared-faces.js';
 
 export const PEOPLE = ['alex_lacamoire', 'biden', 'kit_harington', 'obama', 'rose_leslie'] as const;
@@ -68,7 +66,7 @@ export async function seedPeopleFromPhotos(
   const augmentations = options.augmentations ?? app.deps.config.AUGMENTATION_COUNT;
   const out: SeededPerson[] = [];
   for (const name of names) {
-    const employee = await createEmployee(app.deps, null, {
+    const employee = await app.services.employees.create(null, {
       employeeCode: `${options.codePrefix ?? 'FACE-'}${name}`,
       fullName: displayName(name),
       email: `${name}@example.com`,
@@ -96,7 +94,7 @@ export async function seedPeopleFromPhotos(
     }
     templates.push({ embedding: meanUnit(samples), quality: 1, kind: 'mean', source: 'seed' });
     await storeTemplates(app.deps.prisma, employee.id, engine.modelId, templates);
-    await recognitionModelsFor(app.deps).refreshEmployee(employee.id);
+    await app.services.recognitionModels.refreshEmployee(employee.id);
     out.push({ name, employee, photos, templateCount: templates.length });
   }
   return out;

@@ -15,7 +15,6 @@ import { buildApp } from '../../src/app.js';
 import type { App, AppOverrides } from '../../src/app.js';
 import type { PrismaOptions } from '../../src/db/prisma.js';
 import type { Role } from '../../src/auth/permissions.js';
-import { createApiKey } from '../../src/resolvers/api-keys.js';
 import { createTestDatabase } from './database.js';
 import type { TestDatabase } from './database.js';
 import { graphqlRequest } from './graphql-client.js';
@@ -80,7 +79,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     gql: (document, variables, key = adminKey) => graphqlRequest(url, document, variables, key),
     rest: (method, route, restOptions) => restRequest(url, method, route, { key: adminKey, ...restOptions }),
     async createKey(role, keyOptions = {}) {
-      const { key } = await createApiKey(app.deps, null, { name: `test ${role}`, role, cameraId: keyOptions.cameraId });
+      const { key } = await app.services.apiKeys.create(null, { name: `test ${role}`, role, cameraId: keyOptions.cameraId });
       return key;
     },
     async stop() {

@@ -6,9 +6,9 @@ import { describe, expect, it } from 'vitest';
 import type { RecognizedEvent } from '../../src/cameras/camera-events.js';
 import type { RecognitionEvent, RecordResult } from '../../src/attendance/types.js';
 import { cameraId, employeeId, type EmployeeId } from '../../src/domain/ids.js';
-import type { EmployeeLabel } from '../../src/resolvers/live-directory.js';
-import { RecentRecognitions } from '../../src/resolvers/live-recent.js';
-import { createRecognitionSink, liveEventId } from '../../src/resolvers/live-recognition.js';
+import type { EmployeeLabel } from '../../src/live/employee-directory.js';
+import { RecentRecognitions } from '../../src/live/recent-recognitions.js';
+import { createRecognitionSink, liveEventId } from '../../src/live/recognition-sink.js';
 
 const event = (trackId: number, employee: number, at = 1_000): RecognizedEvent => ({
   cameraId: cameraId(3),

@@ -8,7 +8,6 @@
 import { print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CameraEventHub } from '../../src/cameras/event-hub.js';
-import { cameraServiceFor } from '../../src/resolvers/cameras.js';
 import { peopleAt, readWalkby, WALKBY_MP4, type WalkbySegment } from '../cameras/walkby.js';
 import {
   CameraInfoDocument,
@@ -80,7 +79,7 @@ beforeAll(async () => {
   stalled.push(stalledLegacyClient(t.port, `api_key=${viewerKey}&camera_id=${cameraId}`));
   stalled.push(await stalledGraphqlWsClient(t.url, viewerKey, print(RecognitionFramesDocument), { cameraId }));
   // Subscriptions are live once the hub holds them; no protocol message says so.
-  const hub = cameraServiceFor(t.app.deps).events as CameraEventHub;
+  const hub = t.app.services.cameras.events as CameraEventHub;
   await waitFor('subscribers', () => {
     const n = hub.subscriberCount();
     return n.recognized >= 12 && n.frames >= 4;
@@ -93,7 +92,7 @@ beforeAll(async () => {
     const i = res.data?.cameraInfo[0];
     return i?.state === 'stopped' && i.stoppedReason === 'ended';
   }, 100_000);
-  await cameraServiceFor(t.app.deps).idle(cameraId);
+  await t.app.services.cameras.idle(cameraId);
   info = (await t.gql(CameraInfoDocument, { cameraId })).data?.cameraInfo[0];
   const total = info?.recognitions ?? 0;
   await waitFor('every reader to catch up', () => [...recognizedSubs, sse].every((s) => s.items.length >= total), 10_000).catch(() => undefined);

@@ -5,9 +5,6 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deactivateEmployee } from '../../src/resolvers/employees.js';
-import { recognitionModelsFor } from '../../src/resolvers/recognition-models.js';
-import { trainingServiceFor } from '../../src/resolvers/training.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { readFacePhoto, seedPeopleFromPhotos, type SeededPerson } from '../helpers/seed-faces.js';
 
@@ -76,8 +73,8 @@ describe('four enrolled, the fifth unknown; SVM path', () => {
       }
     })();
     const [outcome, joined] = await Promise.all([
-      trainingServiceFor(t.app.deps).train({ force: true }),
-      trainingServiceFor(t.app.deps).train({ force: true }),
+      t.app.services.training.train({ force: true }),
+      t.app.services.training.train({ force: true }),
     ]);
     delay.disable();
     await collecting;
@@ -89,7 +86,7 @@ describe('four enrolled, the fifth unknown; SVM path', () => {
     expect(progress.at(-1)).toBe('finished:');
     // Anything the training did on the main thread would show up here.
     expect(delay.max / 1e6).toBeLessThan(200);
-    expect(recognitionModelsFor(t.app.deps).status().method).toBe('svm');
+    expect(t.app.services.recognitionModels.status().method).toBe('svm');
   }, 60_000);
 
   it('the enrolled are recognized by the SVM; alex (not enrolled) is unknown', async () => {
@@ -143,11 +140,11 @@ describe('four enrolled, the fifth unknown; SVM path', () => {
 
   it('a deactivated employee is unknown at once, and the stale SVM gives way to cosine', async () => {
     const rose = await t.app.deps.prisma.employee.findFirstOrThrow({ where: { employeeCode: 'FACE-rose_leslie' } });
-    await deactivateEmployee(t.app.deps, null, rose.id);
+    await t.app.services.employees.deactivate(null, rose.id);
     const res = await post({ frame_data: b64('people/rose_leslie/rose-2.jpg'), log_attendance: false });
     expect(res.body.faces[0]?.employee_id).toBeNull();
     await new Promise((r) => setTimeout(r, 100));
-    const status = recognitionModelsFor(t.app.deps).status();
+    const status = t.app.services.recognitionModels.status();
     expect(status.employeeCount).toBe(3);
     expect(status.method).toBe('cosine');
     const kit = await post({ frame_data: b64('probes/kit-snow.jpg'), log_attendance: false });

@@ -6,9 +6,7 @@ import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
-import { eraseEmployee } from '../../src/resolvers/employees.js';
-import { recognitionModelsFor } from '../../src/resolvers/recognition-models.js';
-import { trainingServiceFor, AUTO_RETRAIN_DEBOUNCE_MS } from '../../src/resolvers/training.js';
+import { AUTO_RETRAIN_DEBOUNCE_MS } from '../../src/services/training-service.js';
 import {
   RecognitionModelsDocument,
   ReloadModelsDocument,
@@ -45,8 +43,8 @@ describe('training over GraphQL', () => {
 
     const second = await buildApp(t.config, { prisma: t.db.prisma, faceEngine: t.app.deps.faceEngine });
     try {
-      await recognitionModelsFor(second.deps).ready();
-      expect(recognitionModelsFor(second.deps).status()).toMatchObject({ method: 'svm', employeeCount: 2 });
+      await second.services.recognitionModels.ready();
+      expect(second.services.recognitionModels.status()).toMatchObject({ method: 'svm', employeeCount: 2 });
     } finally {
       await second.stop();
     }
@@ -56,14 +54,14 @@ describe('training over GraphQL', () => {
 
   it('a new employee makes the SVM stale (cosine) until the debounced automatic retrain', async () => {
     await seedPeopleFromPhotos(t.app, ['rose_leslie']);
-    expect(recognitionModelsFor(t.app.deps).status()).toMatchObject({ method: 'cosine', employeeCount: 3 });
-    trainingServiceFor(t.app.deps).scheduleAutoRetrain();
-    trainingServiceFor(t.app.deps).scheduleAutoRetrain();
+    expect(t.app.services.recognitionModels.status()).toMatchObject({ method: 'cosine', employeeCount: 3 });
+    t.app.services.training.scheduleAutoRetrain();
+    t.app.services.training.scheduleAutoRetrain();
     await new Promise((r) => setTimeout(r, AUTO_RETRAIN_DEBOUNCE_MS + 500));
-    for (let i = 0; i < 100 && recognitionModelsFor(t.app.deps).status().method !== 'svm'; i++) {
+    for (let i = 0; i < 100 && t.app.services.recognitionModels.status().method !== 'svm'; i++) {
       await new Promise((r) => setTimeout(r, 100));
     }
-    expect(recognitionModelsFor(t.app.deps).status()).toMatchObject({ method: 'svm', employeeCount: 3 });
+    expect(t.app.services.recognitionModels.status()).toMatchObject({ method: 'svm', employeeCount: 3 });
     // Debounced: two schedules, one new model.
     expect(await t.app.deps.prisma.classifierModel.count()).toBe(2);
   }, 30_000);
@@ -105,11 +103,11 @@ describe('training over GraphQL', () => {
 
   it('erasure removes the person from the gallery at once', async () => {
     const kit = await t.app.deps.prisma.employee.findFirstOrThrow({ where: { employeeCode: 'FACE-kit_harington' } });
-    await eraseEmployee(t.app.deps, null, kit.id);
-    for (let i = 0; i < 50 && recognitionModelsFor(t.app.deps).status().employeeCount !== 2; i++) {
+    await t.app.services.employees.erase(null, kit.id);
+    for (let i = 0; i < 50 && t.app.services.recognitionModels.status().employeeCount !== 2; i++) {
       await new Promise((r) => setTimeout(r, 20));
     }
-    expect(recognitionModelsFor(t.app.deps).status()).toMatchObject({ employeeCount: 2, method: 'cosine' });
+    expect(t.app.services.recognitionModels.status()).toMatchObject({ employeeCount: 2, method: 'cosine' });
   });
 });
 
@@ -117,13 +115,13 @@ describe('SVM_BACKEND', () => {
   it('libsvm (libsvm-js, wasm) trains through the same service path', async () => {
     const other = await buildApp({ ...t.config, SVM_BACKEND: 'libsvm' }, { prisma: t.db.prisma, faceEngine: t.app.deps.faceEngine });
     try {
-      const outcome = await trainingServiceFor(other.deps).train({ force: true });
+      const outcome = await other.services.training.train({ force: true });
       expect(outcome.kind).toBe('trained');
       if (outcome.kind === 'trained') {
         expect(outcome.metrics.backend).toBe('libsvm');
         expect(outcome.live).toBe(true);
       }
-      expect(recognitionModelsFor(other.deps).status().method).toBe('svm');
+      expect(other.services.recognitionModels.status().method).toBe('svm');
     } finally {
       await other.stop();
     }

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import sharp, { type Sharp } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cosine } from '../../src/vision/pixels.js';
-import { FacePipeline } from '../../src/vision/pipeline.js';
+import { FacePipeline } from '../../src/engine/face-pipeline.js';
 import type { FrameAnalysis } from '../../src/vision/types.js';
 import { labelledPhotos, pipelineConfig, readFace, SAMPLES_DIR } from './helpers/faces.js';
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { modelPackId } from '../../src/domain/ids.js';
 import { findPackFiles, InsightFaceBackend } from '../../src/vision/insightface-backend.js';
-import { FacePipeline } from '../../src/vision/pipeline.js';
+import { FacePipeline } from '../../src/engine/face-pipeline.js';
 import { encodeJpeg } from '../../src/vision/image-decode.js';
 import { makeRaster, type Raster } from '../../src/vision/raster.js';
 

@@ -1,7 +1,7 @@
 // trainSvmInWorker: trainSvm in a worker thread of the generic pool, with progress over a
 // MessageChannel. Pass a long-lived pool (createTrainPool) or let it start a one-off worker.
 import { MessageChannel } from 'node:worker_threads';
-import { WorkerPool } from '../../workers/pool.js';
+import { WorkerPool } from '../../engine/pool/worker-pool.js';
 import { deserializeSvm } from './serialize-svm.js';
 import { packTrainingSet, type ProgressMessage, type TrainTask, type TrainTaskResult } from './train-task.js';
 import type { TrainOptions, TrainProgress, TrainResult, TrainingSet } from './types.js';
@@ -26,7 +26,7 @@ const DEFAULT_TIMEOUT_MS = 10 * 60_000;
 
 export function createTrainPool(opts: { taskTimeoutMs?: number; queueLimit?: number } = {}): TrainPool {
   return new WorkerPool<TrainTask, TrainTaskResult>({
-    workerFile: new URL(`../../workers/train-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url),
+    workerFile: new URL(`./train-worker-entry${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url),
     size: 1,
     queueLimit: opts.queueLimit ?? 4,
     taskTimeoutMs: opts.taskTimeoutMs ?? DEFAULT_TIMEOUT_MS,

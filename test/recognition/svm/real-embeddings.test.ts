@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { predictSvm } from '../../../src/recognition/svm/predict-svm.js';
 import { trainSvm } from '../../../src/recognition/svm/train-svm.js';
 import type { TrainedSvm } from '../../../src/recognition/svm/types.js';
-import { FacePipeline } from '../../../src/vision/pipeline.js';
+import { FacePipeline } from '../../../src/engine/face-pipeline.js';
 import { FACEPLUGIN_DIR, labelledPhotos, pipelineConfig, readFace } from '../../vision/helpers/faces.js';
 
 const hasModels = existsSync(`${FACEPLUGIN_DIR}/fr_feature.onnx`);

@@ -1,0 +1,25 @@
+// The app's infrastructure, built once by buildApp: config, database, logger,
+// clock, event bus, authenticator and face engine. Only the composition root
+// (src/services/create-services.ts) hands slices of it to services; the
+// transports get the services instead.
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import type { PrismaClient } from './generated/prisma/client.js';
+import type { FaceEngine } from './engine/face-engine.js';
+import type { Authenticator } from './auth/authenticator.js';
+import type { AppPubSub, EventPublisher } from './events/event-bus.js';
+
+export interface AppDeps {
+  readonly config: Config;
+  readonly prisma: PrismaClient;
+  readonly log: Logger;
+  readonly clock: () => Date;
+  /** Services publish through this; subscriptions read `pubsub`. */
+  readonly events: EventPublisher;
+  readonly pubsub: AppPubSub;
+  readonly eventBusKind: 'memory' | 'redis';
+  readonly authenticator: Authenticator;
+  /** null without installed models: features that need it answer 503. */
+  readonly faceEngine: FaceEngine | null;
+  readonly startedAt: Date;
+}

@@ -1,0 +1,142 @@
+// The per-worker face pipeline: decode -> detect (+ landmarks) -> align ->
+// quality -> embed (batched over the faces of a frame). Holds the ONNX
+// sessions of one model pack. CPU-bound JS and ONNX inside: the face workers
+// run it (worker-entry.ts); the CLI and the tests also run it in-process.
+import type { ModelPackId } from '../domain/ids.js';
+import type { RawFrame } from './face-engine.js';
+import { alignmentTransform } from '../vision/align.js';
+import { FacepluginBackend } from '../vision/faceplugin-backend.js';
+import { ImageDecodeError } from '../vision/image-errors.js';
+import { decodeImage, encodeJpeg, rasterFromBgr } from '../vision/image-decode.js';
+import { InsightFaceBackend } from '../vision/insightface-backend.js';
+import type { PackBackend, StageTimings } from '../vision/pack-backend.js';
+import { elapsed } from '../vision/pack-backend.js';
+import type { PipelineConfig } from '../vision/pack-config.js';
+import { assessQuality } from '../vision/quality.js';
+import { warpAffine, type Raster } from '../vision/raster.js';
+import type { AnalyzeOptions, DetectedFace, FrameAnalysis } from '../vision/types.js';
+
+const CROP = 112;
+const RAW_CROP_BYTES = CROP * CROP * 3;
+
+/** AnalyzeOptions without the signal (which cannot cross a worker boundary). */
+export type PipelineAnalyzeOptions = Omit<AnalyzeOptions, 'signal'>;
+
+export class FacePipeline {
+  private constructor(
+    private readonly backend: PackBackend,
+    private readonly maxImagePixels: number,
+  ) {}
+
+  static async create(config: PipelineConfig): Promise<FacePipeline> {
+    const common = { intraOpThreads: config.intraOpThreads, detectionThreshold: config.detectionThreshold };
+    const backend =
+      config.pack.kind === 'faceplugin'
+        ? await FacepluginBackend.create({ packDir: config.pack.dir, ...common })
+        : await InsightFaceBackend.create({ dir: config.pack.dir, ...common });
+    return new FacePipeline(backend, config.maxImagePixels);
+  }
+
+  /** For tests and tools that build a backend themselves (e.g. stand-in models). */
+  static fromBackend(backend: PackBackend, maxImagePixels: number): FacePipeline {
+    return new FacePipeline(backend, maxImagePixels);
+  }
+
+  get modelId(): ModelPackId {
+    return this.backend.modelId;
+  }
+
+  get embeddingSize(): number {
+    return this.backend.embeddingSize;
+  }
+
+  /** Encoded JPEG/PNG/WebP bytes in; throws ImageDecodeError for bad input. */
+  async analyzeImage(bytes: Uint8Array, opts: PipelineAnalyzeOptions = {}): Promise<FrameAnalysis> {
+    const t = performance.now();
+    const image = await decodeImage(bytes, this.maxImagePixels);
+    return this.analyzeRaster(image, opts, { decode: elapsed(t) });
+  }
+
+  /** Packed BGR camera frame in. */
+  async analyzeRaw(frame: RawFrame, opts: PipelineAnalyzeOptions = {}): Promise<FrameAnalysis> {
+    return this.analyzeRaster(rasterFromBgr(frame.data, frame.rows, frame.cols), opts, { decode: 0 });
+  }
+
+  async analyzeRaster(image: Raster, opts: PipelineAnalyzeOptions = {}, timings: StageTimings = {}): Promise<FrameAnalysis> {
+    let candidates = await this.backend.detect(image, timings);
+    if (opts.minFaceSize !== undefined) {
+      const min = opts.minFaceSize;
+      candidates = candidates.filter((c) => c.squareBox[2] - c.squareBox[0] >= min);
+    }
+    candidates.sort((a, b) => b.score - a.score);
+    if (opts.maxFaces !== undefined) {
+      candidates = candidates.slice(0, Math.max(0, opts.maxFaces));
+    }
+
+    let t = performance.now();
+    const crops = candidates.map((c) => warpAffine(image, alignmentTransform(c.points, CROP), CROP));
+    timings.align = elapsed(t);
+
+    // The crops' JPEGs (snapshots) are encoded by sharp in libuv threads while the embedder
+    // runs: ~1.5 ms a face that used to come before the embedding.
+    const encoding = opts.alignedCrops ? Promise.all(crops.map((c) => encodeJpeg(c))) : undefined;
+    encoding?.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
+    t = performance.now();
+    const faces: DetectedFace[] = candidates.map((c, k) => {
+      const face: DetectedFace = {
+        box: c.box,
+        score: c.score,
+        landmarks: c.points,
+        quality: assessQuality({
+          crop: crops[k]!,
+          box: c.box,
+          faceSize: c.squareBox[2] - c.squareBox[0],
+          points: c.points,
+          imageWidth: image.width,
+          imageHeight: image.height,
+        }),
+      };
+      return face;
+    });
+    timings.quality = elapsed(t);
+
+    if (opts.embed !== false && crops.length > 0) {
+      t = performance.now();
+      const embeddings = await this.backend.embed(crops);
+      embeddings.forEach((e, k) => {
+        faces[k]!.embedding = e;
+      });
+      timings.embed = elapsed(t);
+    }
+    if (encoding) {
+      t = performance.now();
+      (await encoding).forEach((jpeg, k) => {
+        faces[k]!.alignedJpeg = jpeg;
+      });
+      timings.quality += elapsed(t); // what the encoding still took after the embedding
+    }
+    return { width: image.width, height: image.height, modelId: this.backend.modelId, faces, timings };
+  }
+
+  /**
+   * Embeds aligned 112x112 crops: encoded images (the `alignedJpeg` of a face,
+   * possibly augmented) or packed BGR bytes (112*112*3).
+   */
+  async embedAligned(crops: readonly Uint8Array[]): Promise<Float32Array[]> {
+    const rasters = await Promise.all(
+      crops.map(async (bytes, i) => {
+        const r =
+          bytes.byteLength === RAW_CROP_BYTES ? rasterFromBgr(bytes, CROP, CROP) : await decodeImage(bytes, CROP * CROP);
+        if (r.width !== CROP || r.height !== CROP) {
+          throw new ImageDecodeError('INVALID_IMAGE', `aligned crop ${i} is ${r.width}x${r.height}, expected 112x112`);
+        }
+        return r;
+      }),
+    );
+    return this.backend.embed(rasters);
+  }
+
+  async close(): Promise<void> {
+    await this.backend.close();
+  }
+}

@@ -1,0 +1,249 @@
+// Attendance service: recording recognitions (idempotent, deduplicated,
+// queued durably while the database is away), queries, statistics, CSV export,
+// corrections and snapshot retention. GraphQL resolvers, REST routes and the
+// live cameras call it; the logic lives in src/attendance/*. Its lifetime
+// (outbox replay and drain) and the retention purge's schedule are set in
+// src/services/create-services.ts.
+import { join } from 'node:path';
+import { EmployeeNotFoundError, ValidationError } from '../domain/errors.js';
+import type { PrismaClient } from '../generated/prisma/client.js';
+import {
+  addLog,
+  editLog,
+  voidLog,
+  type AddLogInput,
+  type EditLogInput,
+  type VoidLogInput,
+} from '../attendance/corrections.js';
+import { isDatabaseUnreachable } from '../attendance/db-unreachable.js';
+import { deriveEventId } from '../attendance/event-id.js';
+import { addDays, localDateOf, type LocalDate } from '../attendance/local-time.js';
+import { createOutbox, type AttendanceOutbox, type OutboxEntry } from '../attendance/outbox.js';
+import {
+  attendanceStats,
+  checkInStatus,
+  exportCsv,
+  listLogs,
+  type CheckInStatus,
+  type LogFilter,
+  type LogPage,
+  type Page,
+} from '../attendance/queries.js';
+import { writeRecognition, type WriteResult } from '../attendance/record-log.js';
+import { deleteSnapshot, writeSnapshot } from '../attendance/snapshots.js';
+import type { AttendanceStats } from '../attendance/stats.js';
+import type {
+  AttendanceConfig,
+  AttendanceLogRecord,
+  Clock,
+  Logger,
+  PublishLogged,
+  RecognitionEvent,
+  RecordResult,
+} from '../attendance/types.js';
+
+export type AttendanceServiceDeps = {
+  prisma: PrismaClient;
+  config: AttendanceConfig;
+  clock: Clock;
+  logger: Logger;
+  /** Called after commit for each new log (e.g. publish `attendanceLogged` with toLoggedEvent). */
+  publish?: PublishLogged;
+  /** Where the outbox journal lives; default DATA_DIR/outbox. */
+  outboxDir?: string;
+  outboxBackoffMs?: { initial: number; max: number };
+};
+
+export interface AttendanceService {
+  /** Replays what the outbox kept from a previous run; call once at start-up. */
+  start(): Promise<void>;
+  /** Stops the drainer (queued events stay on disk for the next start). */
+  stop(): Promise<void>;
+  readonly outbox: AttendanceOutbox;
+  /** Today's date in the configured time zone. */
+  today(): LocalDate;
+  recordRecognition(event: RecognitionEvent): Promise<RecordResult>;
+  listLogs(filter?: LogFilter, page?: Page): Promise<LogPage>;
+  todayLogs(page?: Page): Promise<LogPage>;
+  employeeLogs(employeeId: number, filter?: Omit<LogFilter, 'employeeId'>, page?: Page): Promise<LogPage>;
+  checkInStatus(employeeId: number): Promise<CheckInStatus>;
+  /** Defaults: the last 7 local days up to today. */
+  stats(range?: { from?: LocalDate; to?: LocalDate }): Promise<AttendanceStats>;
+  exportCsv(filter: LogFilter & { from: LocalDate; to: LocalDate }): Promise<string>;
+  addLog(input: AddLogInput): Promise<AttendanceLogRecord>;
+  editLog(input: EditLogInput): Promise<AttendanceLogRecord>;
+  voidLog(input: VoidLogInput): Promise<AttendanceLogRecord>;
+  /** Deletes snapshot files past their retention and clears their paths; returns how many. */
+  purgeExpiredSnapshots(): Promise<number>;
+}
+
+const MAX_EVENT_ID_LENGTH = 64;
+
+function checkEvent(event: RecognitionEvent): void {
+  const issues: { path: string[]; message: string }[] = [];
+  if (!Number.isFinite(event.at.getTime())) {
+    issues.push({ path: ['at'], message: 'must be a valid time' });
+  }
+  if (!Number.isFinite(event.confidence) || event.confidence < 0 || event.confidence > 1) {
+    issues.push({ path: ['confidence'], message: 'must be between 0 and 1' });
+  }
+  if (event.eventId !== undefined && (event.eventId.length === 0 || event.eventId.length > MAX_EVENT_ID_LENGTH)) {
+    issues.push({ path: ['eventId'], message: `must be 1 to ${MAX_EVENT_ID_LENGTH} characters` });
+  }
+  if (issues.length > 0) {
+    throw new ValidationError(issues);
+  }
+}
+
+export function createAttendanceService(deps: AttendanceServiceDeps): AttendanceService {
+  const { prisma, config, clock, logger } = deps;
+  const today = (): LocalDate => localDateOf(clock(), config.TIMEZONE);
+
+  /** The database write shared by the direct path and the outbox drainer. */
+  const write = async (entry: OutboxEntry): Promise<WriteResult> => {
+    const snapshot = entry.snapshotJpegBase64 ? Buffer.from(entry.snapshotJpegBase64, 'base64') : undefined;
+    const result = await writeRecognition(prisma, config, clock(), {
+      eventId: entry.eventId,
+      employeeId: entry.employeeId,
+      cameraId: entry.cameraId,
+      at: new Date(entry.at),
+      confidence: entry.confidence,
+      method: entry.method,
+      hasSnapshot: snapshot !== undefined,
+    });
+    if (result.kind !== 'logged') {
+      return result;
+    }
+    let log = result.log;
+    if (snapshot && log.snapshotPath) {
+      try {
+        await writeSnapshot(config.DATA_DIR, log.snapshotPath, snapshot);
+      } catch (error) {
+        // The log matters more than its picture: keep the log, drop the path.
+        logger.warn({ err: error, logId: log.id }, 'attendance: could not save snapshot');
+        log = await prisma.attendanceLog.update({
+          where: { id: log.id },
+          data: { snapshotPath: null, snapshotExpiresAt: null },
+        });
+      }
+    }
+    try {
+      deps.publish?.(log);
+    } catch (error) {
+      logger.warn({ err: error, logId: log.id }, 'attendance: publishing attendanceLogged failed');
+    }
+    return { kind: 'logged', log };
+  };
+
+  const outbox = createOutbox({
+    dir: deps.outboxDir ?? join(config.DATA_DIR, 'outbox'),
+    write,
+    logger,
+    ...(deps.outboxBackoffMs && {
+      initialBackoffMs: deps.outboxBackoffMs.initial,
+      maxBackoffMs: deps.outboxBackoffMs.max,
+    }),
+  });
+
+  const assertEmployee = async (employeeId: number): Promise<void> => {
+    const employee = await prisma.employee.findUnique({ where: { id: employeeId }, select: { erasedAt: true } });
+    if (!employee || employee.erasedAt) {
+      throw new EmployeeNotFoundError(employeeId);
+    }
+  };
+
+  return {
+    outbox,
+    start: () => outbox.start(),
+    stop: () => outbox.stop(),
+    today,
+
+    async recordRecognition(event) {
+      checkEvent(event);
+      const cameraId = event.cameraId ?? null;
+      const entry: OutboxEntry = {
+        eventId: event.eventId ?? deriveEventId(event.employeeId, cameraId, event.at),
+        employeeId: event.employeeId,
+        cameraId,
+        at: event.at.toISOString(),
+        confidence: event.confidence,
+        method: event.method,
+        ...(event.snapshotJpeg && { snapshotJpegBase64: Buffer.from(event.snapshotJpeg).toString('base64') }),
+      };
+      // Older events of this employee still wait: stay behind them, so the
+      // dedupe window and the check-in order see events in arrival order.
+      if (outbox.hasPending(entry.employeeId)) {
+        await outbox.enqueue(entry);
+        return { kind: 'queued', eventId: entry.eventId };
+      }
+      try {
+        return await write(entry);
+      } catch (error) {
+        if (!isDatabaseUnreachable(error)) {
+          throw error;
+        }
+        logger.warn({ eventId: entry.eventId }, 'attendance: database unreachable, event queued');
+        await outbox.enqueue(entry);
+        return { kind: 'queued', eventId: entry.eventId };
+      }
+    },
+
+    listLogs: (filter = {}, page = {}) => listLogs(prisma, filter, page),
+
+    todayLogs(page = {}) {
+      const d = today();
+      return listLogs(prisma, { from: d, to: d }, page);
+    },
+
+    async employeeLogs(employeeId, filter = {}, page = {}) {
+      await assertEmployee(employeeId);
+      return listLogs(prisma, { ...filter, employeeId }, page);
+    },
+
+    async checkInStatus(employeeId) {
+      await assertEmployee(employeeId);
+      return checkInStatus(prisma, employeeId, today());
+    },
+
+    stats(range = {}) {
+      const d = today();
+      const to = range.to ?? d;
+      const from = range.from ?? addDays(to, -6);
+      return attendanceStats(prisma, config, { today: d, from, to });
+    },
+
+    exportCsv: (filter) => exportCsv(prisma, config, filter),
+
+    async addLog(input) {
+      const log = await addLog(prisma, config, input);
+      deps.publish?.(log);
+      return log;
+    },
+    editLog: (input) => editLog(prisma, config, input),
+    voidLog: (input) => voidLog(prisma, config, clock(), input),
+
+    async purgeExpiredSnapshots() {
+      let purged = 0;
+      for (;;) {
+        const batch = await prisma.attendanceLog.findMany({
+          where: { snapshotPath: { not: null }, snapshotExpiresAt: { lte: clock() } },
+          select: { id: true, snapshotPath: true },
+          take: 500,
+        });
+        if (batch.length === 0) {
+          return purged;
+        }
+        for (const log of batch) {
+          if (log.snapshotPath) {
+            await deleteSnapshot(config.DATA_DIR, log.snapshotPath);
+          }
+        }
+        await prisma.attendanceLog.updateMany({
+          where: { id: { in: batch.map((l) => l.id) } },
+          data: { snapshotPath: null, snapshotExpiresAt: null },
+        });
+        purged += batch.length;
+      }
+    },
+  };
+}

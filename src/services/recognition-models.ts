@@ -1,0 +1,298 @@
+// The live recognition models of this app, for the engine's model pack: the
+// gallery (every template of active employees under engine.modelId) and the
+// active SVM (ClassifierModel row of that pack) when its class set still
+// matches the gallery's employees. One per app, built and started by
+// src/services/create-services.ts.
+//
+// Every change (reload, one employee refreshed, a new SVM) goes through one
+// queue so two loads never interleave; searches never wait for it (the
+// Recognizer swaps state atomically, the Gallery copies on write).
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import { employeeId, type ModelPackId } from '../domain/ids.js';
+import type { FaceEngine } from '../engine/face-engine.js';
+import type { AppPubSub } from '../events/event-bus.js';
+import type { PrismaClient } from '../generated/prisma/client.js';
+import type { ClassifierModelRepository } from '../recognition/classifier-model-repository.js';
+import { decisionParamsFromConfig } from '../recognition/decision.js';
+import { classifierFor } from '../recognition/classifier.js';
+import { Recognizer } from '../recognition/recognizer.js';
+import { deserializeSvm } from '../recognition/svm/serialize-svm.js';
+import type { SvmMetrics, SvmModel } from '../recognition/svm/types.js';
+import { Gallery } from '../vision/gallery.js';
+import type { EmployeeMatch } from '../vision/gallery-search.js';
+import type { TemplateRepository } from '../recognition/template-repository.js';
+
+/** A stored, trained SVM as the recognizer holds it. */
+export interface LiveSvm {
+  /** ClassifierModel row id. */
+  id: number;
+  model: SvmModel;
+  metrics: SvmMetrics | null;
+  trainedAt: Date;
+}
+
+export interface GalleryEmployee {
+  employeeCode: string;
+  fullName: string;
+}
+
+/** A gallery match; `similarity` = `score` (the cosine), the name enrollment's duplicate check reads. */
+export type PersonMatch = EmployeeMatch & { similarity: number };
+
+export interface RecognitionModelsStatus {
+  modelId: ModelPackId | null;
+  templateCount: number;
+  employeeCount: number;
+  /** 'svm' when an SVM is live for the current gallery, 'cosine' otherwise, 'none' without an engine. */
+  method: 'svm' | 'cosine' | 'none';
+  svm: { id: number; classCount: number; metrics: SvmMetrics | null; trainedAt: Date } | null;
+  loadedAt: Date | null;
+}
+
+export interface RecognitionModels {
+  /** Follows employeeChanged (deactivated, erased, renamed) and loads gallery and SVM; a failed load is logged and retried on first use. */
+  start(): Promise<void>;
+  /** Stops following employee changes. */
+  stop(): void;
+  /** Loads gallery and SVM once (later calls wait for the same load). */
+  ready(): Promise<void>;
+  /** Re-reads every template and the active SVM from the database. */
+  reload(): Promise<void>;
+  /** Re-reads one employee's templates (after enrollment, erase, deactivation); drops a stale SVM. */
+  refreshEmployee(employeeId: number): Promise<void>;
+  /** Makes a freshly trained model live (training service); ignored if its class set does not match. */
+  activateSvm(svm: LiveSvm): Promise<boolean>;
+  /** null without a face engine. */
+  recognizer(): Recognizer | null;
+  /** Code and name of an employee in the gallery (active, not erased); undefined otherwise. */
+  employee(employeeId: number): GalleryEmployee | undefined;
+  /** The k best employees for an embedding by cosine (duplicate-identity check); [] when empty. */
+  bestPerEmployee(embedding: Float32Array, k: number): Promise<PersonMatch[]>;
+  status(): RecognitionModelsStatus;
+}
+
+export interface RecognitionModelsDeps {
+  /** Employee names for the gallery's directory. */
+  prisma: PrismaClient;
+  config: Pick<Config, 'RECOGNITION_THRESHOLD' | 'RECOGNITION_MARGIN'>;
+  log: Logger;
+  faceEngine: Pick<FaceEngine, 'modelId' | 'embeddingSize'> | null;
+  pubsub: Pick<AppPubSub, 'subscribe'>;
+  clock: () => Date;
+  templates: TemplateRepository;
+  classifierModels: ClassifierModelRepository;
+}
+
+export function createRecognitionModels(deps: RecognitionModelsDeps): RecognitionModels {
+  const log = deps.log.child({ component: 'recognition-models' });
+  const engine = deps.faceEngine;
+  const modelId = engine?.modelId ?? null;
+  const recognizer = engine ? new Recognizer(engine.modelId, decisionParamsFromConfig(deps.config)) : null;
+  let gallery: Gallery | null = engine ? new Gallery(engine.embeddingSize) : null;
+  // The active SVM of the database, kept even while stale: a later refresh may make it match again.
+  let stored: LiveSvm | null = null;
+  let loadedAt: Date | null = null;
+  // Names of the employees in the gallery, so recognize() needs no query per frame.
+  let directory = new Map<number, GalleryEmployee>();
+  let queue: Promise<unknown> = Promise.resolve();
+  let firstLoad: Promise<void> | undefined;
+  let listening = false;
+  let closed = false;
+  let stopListening = (): void => undefined;
+
+  /** Runs mutations one at a time, in call order. */
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+    const next = queue.then(fn, fn);
+    queue = next.catch(() => undefined);
+    return next;
+  };
+
+  const sameClasses = (model: SvmModel, g: Gallery): boolean => {
+    const ids = new Set(g.employees().map(Number));
+    return model.classes.length === ids.size && model.classes.every((c) => ids.has(c));
+  };
+
+  /** Puts the stored SVM live if it fits the gallery, else leaves cosine alone. */
+  const applySvm = (): void => {
+    if (!recognizer || !gallery) {
+      return;
+    }
+    const live = stored && sameClasses(stored.model, gallery) ? stored : null;
+    const model = live?.model;
+    recognizer.swap({ gallery, svm: model ? classifierFor(model) : undefined });
+  };
+
+  const loadActiveSvm = async (): Promise<LiveSvm | null> => {
+    if (modelId === null) {
+      return null;
+    }
+    const row = await deps.classifierModels.active(modelId);
+    if (!row) {
+      return null;
+    }
+    try {
+      return {
+        id: row.id,
+        model: deserializeSvm(row.artifact),
+        metrics: (row.metrics ?? null) as unknown as SvmMetrics | null,
+        trainedAt: row.createdAt,
+      };
+    } catch (error) {
+      log.error({ err: error, classifierModelId: row.id }, 'stored SVM cannot be read; recognition falls back to cosine');
+      return null;
+    }
+  };
+
+  const readEmployees = async (ids: readonly number[]): Promise<Map<number, GalleryEmployee>> => {
+    const rows =
+      ids.length === 0
+        ? []
+        : await deps.prisma.employee.findMany({
+            where: { id: { in: [...ids] }, isActive: true, erasedAt: null },
+            select: { id: true, employeeCode: true, fullName: true },
+          });
+    return new Map(rows.map((r) => [r.id, { employeeCode: r.employeeCode, fullName: r.fullName }]));
+  };
+
+  /** Stops recognizing someone at once (no database round trip); the refresh that follows confirms it. */
+  const dropEmployee = (id: number): void => {
+    if (gallery && gallery.templateCount(employeeId(id)) > 0) {
+      gallery.removeEmployee(employeeId(id));
+      applySvm();
+    }
+    directory.delete(id);
+  };
+
+  const loadAll = async (): Promise<void> => {
+    if (!engine || !recognizer) {
+      return;
+    }
+    const [templates, svm] = await Promise.all([deps.templates.load(engine.modelId), loadActiveSvm()]);
+    const next = new Gallery(engine.embeddingSize);
+    for (const t of templates) {
+      if (t.embedding.length === engine.embeddingSize) {
+        next.add(t.employeeId, t.embedding);
+      }
+    }
+    const names = await readEmployees(next.employees().map(Number));
+    gallery = next;
+    directory = names;
+    stored = svm;
+    loadedAt = deps.clock();
+    applySvm();
+    log.info(
+      { templates: next.size, employees: next.employeeCount, svm: stored?.id ?? null, method: recognizer.hasSvm ? 'svm' : 'cosine' },
+      'recognition models loaded',
+    );
+  };
+
+  // Deactivated / erased / re-activated employees: refresh their rows at once. Events also
+  // arrive from other instances when the bus is Redis-backed.
+  const follow = (): void => {
+    if (!engine || listening) {
+      return;
+    }
+    listening = true;
+    closed = false;
+    const events = deps.pubsub.subscribe('employeeChanged')[Symbol.asyncIterator]();
+    stopListening = () => void events.return?.();
+    void (async () => {
+      try {
+        for (;;) {
+          const next = await events.next();
+          if (next.done || closed) {
+            break;
+          }
+          const event = next.value;
+          if (event.kind === 'deactivated' || event.kind === 'erased') {
+            dropEmployee(event.employeeId);
+          }
+          if (event.kind === 'deactivated' || event.kind === 'erased' || event.kind === 'updated') {
+            await api.refreshEmployee(event.employeeId).catch((error: unknown) =>
+              log.error({ err: error, employeeId: event.employeeId }, 'refreshing employee templates failed'),
+            );
+          }
+        }
+      } catch (error) {
+        log.warn({ err: error }, 'employeeChanged subscription ended');
+      }
+    })();
+  };
+
+  const api: RecognitionModels = {
+    async start() {
+      follow();
+      // Gallery and SVM are live before the first request.
+      await api.ready().catch((error: unknown) => log.error({ err: error }, 'recognition models not loaded; retried on first use'));
+    },
+    stop() {
+      closed = true;
+      listening = false;
+      stopListening();
+    },
+    ready() {
+      firstLoad ??= serial(loadAll).catch((error: unknown) => {
+        // Let the next caller try again (e.g. the database was down at start-up).
+        firstLoad = undefined;
+        throw error;
+      });
+      return firstLoad;
+    },
+    reload() {
+      firstLoad ??= Promise.resolve();
+      return serial(loadAll);
+    },
+    async refreshEmployee(id) {
+      await api.ready();
+      await serial(async () => {
+        if (!engine || !gallery) {
+          return;
+        }
+        const [templates, names] = await Promise.all([deps.templates.load(engine.modelId, { employeeIds: [id] }), readEmployees([id])]);
+        const embeddings = templates.filter((t) => t.embedding.length === engine.embeddingSize).map((t) => t.embedding);
+        const name = names.get(id);
+        // Gallery mutations are copy-on-write against running searches.
+        if (embeddings.length === 0 || !name) {
+          gallery.removeEmployee(employeeId(id));
+          directory.delete(id);
+        } else {
+          gallery.replaceEmployee(employeeId(id), embeddings);
+          directory.set(id, name);
+        }
+        applySvm();
+      });
+    },
+    async activateSvm(svm) {
+      await api.ready();
+      return serial(async () => {
+        stored = svm;
+        applySvm();
+        return recognizer?.hasSvm ?? false;
+      });
+    },
+    recognizer: () => recognizer,
+    employee: (id) => directory.get(id),
+    async bestPerEmployee(embedding, k) {
+      await api.ready();
+      if (!gallery || gallery.size === 0) {
+        return [];
+      }
+      const matches = await gallery.bestPerEmployee(embedding, k);
+      return matches.map((m) => ({ ...m, similarity: m.score }));
+    },
+    status() {
+      const svm = recognizer?.hasSvm && stored ? stored : null;
+      return {
+        modelId,
+        templateCount: gallery?.size ?? 0,
+        employeeCount: gallery?.employeeCount ?? 0,
+        method: recognizer ? (svm ? 'svm' : 'cosine') : 'none',
+        svm: svm ? { id: svm.id, classCount: svm.model.classes.length, metrics: svm.metrics, trainedAt: svm.trainedAt } : null,
+        loadedAt,
+      };
+    },
+  };
+
+  return api;
+}

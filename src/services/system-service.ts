@@ -1,0 +1,165 @@
+// Health (open: liveness + database readiness), status (counts, engine, uptime)
+// and info (versions, config without secrets, model pack). REST and GraphQL
+// both serve these.
+import { readFileSync } from 'node:fs';
+import { Prisma } from '../generated/prisma/client.js';
+import type { PrismaClient } from '../generated/prisma/client.js';
+import type { Config } from '../config.js';
+import type { EngineStats, FaceEngine } from '../engine/face-engine.js';
+
+export interface SystemDeps {
+  prisma: PrismaClient;
+  /** All of it: systemInfo lists every setting except secrets. */
+  config: Config;
+  clock: () => Date;
+  faceEngine: Pick<FaceEngine, 'stats' | 'modelId' | 'embeddingSize'> | null;
+  startedAt: Date;
+  eventBusKind: 'memory' | 'redis';
+}
+
+export interface SystemService {
+  /** Open: liveness + database readiness. */
+  health(): Promise<Health>;
+  status(): Promise<SystemStatus>;
+  info(): Promise<SystemInfo>;
+}
+
+export function createSystemService(deps: SystemDeps): SystemService {
+  return {
+    health: () => getHealth(deps),
+    status: () => getSystemStatus(deps),
+    info: () => getSystemInfo(deps),
+  };
+}
+
+const DB_PING_TIMEOUT_MS = 2_000;
+
+const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  name: string;
+  version: string;
+};
+
+export interface Health {
+  status: 'healthy' | 'unhealthy';
+  database: 'up' | 'down';
+  uptimeSeconds: number;
+}
+
+export interface SystemStatus {
+  status: 'healthy' | 'unhealthy';
+  database: 'up' | 'down';
+  uptimeSeconds: number;
+  counts: { employees: number; activeEmployees: number; faceTemplates: number; attendanceLogs: number; cameras: number };
+  engine: EngineStats | null;
+  eventBus: 'memory' | 'redis';
+}
+
+export interface SystemInfo {
+  name: string;
+  version: string;
+  nodeVersion: string;
+  prismaVersion: string;
+  databaseVersion: string | null;
+  environment: Config['NODE_ENV'];
+  modelPack: { configured: string; loaded: string | null; embeddingSize: number | null };
+  uptimeSeconds: number;
+  startedAt: Date;
+  /** Every setting except secrets; credentials inside URLs are masked. */
+  config: Record<string, string | number | boolean | null>;
+}
+
+function uptimeSeconds(deps: Pick<SystemDeps, 'clock' | 'startedAt'>): number {
+  return Math.max(0, Math.round((deps.clock().getTime() - deps.startedAt.getTime()) / 1000));
+}
+
+async function pingDatabase(deps: Pick<SystemDeps, 'prisma'>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('database ping timed out')), DB_PING_TIMEOUT_MS);
+    });
+    await Promise.race([deps.prisma.$queryRaw`SELECT 1`, timeout]);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function getHealth(deps: Pick<SystemDeps, 'prisma' | 'clock' | 'startedAt'>): Promise<Health> {
+  const up = await pingDatabase(deps);
+  return { status: up ? 'healthy' : 'unhealthy', database: up ? 'up' : 'down', uptimeSeconds: uptimeSeconds(deps) };
+}
+
+async function getSystemStatus(deps: SystemDeps): Promise<SystemStatus> {
+  const health = await getHealth(deps);
+  const counts =
+    health.database === 'up'
+      ? await (async () => {
+          const [employees, activeEmployees, faceTemplates, attendanceLogs, cameras] = await Promise.all([
+            deps.prisma.employee.count({ where: { erasedAt: null } }),
+            deps.prisma.employee.count({ where: { erasedAt: null, isActive: true } }),
+            deps.prisma.faceTemplate.count(),
+            deps.prisma.attendanceLog.count({ where: { voidedAt: null } }),
+            deps.prisma.camera.count(),
+          ]);
+          return { employees, activeEmployees, faceTemplates, attendanceLogs, cameras };
+        })()
+      : { employees: 0, activeEmployees: 0, faceTemplates: 0, attendanceLogs: 0, cameras: 0 };
+  return { ...health, counts, engine: deps.faceEngine?.stats() ?? null, eventBus: deps.eventBusKind };
+}
+
+async function getSystemInfo(deps: SystemDeps): Promise<SystemInfo> {
+  let databaseVersion: string | null = null;
+  try {
+    const rows = await deps.prisma.$queryRaw<{ v: string }[]>`SELECT VERSION() AS v`;
+    databaseVersion = rows[0]?.v ?? null;
+  } catch {
+    databaseVersion = null;
+  }
+  return {
+    name: packageJson.name,
+    version: packageJson.version,
+    nodeVersion: process.version,
+    prismaVersion: Prisma.prismaVersion.client,
+    databaseVersion,
+    environment: deps.config.NODE_ENV,
+    modelPack: {
+      configured: deps.config.MODEL_PACK,
+      loaded: deps.faceEngine?.modelId ?? null,
+      embeddingSize: deps.faceEngine?.embeddingSize ?? null,
+    },
+    uptimeSeconds: uptimeSeconds(deps),
+    startedAt: deps.startedAt,
+    config: publicConfig(deps.config),
+  };
+}
+
+const SECRET_KEYS = new Set<keyof Config>(['SECRET_KEY', 'ADMIN_API_KEY']);
+
+export function publicConfig(config: Config): Record<string, string | number | boolean | null> {
+  const out: Record<string, string | number | boolean | null> = {};
+  for (const [key, value] of Object.entries(config) as [keyof Config, unknown][]) {
+    if (SECRET_KEYS.has(key)) {
+      continue;
+    }
+    if (value === undefined || value === null) {
+      out[key] = null;
+    } else if (typeof value === 'string') {
+      out[key] = maskUrlCredentials(value);
+    } else if (typeof value === 'number' || typeof value === 'boolean') {
+      out[key] = value;
+    } else {
+      out[key] = JSON.stringify(value);
+    }
+  }
+  return out;
+}
+
+/** mysql://user:pass@host/db → mysql://user:***@host/db (also rtsp:// camera URLs). */
+export function maskUrlCredentials(value: string): string {
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^/@:]*)(:[^/@]*)?@/i, (_m, scheme: string, user: string, pass?: string) =>
+    `${scheme}${user}${pass === undefined ? '' : ':***'}@`,
+  );
+}

@@ -1,7 +1,0 @@
-// Entry of a camera's capture process (see src/cameras/capture.ts for why a
-// process): waits for its settings over IPC, runs the read loop, writes
-// frames to stdout, exits when told to stop or when the server goes away.
-import { runCaptureLoop } from '../cameras/capture-loop.js';
-import { startCaptureHost } from '../cameras/capture-host.js';
-
-startCaptureHost(runCaptureLoop);
