@@ -6,7 +6,9 @@
 import type { EmployeeId } from '../domain/ids.js';
 import type { SvmEvidence } from './decision.js';
 import { COVERAGE_BAND, shortlistEvidence, type Candidate, type ShortlistModel } from './shortlist/shortlist-model.js';
+import { deserializeShortlist, serializeShortlist, SHORTLIST_MAGIC } from './shortlist/serialize-shortlist.js';
 import { predictSvm } from './svm/predict-svm.js';
+import { deserializeSvm, serializeSvm } from './svm/serialize-svm.js';
 import type { SvmModel } from './svm/types.js';
 
 export interface Classifier {
@@ -45,4 +47,15 @@ export function classifierFor(model: ClassifierModel): Classifier {
 /** Employee ids the classifier was trained on. */
 export function classifierClasses(model: ClassifierModel): EmployeeId[] {
   return isShortlistModel(model) ? [...model.machines.keys()] : [...model.classes];
+}
+
+/** The bytes stored in ClassifierModel.artifact, for either kind. */
+export function serializeClassifier(model: ClassifierModel): Uint8Array {
+  return isShortlistModel(model) ? serializeShortlist(model) : serializeSvm(model);
+}
+
+/** Reads either kind (told apart by the magic number). */
+export function deserializeClassifier(bytes: Uint8Array): ClassifierModel {
+  const magic = bytes.length >= 4 ? new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0, true) : 0;
+  return magic === SHORTLIST_MAGIC ? deserializeShortlist(bytes) : deserializeSvm(bytes);
 }

@@ -23,6 +23,7 @@ import { createRecognitionService, type RecognitionService } from './recognition
 import { createJobScheduler, type JobScheduler } from './scheduled-jobs.js';
 import { createSystemService, type SystemService } from './system-service.js';
 import { createTrainingService, type TrainingService } from './training-service.js';
+import { createTrainPool, fitMachineInWorker, type TrainPool } from '../recognition/svm/train-in-worker.js';
 
 /** Every domain service of the app; GraphQL resolvers, REST routes and WebSockets reach them through this. */
 export interface Services {
@@ -99,6 +100,9 @@ export function createServices(deps: ServiceDeps): ComposedServices {
     logger: log('attendance'),
     publish: (row) => events.publish('attendanceLogged', toLoggedEvent(row)),
   });
+  // One training worker (a low-priority thread): full trainings and new hires' machines.
+  let trainPool: TrainPool | undefined;
+  const trainPoolOf = (): TrainPool => (trainPool ??= createTrainPool());
   const recognitionModels = createRecognitionModels({
     prisma,
     config,
@@ -108,6 +112,7 @@ export function createServices(deps: ServiceDeps): ComposedServices {
     clock,
     templates,
     classifierModels,
+    fitMachine: (model, input) => fitMachineInWorker(trainPoolOf(), model, input),
   });
   const training = createTrainingService({
     config,
@@ -118,6 +123,7 @@ export function createServices(deps: ServiceDeps): ComposedServices {
     templates,
     classifierModels,
     models: recognitionModels,
+    pool: trainPoolOf,
   });
   const recognition = createRecognitionService({
     prisma,
@@ -170,7 +176,13 @@ export function createServices(deps: ServiceDeps): ComposedServices {
     // Follows employee changes; loads gallery and SVM so they are live before the first request.
     { name: 'recognition models', start: () => recognitionModels.start(), stop: () => recognitionModels.stop() },
     // Debounced automatic retraining and the training worker.
-    { name: 'training', stop: () => training.close() },
+    {
+      name: 'training',
+      stop: async () => {
+        await training.close();
+        await trainPool?.close();
+      },
+    },
     // Sessions a previous run left active are expired.
     { name: 'enrollment sessions', start: () => enrollment.start(), stop: () => enrollment.stop() },
     // Saves the environment's camera; enabled cameras then start in the background.

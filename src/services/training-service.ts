@@ -10,8 +10,8 @@ import type { FaceEngine } from '../engine/face-engine.js';
 import type { EventPublisher } from '../events/event-bus.js';
 import type { ClassifierModel, Prisma } from '../generated/prisma/client.js';
 import type { ClassifierModelRepository } from '../recognition/classifier-model-repository.js';
-import { createTrainPool, trainSvmInWorker, type TrainPool } from '../recognition/svm/train-in-worker.js';
-import type { SvmMetrics, TrainOptions, TrainPhase } from '../recognition/svm/types.js';
+import { createTrainPool, trainClassifierInWorker, type TrainPool } from '../recognition/svm/train-in-worker.js';
+import type { ClassifierMetrics, ClassifierPhase, ClassifierTrainOptions } from '../recognition/train-classifier.js';
 import type { StoredTemplate, TemplateRepository } from '../recognition/template-repository.js';
 import type { RecognitionModels } from './recognition-models.js';
 
@@ -19,7 +19,7 @@ export type TrainOutcome =
   | {
       kind: 'trained';
       classifierModelId: number;
-      metrics: SvmMetrics;
+      metrics: ClassifierMetrics;
       employeeCount: number;
       /** Templates the SVM was trained on (after the per-employee cap). */
       templateCount: number;
@@ -38,7 +38,7 @@ export type TrainOutcome =
 
 export interface TrainingProgressEvent {
   status: 'started' | 'running' | 'finished' | 'failed';
-  phase: TrainPhase | null;
+  phase: ClassifierPhase | null;
   done: number;
   total: number;
   message: string | null;
@@ -82,7 +82,10 @@ function trainingTemplates(all: readonly StoredTemplate[]): StoredTemplate[] {
 }
 
 export interface TrainingServiceDeps {
-  config: Pick<Config, 'SVM_KERNEL' | 'SVM_C' | 'SVM_GAMMA' | 'SVM_MAX_TEMPLATES_PER_EMPLOYEE' | 'SVM_BACKEND' | 'AUTO_RETRAIN'>;
+  config: Pick<
+    Config,
+    'SVM_KERNEL' | 'SVM_C' | 'SVM_GAMMA' | 'SVM_MAX_TEMPLATES_PER_EMPLOYEE' | 'SVM_BACKEND' | 'SVM_STRATEGY' | 'SVM_GLOBAL_MAX_EMPLOYEES' | 'AUTO_RETRAIN'
+  >;
   log: Logger;
   clock: () => Date;
   events: EventPublisher;
@@ -91,6 +94,8 @@ export interface TrainingServiceDeps {
   classifierModels: ClassifierModelRepository;
   /** Where a trained model goes live. */
   models: Pick<RecognitionModels, 'activateSvm'>;
+  /** The training worker pool, shared with the new-hire machine fits (created on first use when absent). */
+  pool?: () => TrainPool;
 }
 
 export function createTrainingService(deps: TrainingServiceDeps): TrainingService {
@@ -122,17 +127,22 @@ export function createTrainingService(deps: TrainingServiceDeps): TrainingServic
       return { kind: 'skipped', reason: 'unchanged', employeeCount, templateCount: active.templateCount, classifierModelId: active.id };
     }
 
-    const options: Omit<TrainOptions, 'onProgress' | 'signal'> = {
-      kernel: deps.config.SVM_KERNEL,
-      C: deps.config.SVM_C,
-      gamma: deps.config.SVM_GAMMA,
-      maxPerClass: deps.config.SVM_MAX_TEMPLATES_PER_EMPLOYEE,
-      backend: deps.config.SVM_BACKEND,
+    const options: ClassifierTrainOptions = {
+      strategy: deps.config.SVM_STRATEGY,
+      globalMaxEmployees: deps.config.SVM_GLOBAL_MAX_EMPLOYEES,
+      svm: {
+        kernel: deps.config.SVM_KERNEL,
+        C: deps.config.SVM_C,
+        gamma: deps.config.SVM_GAMMA,
+        maxPerClass: deps.config.SVM_MAX_TEMPLATES_PER_EMPLOYEE,
+        backend: deps.config.SVM_BACKEND,
+      },
+      shortlist: { C: deps.config.SVM_C, maxPerClass: deps.config.SVM_MAX_TEMPLATES_PER_EMPLOYEE },
     };
     publish({ status: 'started', phase: null, done: 0, total: 0, message: `${employeeCount} employees, ${templates.length} templates` });
-    pool ??= createTrainPool();
+    pool ??= deps.pool?.() ?? createTrainPool();
     const trainedModelId = `${engine.modelId}:${deps.clock().toISOString()}`;
-    const result = await trainSvmInWorker(
+    const result = await trainClassifierInWorker(
       {
         vectors: templates.map((t) => t.embedding),
         labels: templates.map((t) => Number(t.employeeId)),
@@ -148,7 +158,8 @@ export function createTrainingService(deps: TrainingServiceDeps): TrainingServic
     const trainingMs = Math.round(result.trainingMs);
     const params = {
       ...options,
-      gamma: result.model.gamma,
+      strategy: result.metrics.strategy,
+      gamma: 'kind' in result.model ? 0 : result.model.gamma,
       C: result.model.C,
       gammaSeed: deps.config.SVM_GAMMA,
       cSeed: deps.config.SVM_C,
@@ -157,7 +168,7 @@ export function createTrainingService(deps: TrainingServiceDeps): TrainingServic
     };
     const saved = await deps.classifierModels.saveActive({
       modelId: engine.modelId,
-      kind: `svm-${result.model.kernel}`,
+      kind: 'kind' in result.model ? 'shortlist-linear' : `svm-${result.model.kernel}`,
       artifact: new Uint8Array(result.modelBytes),
       params: params as unknown as Prisma.InputJsonValue,
       metrics: result.metrics as unknown as Prisma.InputJsonValue,
@@ -241,7 +252,10 @@ export function createTrainingService(deps: TrainingServiceDeps): TrainingServic
       closed = true;
       clearTimeout(timer);
       await current?.catch(() => undefined);
-      await pool?.close();
+      // A pool handed in by the composition root is closed there.
+      if (!deps.pool) {
+        await pool?.close();
+      }
     },
   };
   return service;

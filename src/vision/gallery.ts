@@ -174,6 +174,30 @@ export class Gallery implements GallerySearch {
     return this.store.readRow(row);
   }
 
+  /** Copies of an employee's stored (normalised) templates, row-major. */
+  rowsOf(id: EmployeeId): Float32Array {
+    const slot = this.slotOf.get(id);
+    const out = new Float32Array((slot === undefined ? 0 : this.slotTemplates[slot]!) * this.dim);
+    let n = 0;
+    for (const block of this.store.blocks) {
+      const live = Math.min(block.cap, this.store.count - block.start);
+      for (let r = 0; r < live && slot !== undefined; r++) {
+        if (block.slot[r] === slot) {
+          out.set(block.f32.subarray(r * this.dim, (r + 1) * this.dim), n++ * this.dim);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The employee a row belongs to. */
+  employeeAt(row: number): EmployeeId | undefined {
+    if (row < 0 || row >= this.store.count) {
+      return undefined;
+    }
+    return employeeId(this.slotEmployee[this.store.slotOf(row)]!);
+  }
+
   async top1(query: Float32Array): Promise<TemplateMatch | undefined> {
     return (await this.topK(query, 1))[0];
   }

@@ -47,7 +47,8 @@ export interface ShortlistMetrics {
   cvMacroF1: number;
   folds: number;
   grid: ShortlistGridPoint[];
-  best: { C: number };
+  /** gamma is 0: the machines are linear (the field keeps the multi-class SVM's shape). */
+  best: { C: number; gamma: 0 };
   sampledEmployees: number;
   cap: number;
   meanEpochs: number;
@@ -188,7 +189,7 @@ export async function trainShortlist(set: TrainingSet, opts: ShortlistTrainOptio
       cvMacroF1: best.point.macroF1,
       folds: k,
       grid,
-      best: { C },
+      best: { C, gamma: 0 },
       sampledEmployees: sample.length,
       cap,
       meanEpochs: fits === 0 ? 0 : epochs / fits,
