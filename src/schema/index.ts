@@ -12,5 +12,6 @@ import './training.js';
 import './camera.js';
 import './camera-live.js';
 import './enrollment.js';
+import './template-import.js';
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -22,6 +22,7 @@ import { createRecognitionModels, type RecognitionModels } from './recognition-m
 import { createRecognitionService, type RecognitionService } from './recognition-service.js';
 import { createJobScheduler, type JobScheduler } from './scheduled-jobs.js';
 import { createSystemService, type SystemService } from './system-service.js';
+import { createTemplateImportService, type TemplateImportService } from './template-import-service.js';
 import { createTrainingService, type TrainingService } from './training-service.js';
 import { createTrainPool, fitMachineInWorker, type TrainPool } from '../recognition/svm/train-in-worker.js';
 
@@ -35,6 +36,7 @@ export interface Services {
   readonly training: TrainingService;
   readonly recognition: RecognitionService;
   readonly enrollment: EnrollmentService;
+  readonly templateImport: TemplateImportService;
   readonly employeeDirectory: EmployeeDirectory;
   readonly cameras: CameraService;
 }
@@ -146,6 +148,16 @@ export function createServices(deps: ServiceDeps): ComposedServices {
     models: recognitionModels,
     training,
   });
+  const templateImport = createTemplateImportService({
+    prisma,
+    config,
+    log: deps.log,
+    clock,
+    events,
+    faceEngine,
+    models: recognitionModels,
+    training,
+  });
   const employeeDirectory = createEmployeeDirectory(prisma, { known: (id) => recognitionModels.employee(id) });
   const cameras = createCameraService({
     prisma,
@@ -206,7 +218,7 @@ export function createServices(deps: ServiceDeps): ComposedServices {
   };
 
   return {
-    services: { apiKeys, employees, system, attendance, recognitionModels, training, recognition, enrollment, employeeDirectory, cameras },
+    services: { apiKeys, employees, system, attendance, recognitionModels, training, recognition, enrollment, templateImport, employeeDirectory, cameras },
     jobs,
     lifetimes: lifetimes.map((l) => l.name),
     async start() {
