@@ -43,6 +43,8 @@ import type { FrameFeedback } from '../enrollment/feedback-types.js';
 import { evaluateFrame, type FrameInput } from '../enrollment/frame-feedback.js';
 import type { FrameCandidate } from '../enrollment/coverage.js';
 import type { DroppedFrame } from '../enrollment/frame-selection.js';
+import { analyzeWithPaddedRetry } from '../vision/padded-analysis.js';
+import type { AnalyzeOptions, FrameAnalysis } from '../vision/types.js';
 import { evaluatePhoto, type PhotoVerdict } from '../enrollment/photo-verdict.js';
 import type { EnrollmentProgressEvent, EnrollmentSessionStatus } from '../enrollment/progress-event.js';
 import type { Employee, EnrollmentSession, PrismaClient } from '../generated/prisma/client.js';
@@ -210,9 +212,12 @@ export function createEnrollmentService(deps: EnrollmentServiceDeps): Enrollment
     throw new EnrollmentSessionClosedError(sessionId, row.status);
   };
 
-  const analyzeFrame = async (engine: FaceEngine, bytes: Uint8Array): Promise<FrameInput> => {
+  /** `photo`: a still (ID badge, passport) may be cropped tight around the face: a padded copy gets a second look. */
+  const analyzeFrame = async (engine: FaceEngine, bytes: Uint8Array, photo = false): Promise<FrameInput> => {
     try {
-      return { kind: 'analysis', analysis: await engine.analyze(bytes, { alignedCrops: true }) };
+      const analyze = (image: Uint8Array, options: AnalyzeOptions): Promise<FrameAnalysis> => engine.analyze(image, options);
+      const analysis = photo ? await analyzeWithPaddedRetry(analyze, bytes, { alignedCrops: true }) : await analyze(bytes, { alignedCrops: true });
+      return { kind: 'analysis', analysis };
     } catch (error) {
       // An undecodable or oversized frame is feedback for the kiosk, not a failed request;
       // EngineBusyError (503) and the rest go to the caller as the engine raised them.
@@ -462,7 +467,7 @@ export function createEnrollmentService(deps: EnrollmentServiceDeps): Enrollment
         throw new EmployeeNotFoundError(employeeId);
       }
       const verdicts: PhotoVerdict[] = await Promise.all(
-        photos.map(async (bytes, i) => evaluatePhoto(await analyzeFrame(engine, bytes), i)),
+        photos.map(async (bytes, i) => evaluatePhoto(await analyzeFrame(engine, bytes, true), i)),
       );
       const plan = planPhotoEnrollment(verdicts);
       if (!plan.ok) {

@@ -2,6 +2,7 @@
 // (employee or unknown with a reason), and, for recognized faces, an
 // attendance log (idempotent per request id + face index). GraphQL's
 // `recognize` and REST's POST /recognition/recognize both call it.
+import { analyzeWithPaddedRetry } from '../vision/padded-analysis.js';
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
@@ -102,7 +103,12 @@ async function recognizeFrame(deps: RecognitionServiceDeps, image: Uint8Array, o
   const wantSnapshots = logAttendance && deps.config.SNAPSHOTS_ENABLED;
   const [analysis] = await Promise.all([
     // Engine failures arrive as domain errors (400/413/503), mapped by the engine itself.
-    engine.analyze(image, { embed: true, alignedCrops: wantSnapshots, ...(options.signal ? { signal: options.signal } : {}) }),
+    // Tight crops (ID badges) get a second look on a padded copy when no face was found.
+    analyzeWithPaddedRetry((img, o) => engine.analyze(img, o), image, {
+      embed: true,
+      alignedCrops: wantSnapshots,
+      ...(options.signal ? { signal: options.signal } : {}),
+    }),
     models.ready(),
   ]);
   const analyzed = performance.now();
