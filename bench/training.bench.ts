@@ -9,11 +9,16 @@
 //   npm run bench:training -- --employees 50,200,1000,5000 --templates 40 --templates-at 5000:20
 //   [--trainer shortlist|global|both]  (global = the multi-class RBF SVM of src/recognition/svm)
 //   [--probes 2] (per enrolled person, at most 2,000 in all)  [--out bench/results/training.json]
+//   [--service]  through the real app instead: N employees' templates in a fresh MariaDB
+//   database, the training service (load, low-priority worker, persist, make live), then
+//   recognize (real engine on a real photo + decision) at that size; a 5-employee run is added
+//   for the recognize ratio. Writes bench/results/training-service.json.
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { execSync } from 'node:child_process';
+import { measureServiceSize, type ServiceSizeResult } from './support/training-service-size.js';
 import { measureSize, type SizeResult, type Trainer } from './support/training-size.js';
 
 const arg = (name: string): string | undefined => {
@@ -23,7 +28,10 @@ const arg = (name: string): string | undefined => {
 
 if (process.argv.includes('--child')) {
   const [employees, templates, trainer, probes] = process.argv.slice(process.argv.indexOf('--child') + 1);
-  const result = await measureSize(Number(employees), Number(templates), trainer as Trainer, Number(probes));
+  const result =
+    trainer === 'service'
+      ? await measureServiceSize(Number(employees), Number(templates))
+      : await measureSize(Number(employees), Number(templates), trainer as Trainer, Number(probes));
   process.stdout.write(`${JSON.stringify(result)}\n`);
   process.exit(0);
 }
@@ -36,12 +44,13 @@ const perSize = new Map(
     .filter(Boolean)
     .map((p) => p.split(':').map(Number) as [number, number]),
 );
+const service = process.argv.includes('--service');
 const trainerArg = arg('trainer') ?? 'shortlist';
 const trainers: Trainer[] = trainerArg === 'both' ? ['global', 'shortlist'] : [trainerArg as Trainer];
 const probes = Number(arg('probes') ?? 2);
-const out = arg('out') ?? fileURLToPath(new URL('./results/training.json', import.meta.url));
+const out = arg('out') ?? fileURLToPath(new URL(service ? './results/training-service.json' : './results/training.json', import.meta.url));
 
-function runChild(employees: number, templates: number, trainer: Trainer): Promise<SizeResult> {
+function runChild<R = SizeResult>(employees: number, templates: number, trainer: Trainer | 'service'): Promise<R> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
@@ -57,7 +66,7 @@ function runChild(employees: number, templates: number, trainer: Trainer): Promi
         reject(new Error(`size ${employees}x${templates} (${trainer}) failed with exit code ${code}`));
         return;
       }
-      resolve(JSON.parse(line) as SizeResult);
+      resolve(JSON.parse(line) as R);
     });
   });
 }
@@ -65,6 +74,23 @@ function runChild(employees: number, templates: number, trainer: Trainer): Promi
 const load = (): string => loadavg().map((v) => v.toFixed(2)).join(' ');
 const machine = `${cpus()[0]?.model ?? 'cpu'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`;
 console.log(`${machine}; load before: ${load()}`);
+if (service) {
+  console.log('employees x tpl  store s  train s   cpu s  peak MiB  strategy   cvAcc  recognize p50/p95 ms  decide p50 ms  ratio to 5  named (method)');
+  const rows: (ServiceSizeResult & { loadAfter: string })[] = [];
+  for (const employees of [5, ...sizes.filter((n) => n !== 5)]) {
+    const templates = perSize.get(employees) ?? defaultTemplates;
+    const r = await runChild<ServiceSizeResult>(employees, templates, 'service');
+    rows.push({ ...r, loadAfter: load() });
+    const ratio = r.recognizeP50Ms / (rows[0]?.recognizeP50Ms ?? r.recognizeP50Ms);
+    console.log(
+      `${String(employees).padStart(9)} x ${String(templates).padEnd(3)} ${(r.storeMs / 1000).toFixed(1).padStart(7)} ${(r.trainWallMs / 1000).toFixed(2).padStart(7)} ${(r.trainCpuMs / 1000).toFixed(2).padStart(7)} ${String(Math.round(r.peakRssMiB)).padStart(9)}  ${r.strategy.padEnd(9)}  ${r.cvAccuracy.toFixed(3)}  ${r.recognizeP50Ms.toFixed(1).padStart(8)} / ${r.recognizeP95Ms.toFixed(1).padEnd(8)}  ${r.decideP50Ms.toFixed(2).padStart(12)}  ${ratio.toFixed(2).padStart(10)}  ${r.named ?? '-'} (${r.method ?? '-'})`,
+    );
+  }
+  const uptime = execSync('uptime').toString().trim();
+  console.log(`load after: ${load()}  (${uptime})`);
+  writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString(), machine, uptime, rows }, null, 2)}\n`);
+  process.exit(0);
+}
 console.log(
   'trainer    employees x tpl  train s   cpu s  peak MiB  cvAcc   named  misnamed  strangers  decide p50/p95 ms  (5 staff p50)  ratio',
 );
