@@ -54,7 +54,7 @@ function runChild<R = SizeResult>(employees: number, templates: number, trainer:
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [...process.execArgv, fileURLToPath(import.meta.url), '--child', String(employees), String(templates), trainer, String(probes)],
+      [...process.execArgv, '--expose-gc', fileURLToPath(import.meta.url), '--child', String(employees), String(templates), trainer, String(probes)],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     let text = '';
@@ -75,15 +75,17 @@ const load = (): string => loadavg().map((v) => v.toFixed(2)).join(' ');
 const machine = `${cpus()[0]?.model ?? 'cpu'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`;
 console.log(`${machine}; load before: ${load()}`);
 if (service) {
-  console.log('employees x tpl  store s  train s   cpu s  peak MiB  strategy   cvAcc  recognize p50/p95 ms  decide p50 ms  ratio to 5  named (method)');
+  console.log(
+    'employees x tpl  store s  train s   cpu s  peak MiB (in train)  strategy   cvAcc  recognize p50/p95 ms  decide p50  | 5 staff: recognize decide  ratio  named (method)',
+  );
   const rows: (ServiceSizeResult & { loadAfter: string })[] = [];
   for (const employees of [5, ...sizes.filter((n) => n !== 5)]) {
     const templates = perSize.get(employees) ?? defaultTemplates;
     const r = await runChild<ServiceSizeResult>(employees, templates, 'service');
     rows.push({ ...r, loadAfter: load() });
-    const ratio = r.recognizeP50Ms / (rows[0]?.recognizeP50Ms ?? r.recognizeP50Ms);
+    const ratio = r.recognizeP50Ms / r.smallRecognizeP50Ms;
     console.log(
-      `${String(employees).padStart(9)} x ${String(templates).padEnd(3)} ${(r.storeMs / 1000).toFixed(1).padStart(7)} ${(r.trainWallMs / 1000).toFixed(2).padStart(7)} ${(r.trainCpuMs / 1000).toFixed(2).padStart(7)} ${String(Math.round(r.peakRssMiB)).padStart(9)}  ${r.strategy.padEnd(9)}  ${r.cvAccuracy.toFixed(3)}  ${r.recognizeP50Ms.toFixed(1).padStart(8)} / ${r.recognizeP95Ms.toFixed(1).padEnd(8)}  ${r.decideP50Ms.toFixed(2).padStart(12)}  ${ratio.toFixed(2).padStart(10)}  ${r.named ?? '-'} (${r.method ?? '-'})`,
+      `${String(employees).padStart(9)} x ${String(templates).padEnd(3)} ${(r.storeMs / 1000).toFixed(1).padStart(7)} ${(r.trainWallMs / 1000).toFixed(2).padStart(7)} ${(r.trainCpuMs / 1000).toFixed(2).padStart(7)} ${String(Math.round(r.peakRssMiB)).padStart(9)} (${String(Math.round(r.trainRssMiB)).padStart(5)})  ${r.strategy.padEnd(9)}  ${r.cvAccuracy.toFixed(3)}  ${r.recognizeP50Ms.toFixed(1).padStart(8)} / ${r.recognizeP95Ms.toFixed(1).padEnd(8)}  ${r.decideP50Ms.toFixed(2).padStart(9)}  | ${r.smallRecognizeP50Ms.toFixed(1).padStart(17)} ${r.smallDecideP50Ms.toFixed(2).padStart(6)}  ${ratio.toFixed(2).padStart(5)}  ${r.named ?? '-'} (${r.method ?? '-'})`,
     );
   }
   const uptime = execSync('uptime').toString().trim();

@@ -114,12 +114,14 @@ export function createTrainingService(deps: TrainingServiceDeps): TrainingServic
     if (!engine) {
       throw new UnavailableError('face models not installed: run npm run models:fetch');
     }
-    const all = await deps.templates.load(engine.modelId);
-    const templates = trainingTemplates(all);
+    // `let`: dropped once the worker has its packed copy (5,000 x 20 templates are ~200 MB here).
+    let all: StoredTemplate[] | undefined = await deps.templates.load(engine.modelId);
+    let templates: StoredTemplate[] | undefined = trainingTemplates(all);
+    const templateCount = templates.length;
     const fingerprint = fingerprintOf(all);
     const employeeCount = fingerprint.employees.length;
     if (employeeCount < 2) {
-      return { kind: 'skipped', reason: 'fewer_than_two_employees', employeeCount, templateCount: templates.length };
+      return { kind: 'skipped', reason: 'fewer_than_two_employees', employeeCount, templateCount };
     }
     const active = await deps.classifierModels.active(engine.modelId);
     const activeParams = active?.params as { fingerprint?: unknown } | null | undefined;
@@ -139,10 +141,11 @@ export function createTrainingService(deps: TrainingServiceDeps): TrainingServic
       },
       shortlist: { C: deps.config.SVM_C, maxPerClass: deps.config.SVM_MAX_TEMPLATES_PER_EMPLOYEE },
     };
-    publish({ status: 'started', phase: null, done: 0, total: 0, message: `${employeeCount} employees, ${templates.length} templates` });
+    publish({ status: 'started', phase: null, done: 0, total: 0, message: `${employeeCount} employees, ${templateCount} templates` });
     pool ??= deps.pool?.() ?? createTrainPool();
     const trainedModelId = `${engine.modelId}:${deps.clock().toISOString()}`;
-    const result = await trainClassifierInWorker(
+    // trainClassifierInWorker packs the set into one transferable array before its first await.
+    const job = trainClassifierInWorker(
       {
         vectors: templates.map((t) => t.embedding),
         labels: templates.map((t) => Number(t.employeeId)),
@@ -152,6 +155,9 @@ export function createTrainingService(deps: TrainingServiceDeps): TrainingServic
       options,
       { pool, onProgress: (p) => publish({ status: 'running', phase: p.phase, done: p.done, total: p.total, message: null }) },
     );
+    all = undefined;
+    templates = undefined;
+    const result = await job;
     if (result.kind === 'skipped') {
       return { kind: 'skipped', reason: result.reason, employeeCount: result.classCount, templateCount: result.templateCount };
     }

@@ -96,18 +96,9 @@ export async function trainShortlist(set: TrainingSet, opts: ShortlistTrainOptio
   };
 
   const dim = set.vectors[0]?.length ?? 0;
-  const classIndex = new Map<EmployeeId, number>(classes.map((c, i) => [c, i]));
-  const allRows = packUnitRows(set.vectors, dim);
-  const allClassOf = Int32Array.from(set.labels, (l) => classIndex.get(employeeId(l)) ?? -1);
   const cap = adaptiveCap(classes.length, opts.maxPerClass ?? 40, opts.templateBudget);
-  const kept = selectTemplates(allRows, dim, allClassOf, classes.length, cap, set.qualities);
-  const rows = new Float32Array(kept.length * dim);
-  const lists: number[][] = classes.map(() => []);
-  kept.forEach((g, i) => {
-    rows.set(allRows.subarray(g * dim, (g + 1) * dim), i * dim);
-    lists[allClassOf[g] as number]?.push(i);
-  });
-  const data: ClassRows = { rows, dim, members: lists.map((l) => Int32Array.from(l)) };
+  const data = capAndPack(set, classes, dim, cap);
+  const keptCount = data.rows.length / Math.max(1, dim);
   progress({ phase: 'select', done: 1, total: 1 });
   lap('select');
   await checkpoint();
@@ -195,10 +186,25 @@ export async function trainShortlist(set: TrainingSet, opts: ShortlistTrainOptio
       meanEpochs: fits === 0 ? 0 : epochs / fits,
       phaseMs,
     },
-    templateCount: kept.length,
+    templateCount: keptCount,
     classCount: classes.length,
     trainingMs: performance.now() - started,
   };
+}
+
+/** Unit rows of the kept templates (the adaptive cap), grouped by class; the uncapped copy is garbage on return. */
+function capAndPack(set: TrainingSet, classes: readonly EmployeeId[], dim: number, cap: number): ClassRows {
+  const classIndex = new Map<EmployeeId, number>(classes.map((c, i) => [c, i]));
+  const allRows = packUnitRows(set.vectors, dim);
+  const allClassOf = Int32Array.from(set.labels, (l) => classIndex.get(employeeId(l)) ?? -1);
+  const kept = selectTemplates(allRows, dim, allClassOf, classes.length, cap, set.qualities);
+  const rows = new Float32Array(kept.length * dim);
+  const lists: number[][] = classes.map(() => []);
+  kept.forEach((g, i) => {
+    rows.set(allRows.subarray(g * dim, (g + 1) * dim), i * dim);
+    lists[allClassOf[g] as number]?.push(i);
+  });
+  return { rows, dim, members: lists.map((l) => Int32Array.from(l)) };
 }
 
 function positives(p: LinearProblem): number {
