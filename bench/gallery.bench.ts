@@ -8,7 +8,10 @@ import { Gallery } from '../src/vision/gallery.js';
 import { randomRows, randomUnit, rng } from '../test/vision/gallery-fixtures.js';
 
 const DIM = 512;
-const SIZES = [1_000, 10_000, 100_000];
+// `--sizes 100000 --paths worker` runs a part (e.g. on a busy machine, the figure that matters).
+const argOf = (name: string): string | undefined => process.argv[process.argv.indexOf(`--${name}`) + 1];
+const SIZES = (process.argv.includes('--sizes') ? (argOf('sizes') ?? '') : '1000,10000,100000').split(',').map(Number);
+const PATHS = (process.argv.includes('--paths') ? (argOf('paths') ?? '') : 'js,worker').split(',') as ('js' | 'worker')[];
 const BATCH = 4;
 
 interface Row {
@@ -52,7 +55,7 @@ for (const n of SIZES) {
   const queries = Array.from({ length: 16 }, () => randomUnit(rand, DIM));
   let qi = 0;
   const next = (): Float32Array => queries[qi++ % queries.length]!;
-  for (const path of ['js', 'worker'] as const) {
+  for (const path of PATHS) {
     const gallery = Gallery.fromRows(rows, { scorer: path });
     const runs = n >= 100_000 ? (path === 'js' ? 10 : 40) : n >= 10_000 ? 60 : 200;
     results.push({ templates: n, path, query: 'top1', runs, ...(await measure(runs, () => gallery.top1(next()))) });

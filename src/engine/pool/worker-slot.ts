@@ -58,9 +58,6 @@ export function startWorkerSlot<TTask>(
     ...(opts.resourceLimits ? { resourceLimits: opts.resourceLimits } : {}),
     ...(opts.execArgv ? { execArgv: opts.execArgv } : {}),
   });
-  if (opts.unref) {
-    worker.unref();
-  }
   const slot: WorkerSlot<TTask> = {
     worker,
     initial,
@@ -80,6 +77,10 @@ export function startWorkerSlot<TTask>(
     opts.logger?.error({ err, threadId: worker.threadId, pool: opts.name }, 'worker message could not be deserialized');
   });
   worker.on('exit', (code) => events.exit(slot, code));
+  if (opts.unref) {
+    // After the listeners: attaching a 'message' listener refs the worker's port again.
+    worker.unref();
+  }
   return slot;
 }
 
