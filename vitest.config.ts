@@ -8,6 +8,8 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
+    // Builds web/dist when it is missing or stale (the browser tests serve it).
+    globalSetup: ['test/web/build-web-app.ts'],
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 120_000,

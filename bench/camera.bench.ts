@@ -8,7 +8,8 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import type { CameraInfo, FrameEvent, RecognizedEvent } from '../src/cameras/camera-events.js';
+import type { CameraInfo } from '../src/cameras/camera-info.js';
+import type { FrameEvent, RecognizedEvent } from '../src/cameras/events.js';
 import { CameraRunner } from '../src/cameras/camera-runner.js';
 import { CameraCapture } from '../src/cameras/capture.js';
 import { loadEngineConfigOrExit } from '../src/config.js';

@@ -1,7 +1,8 @@
 // Face engine benchmark: per-stage latency (in-process, one thread), end-to-end
 // latency through the worker pool for a 640x480 JPEG with one and two faces,
-// and pool throughput over the walk-by video (detection on every frame, every
-// face embedded). Prints a table, writes bench/results/face-engine.json.
+// the cost of passive liveness per recognized face, and pool throughput over
+// the walk-by video (detection on every frame, every face embedded). Prints a
+// table, writes bench/results/face-engine.json.
 //   npm run bench   (env: WORKER_POOL_SIZE, WORKER_INTRA_OP_THREADS, ... as the server)
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -57,14 +58,39 @@ const twoFaces = await jpeg640('probes/obama-biden-1.jpg');
 const pipeline = await FacePipeline.create(pipelineConfig);
 const stages: Record<string, number[]> = {};
 const inProcess: number[] = [];
+/** CPU milliseconds of this process (all threads) per call: unlike wall time, barely moved by other load. */
+const cpuMs = (since: NodeJS.CpuUsage): number => {
+  const d = process.cpuUsage(since);
+  return (d.user + d.system) / 1000;
+};
+const cpuPlain: number[] = [];
 for (let i = 0; i < ITER + WARMUP; i++) {
   const t = performance.now();
+  const c = process.cpuUsage();
   const r = await pipeline.analyzeImage(oneFace);
+  if (i >= WARMUP) {cpuPlain.push(cpuMs(c));}
   const dt = performance.now() - t;
   if (r.faces.length !== 1) {throw new Error(`one-face fixture gave ${r.faces.length} faces`);}
   if (i < WARMUP) {continue;}
   inProcess.push(dt);
   for (const [k, v] of Object.entries(r.timings)) {(stages[k] ??= []).push(v);}
+}
+// 1b. The same with passive liveness (the model runs beside the embedder; its own time is stage 'liveness').
+const livenessStage: number[] = [];
+const inProcessLive: number[] = [];
+const cpuLive: number[] = [];
+if (pipeline.hasLiveness) {
+  for (let i = 0; i < ITER + WARMUP; i++) {
+    const t = performance.now();
+    const c = process.cpuUsage();
+    const r = await pipeline.analyzeImage(oneFace, { liveness: true });
+    if (i >= WARMUP) {cpuLive.push(cpuMs(c));}
+    const dt = performance.now() - t;
+    if (r.faces[0]?.liveness === undefined) {throw new Error('no liveness score');}
+    if (i < WARMUP) {continue;}
+    inProcessLive.push(dt);
+    livenessStage.push(r.timings.liveness ?? Number.NaN);
+  }
 }
 await pipeline.close();
 
@@ -90,6 +116,32 @@ async function e2e(bytes: Uint8Array, faces: number): Promise<number[]> {
 }
 const e2eOne = await e2e(oneFace, 1);
 const e2eTwo = await e2e(twoFaces, 2);
+
+// 2b. What passive liveness adds per recognized face, end to end through the pool: the same request
+// without and with it, alternating (load drift hits both alike); the figure is the median of the
+// paired differences divided by the faces. Target: <= 3 ms (issue 15).
+async function livenessCost(bytes: Uint8Array, faces: number): Promise<{ without: number[]; with: number[]; addedPerFace: number[] }> {
+  const out = { without: [] as number[], with: [] as number[], addedPerFace: [] as number[] };
+  for (let i = 0; i < ITER + WARMUP; i++) {
+    let t = performance.now();
+    await engine.analyze(bytes);
+    const plain = performance.now() - t;
+    t = performance.now();
+    const r = await engine.analyze(bytes, { liveness: true });
+    const live = performance.now() - t;
+    if (r.faces.length !== faces || r.faces.some((f) => f.liveness === undefined)) {
+      throw new Error(`expected ${faces} faces with liveness, got ${r.faces.length}`);
+    }
+    if (i >= WARMUP) {
+      out.without.push(plain);
+      out.with.push(live);
+      out.addedPerFace.push((live - plain) / faces);
+    }
+  }
+  return out;
+}
+const livenessOne = pipelineConfig.livenessPackDir === undefined ? undefined : await livenessCost(oneFace, 1);
+const livenessTwo = pipelineConfig.livenessPackDir === undefined ? undefined : await livenessCost(twoFaces, 2);
 
 // 3. Throughput over the walk-by video: every frame detected, every face embedded.
 const frames = await readVideo(`${FACES}video/walkby.mp4`);
@@ -125,6 +177,15 @@ const report = {
   },
   stagesMs: Object.fromEntries(Object.entries(stages).map(([k, v]) => [k, summary(v)])),
   inProcessOneFaceMs: summary(inProcess),
+  liveness: livenessOne && livenessTwo
+    ? {
+        stageMs: summary(livenessStage),
+        inProcessOneFaceWithLivenessMs: summary(inProcessLive),
+        cpuMsPerOneFaceCall: { without: summary(cpuPlain), with: summary(cpuLive) },
+        oneFace: { withoutMs: summary(livenessOne.without), withMs: summary(livenessOne.with), addedPerFaceMs: summary(livenessOne.addedPerFace) },
+        twoFaces: { withoutMs: summary(livenessTwo.without), withMs: summary(livenessTwo.with), addedPerFaceMs: summary(livenessTwo.addedPerFace) },
+      }
+    : null,
   endToEndPoolMs: { oneFace640x480: summary(e2eOne), twoFaces640x480: summary(e2eTwo) },
   video: {
     file: 'walkby.mp4',
@@ -136,7 +197,7 @@ const report = {
     inFlight,
   },
   pool: stats,
-  targets: { endToEndOneFaceP50Ms: 20, videoFramesPerSecond: 60 },
+  targets: { endToEndOneFaceP50Ms: 20, videoFramesPerSecond: 60, livenessAddedPerFaceP50Ms: 3 },
 };
 mkdirSync(fileURLToPath(new URL('./results/', import.meta.url)), { recursive: true });
 writeFileSync(OUT, `${JSON.stringify(report, null, 2)}\n`);
@@ -146,6 +207,18 @@ const rows: [string, string, string][] = [
   ['in-process total, 1 face', `${report.inProcessOneFaceMs.p50}`, `${report.inProcessOneFaceMs.p95}`],
   ['pool end-to-end, 1 face 640x480', `${report.endToEndPoolMs.oneFace640x480.p50}`, `${report.endToEndPoolMs.oneFace640x480.p95}`],
   ['pool end-to-end, 2 faces 640x480', `${report.endToEndPoolMs.twoFaces640x480.p50}`, `${report.endToEndPoolMs.twoFaces640x480.p95}`],
+  ...(report.liveness
+    ? ([
+        ['liveness model alone (in-process)', `${report.liveness.stageMs.p50}`, `${report.liveness.stageMs.p95}`],
+        ['in-process total, 1 face + liveness', `${report.liveness.inProcessOneFaceWithLivenessMs.p50}`, `${report.liveness.inProcessOneFaceWithLivenessMs.p95}`],
+        ['CPU ms per 1-face call, without', `${report.liveness.cpuMsPerOneFaceCall.without.p50}`, `${report.liveness.cpuMsPerOneFaceCall.without.p95}`],
+        ['CPU ms per 1-face call, with liveness', `${report.liveness.cpuMsPerOneFaceCall.with.p50}`, `${report.liveness.cpuMsPerOneFaceCall.with.p95}`],
+        ['pool 1 face, without liveness (paired)', `${report.liveness.oneFace.withoutMs.p50}`, `${report.liveness.oneFace.withoutMs.p95}`],
+        ['pool 1 face, with liveness (paired)', `${report.liveness.oneFace.withMs.p50}`, `${report.liveness.oneFace.withMs.p95}`],
+        ['liveness added per face, 1 face', `${report.liveness.oneFace.addedPerFaceMs.p50}`, `${report.liveness.oneFace.addedPerFaceMs.p95}`],
+        ['liveness added per face, 2 faces', `${report.liveness.twoFaces.addedPerFaceMs.p50}`, `${report.liveness.twoFaces.addedPerFaceMs.p95}`],
+      ] as [string, string, string][])
+    : []),
 ];
 const line = (a: string, b: string, c: string): string => `${a.padEnd(36)} ${b.padStart(9)} ${c.padStart(9)}`;
 process.stdout.write(

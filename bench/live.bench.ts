@@ -9,8 +9,8 @@
 //   npm run bench:live
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { CameraEventHub } from '../src/cameras/event-hub.js';
 import { readWalkby, WALKBY_MP4 } from '../test/cameras/walkby.js';
 import {
   CameraInfoDocument,
@@ -50,13 +50,13 @@ async function run(t: TestApp, name: string, realtime: boolean) {
     throw new Error(JSON.stringify(created));
   }
   const cameraId = created.data.createCamera.id;
-  const hub = t.app.services.cameras.events as CameraEventHub;
-  const before = hub.subscriberCount();
+  const live = t.app.live;
+  const before = live.subscriberCount();
   const recognizedSub = graphqlWsCollector(t.url, t.adminKey, RecognizedDocument, { cameraId });
   const framesSub = graphqlWsCollector(t.url, t.adminKey, RecognitionFramesDocument, { cameraId });
-  // Subscriptions are live once the hub holds them.
+  // Subscriptions are live once their buffers exist.
   await waitUntil(async () => {
-    const n = hub.subscriberCount();
+    const n = live.subscriberCount();
     return n.recognized > before.recognized && n.frames > before.frames;
   }, 10_000);
   const started = now();
@@ -75,7 +75,7 @@ async function run(t: TestApp, name: string, realtime: boolean) {
   return { info: info!, recognized: stamped(recognizedSub), frames: stamped(framesSub), seconds };
 }
 
-const t = await startTestApp();
+const t = await startTestApp({ env: { CAMERA_MEDIA_DIRS: dirname(WALKBY_MP4) } });
 const result: Record<string, unknown> = { machine: { cpus: cpus().length, loadavg: loadavg().map(round) } };
 try {
   const people = await seedPeopleFromPhotos(t.app);

@@ -38,6 +38,7 @@ const parsed = parseConfig({
   LOG_LEVEL: 'warn',
   DATABASE_URL: db.url,
   SECRET_KEY: randomBytes(24).toString('hex'),
+  TEMPLATE_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
   ADMIN_API_KEY: adminKey,
   AUTO_RETRAIN: 'false',
   DATA_DIR: join(tmpdir(), 'fa-bench-recognition'),
@@ -63,7 +64,7 @@ try {
   const synthetic = await db.prisma.employee.findMany({ where: { employeeCode: { startsWith: 'SYN-' } }, orderBy: { id: 'asc' } });
   for (const [c, employee] of synthetic.entries()) {
     const rows = set.vectors.flatMap((v, i) => (set.labels[i] === c + 1 ? [{ v, q: set.qualities![i]! }] : []));
-    await storeTemplates(app.deps.prisma, employee.id, engine.modelId, rows.map(({ v, q }) => ({ embedding: v, quality: q, kind: 'sample' as const, source: 'bench' })));
+    await storeTemplates(app.deps.prisma, app.deps.templateCipher, employee.id, engine.modelId, rows.map(({ v, q }) => ({ embedding: v, quality: q, kind: 'sample' as const, source: 'bench' })));
   }
   await app.services.recognitionModels.reload();
   const cpu0 = process.cpuUsage();
@@ -108,7 +109,7 @@ try {
   const lookupMs: number[] = [];
   const totalMs: number[] = [];
   for (let i = 0; i < Math.min(REQUESTS, 100); i++) {
-    const r = await app.services.recognition.recognize(new Uint8Array(frame), { requestId: `bench-${i}`, logAttendance: false });
+    const r = await app.services.recognition.recognize(new Uint8Array(frame), { logAttendance: false });
     analyzeMs.push(r.timingsMs.analyze);
     decideMs.push(r.timingsMs.decide);
     lookupMs.push(r.timingsMs.lookup);

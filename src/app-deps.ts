@@ -8,6 +8,7 @@ import type { PrismaClient } from './generated/prisma/client.js';
 import type { FaceEngine } from './engine/face-engine.js';
 import type { Authenticator } from './auth/authenticator.js';
 import type { AppPubSub, EventPublisher } from './events/event-bus.js';
+import type { TemplateCipher } from './crypto/template-cipher.js';
 
 export interface AppDeps {
   readonly config: Config;
@@ -22,4 +23,6 @@ export interface AppDeps {
   /** null without installed models: features that need it answer 503. */
   readonly faceEngine: FaceEngine | null;
   readonly startedAt: Date;
+  /** Encrypts face embeddings and classifier artifacts at rest (TEMPLATE_ENCRYPTION_KEY). */
+  readonly templateCipher: TemplateCipher;
 }

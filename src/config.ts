@@ -9,16 +9,53 @@ const optionalString = z
   .optional()
   .transform((v) => (v === undefined || v === '' ? undefined : v));
 
+/** 32 bytes as base64/base64url (44/43 chars) or hex (64 chars): an AES-256 key. */
+const aesKey = z
+  .string()
+  .trim()
+  .refine((v) => decodeAesKey(v) !== null, 'must be 32 random bytes as base64 or hex (npm run setup writes one)');
+
+/** The 32 key bytes of a TEMPLATE_ENCRYPTION_KEY value, or null when it is not one. */
+export function decodeAesKey(text: string): Buffer | null {
+  const hex = /^[0-9a-f]{64}$/i.test(text) ? Buffer.from(text, 'hex') : null;
+  if (hex) {
+    return hex;
+  }
+  if (!/^[A-Za-z0-9+/_-]{43}=?$/.test(text)) {
+    return null;
+  }
+  const bytes = Buffer.from(text.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+  return bytes.length === 32 ? bytes : null;
+}
+
 export const configSchema = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  // Production unless told otherwise: no GraphiQL, no stack traces, masked errors.
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
   HOST: z.string().default('0.0.0.0'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: z.string().regex(/^mysql:\/\/|^mariadb:\/\//, 'must be a mysql:// or mariadb:// URL'),
+  // Bounds on every database call, so a database that hangs never holds a request or a camera frame
+  // for long: connecting and getting a pooled connection / a connection silent this long (and a whole
+  // transaction) fail, and the request answers 503 (or the attendance event is queued).
+  DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
+  DB_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(5_000),
   SECRET_KEY: z.string().min(16, 'must be at least 16 characters'),
   ADMIN_API_KEY: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  // Face templates and classifier artifacts are encrypted with it (AES-256-GCM); separate from SECRET_KEY.
+  TEMPLATE_ENCRYPTION_KEY: aesKey,
+  // Earlier keys, comma-separated: still read (rows not yet re-encrypted), never written with.
+  TEMPLATE_ENCRYPTION_PREVIOUS_KEYS: optionalString.pipe(
+    z
+      .string()
+      .transform((v) => v.split(',').map((k) => k.trim()).filter((k) => k !== ''))
+      .pipe(z.array(aesKey))
+      .optional(),
+  ),
   BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(15 * 1024 * 1024),
   CORS_ORIGIN: optionalString,
+  // GraphiQL at GET /graphql; unset or empty: on when NODE_ENV=development (parseConfig decides)
+  GRAPHIQL: optionalString.pipe(bool.optional()),
 
   // Face engine
   MODEL_PACK: z.string().default('faceplugin'),
@@ -52,6 +89,13 @@ export const configSchema = z.object({
   ENROLLMENT_RING_SECTORS: z.coerce.number().int().min(0).max(8).default(6),
   ENROLLMENT_MIN_FRAMES_PER_SECTOR: z.coerce.number().int().min(1).max(20).default(2),
 
+  // Liveness (presentation-attack detection, README "Liveness"): off, passive (fr_liveness.onnx on
+  // every face that matters) or challenge (passive + kiosk check-ins through a head-turn challenge).
+  LIVENESS_MODE: z.enum(['off', 'passive', 'challenge']).default('passive'),
+  // P(live) below this is a spoof. 0.05: every live webcam frame passed, 1 of 174 printed-photo and
+  // phone-replay attacks got through (issue 15's evaluation, about 25 people).
+  LIVENESS_THRESHOLD: z.coerce.number().min(0).max(1).default(0.05),
+
   // Attendance
   TIMEZONE: z.string().default('UTC'),
   ATTENDANCE_DEDUPE_MINUTES: z.coerce.number().min(0).default(5),
@@ -64,6 +108,8 @@ export const configSchema = z.object({
   SNAPSHOTS_ENABLED: bool.default(true),
   SNAPSHOT_RETENTION_DAYS: z.coerce.number().int().min(0).default(30),
   DATA_DIR: z.string().default('data'),
+  // Attendance events waiting for the database (durable, DATA_DIR/outbox); a warning at 80%, refused past it.
+  OUTBOX_MAX_EVENTS: z.coerce.number().int().min(1).default(20_000),
 
   // Cameras (names kept from the replaced service)
   CAMERA_SOURCE: optionalString,
@@ -75,16 +121,49 @@ export const configSchema = z.object({
 
   // Scale-out
   REDIS_URL: optionalString,
+
+  // Abuse limits (src/http/graphql-armor.ts, src/http/rate-limit.ts)
+  GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(1).default(12),
+  GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).default(15),
+  GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(50).default(2000),
+  GRAPHQL_MAX_COST: z.coerce.number().int().min(1).default(5000),
+  GRAPHQL_MAX_DIRECTIVES: z.coerce.number().int().min(0).default(20),
+  // Operations per batched HTTP request (a JSON array body); 0 refuses batches.
+  GRAPHQL_BATCH_LIMIT: z.coerce.number().int().min(0).max(100).default(5),
+  // In production: keyed = callers with a valid key may introspect; all; off. Other NODE_ENVs: always on.
+  GRAPHQL_INTROSPECTION: z.enum(['keyed', 'all', 'off']).default('keyed'),
+  RATE_LIMIT_ENABLED: bool.default(true),
+  // Requests per window per API key (REST and GraphQL together); callers without a key count per IP.
+  RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(1200),
+  RATE_LIMIT_ANONYMOUS_MAX: z.coerce.number().int().min(1).default(120),
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+  // Faces analysed per recognize frame (the largest-scoring first); the rest are ignored.
+  MAX_FACES_PER_FRAME: z.coerce.number().int().min(1).max(100).default(20),
+  // How long an Idempotency-Key's answer is kept for retries.
+  IDEMPOTENCY_TTL_SECONDS: z.coerce.number().int().min(60).default(86_400),
+  // Kiosk-started enrollments are not recognized until an operator approves them.
+  ENROLLMENT_APPROVAL: bool.default(true),
+  // Folders a camera's video-file source may point into (comma-separated); empty = no file sources
+  // through the API. The environment's CAMERA_SOURCE is trusted and not checked.
+  CAMERA_MEDIA_DIRS: optionalString.pipe(
+    z
+      .string()
+      .transform((v) => v.split(',').map((d) => d.trim()).filter((d) => d !== ''))
+      .optional(),
+  ),
 });
 
-export type Config = z.infer<typeof configSchema>;
+type ParsedEnv = z.infer<typeof configSchema>;
+/** The parsed environment with every default settled. */
+export type Config = Omit<ParsedEnv, 'GRAPHIQL'> & { GRAPHIQL: boolean };
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
 
 export function parseConfig(env: Record<string, string | undefined>): ConfigResult {
   const parsed = configSchema.safeParse(env);
   if (parsed.success) {
-    return { ok: true, config: parsed.data };
+    const { GRAPHIQL, ...rest } = parsed.data;
+    return { ok: true, config: { ...rest, GRAPHIQL: GRAPHIQL ?? rest.NODE_ENV === 'development' } };
   }
   return {
     ok: false,
@@ -114,6 +193,7 @@ export const engineConfigSchema = configSchema.pick({
   DETECTION_THRESHOLD: true,
   MAX_IMAGE_PIXELS: true,
   RECOGNITION_THRESHOLD: true,
+  LIVENESS_MODE: true,
 });
 export type EngineConfig = z.infer<typeof engineConfigSchema>;
 

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { Caller } from './auth/caller.js';
 import type { AppPubSub } from './events/event-bus.js';
+import type { LiveEvents } from './live/live-events.js';
 import type { Loaders } from './loaders.js';
 import type { Services } from './services/create-services.js';
 
@@ -14,6 +15,8 @@ export interface AppContext {
   readonly services: Services;
   /** Subscriptions read topics here. */
   readonly pubsub: Pick<AppPubSub, 'subscribe'>;
+  /** Camera frames and decisions, each subscriber behind a drop-oldest buffer. */
+  readonly live: LiveEvents;
   readonly config: Pick<Config, 'BODY_LIMIT_BYTES' | 'TIMEZONE'>;
   /** Fresh per-request DataLoaders (nothing cached across callers). */
   newLoaders(): Loaders;
@@ -22,6 +25,7 @@ export interface AppContext {
 export interface RequestContext {
   readonly services: Services;
   readonly pubsub: Pick<AppPubSub, 'subscribe'>;
+  readonly live: LiveEvents;
   /** Decoded frames and photos larger than this are refused (413). */
   readonly bodyLimitBytes: number;
   readonly caller: Caller | null;
@@ -37,6 +41,7 @@ export function createRequestContext(
   return {
     services: app.services,
     pubsub: app.pubsub,
+    live: app.live,
     bodyLimitBytes: app.config.BODY_LIMIT_BYTES,
     caller: request.caller,
     loaders: app.newLoaders(),

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { loadEnvFile } from 'node:process';
 import { loadConfigOrExit } from './config.js';
 import { buildApp } from './app.js';
+import { installProcessGuards } from './process-guards.js';
 
 // A .env file (written by `npm run setup`) fills what the environment lacks.
 if (existsSync('.env')) {
@@ -10,6 +11,8 @@ if (existsSync('.env')) {
 }
 const config = loadConfigOrExit();
 const app = await buildApp(config);
+// A stray rejection (e.g. a Redis publish during a hiccup) is logged, not fatal.
+installProcessGuards(app.deps.log);
 
 let shuttingDown = false;
 const shutdown = (signal: string): void => {

@@ -9,9 +9,10 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { buildApp } from '../../src/app.js';
 import { parseConfig } from '../../src/config.js';
+import { templateAad } from '../../src/crypto/template-cipher.js';
 import { modelPackId } from '../../src/domain/ids.js';
 import { classifierFor } from '../../src/recognition/classifier.js';
-import { decisionParams } from '../../src/recognition/decision.js';
+import { decisionParams } from '../../src/recognition/decision-rules.js';
 import { Recognizer } from '../../src/recognition/recognizer.js';
 import { createTemplateRepository, encodeEmbedding } from '../../src/recognition/template-repository.js';
 import { trainClassifier } from '../../src/recognition/train-classifier.js';
@@ -86,7 +87,7 @@ export async function measureServiceSize(employees: number, templates: number): 
         data: set.vectors.slice(start, start + 2000).map((v, i) => ({
           employeeId: idOf.get(set.labels[start + i]!)!,
           modelId: engine.modelId,
-          embedding: encodeEmbedding(v),
+          embedding: app.deps.templateCipher.encrypt(encodeEmbedding(v), templateAad(idOf.get(set.labels[start + i]!)!, engine.modelId)),
           quality: set.qualities![start + i]!,
           kind: 'sample' as const,
           source: 'bench',
@@ -118,7 +119,7 @@ export async function measureServiceSize(employees: number, templates: number): 
     let last: { named: string | null; method: string | null } = { named: null, method: null };
     for (let i = 0; i < 100; i++) {
       const t = performance.now();
-      const r = await app.services.recognition.recognize(frame, { logAttendance: false, requestId: `bench-${i}` });
+      const r = await app.services.recognition.recognize(frame, { logAttendance: false });
       const t2 = performance.now();
       const analysis = await engine.analyze(frame, { embed: true });
       const t3 = performance.now();
@@ -164,7 +165,7 @@ export async function measureServiceSize(employees: number, templates: number): 
 
 /** The real person plus `synthetic` stored employees, in a gallery and classifier of their own. */
 async function smallRecognizer(app: Awaited<ReturnType<typeof buildApp>>, modelId: string, synthetic: number): Promise<Recognizer> {
-  const templates = await createTemplateRepository(app.deps.prisma).load(modelId);
+  const templates = await createTemplateRepository(app.deps.prisma, app.deps.templateCipher).load(modelId);
   const real = templates.filter((t) => t.kind !== 'mean' && app.services.recognitionModels.employee(t.employeeId)?.employeeCode.startsWith('REAL-'));
   const firstSynthetic = [...new Set(templates.map((t) => t.employeeId))].filter((id) => !real.some((r) => r.employeeId === id)).slice(0, synthetic);
   const rows = [...real, ...templates.filter((t) => firstSynthetic.includes(t.employeeId))];

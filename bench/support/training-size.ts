@@ -3,7 +3,7 @@
 import { employeeId } from '../../src/domain/ids.js';
 import { modelPackId } from '../../src/domain/ids.js';
 import { classifierFor, type ClassifierModel } from '../../src/recognition/classifier.js';
-import { decisionParams } from '../../src/recognition/decision.js';
+import { decisionParams } from '../../src/recognition/decision-rules.js';
 import { Recognizer } from '../../src/recognition/recognizer.js';
 import { trainShortlist } from '../../src/recognition/shortlist/train-shortlist.js';
 import { syntheticProbes, syntheticTrainingSet, type SyntheticOptions } from '../../src/recognition/svm/synthetic-embeddings.js';

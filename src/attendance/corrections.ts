@@ -27,7 +27,8 @@ export type VoidLogInput = CorrectionBase & { logId: number };
 
 export const AUDIT_ENTITY = 'AttendanceLog';
 
-const TX_OPTIONS = { isolationLevel: Prisma.TransactionIsolationLevel.ReadCommitted, maxWait: 10_000, timeout: 15_000 };
+// maxWait/timeout: the client's bounds (src/db/prisma.ts).
+const TX_OPTIONS = { isolationLevel: Prisma.TransactionIsolationLevel.ReadCommitted };
 
 function cleanReason(reason: string): string {
   const r = reason.trim();

@@ -1,94 +1,125 @@
-// Durable local queue for recognition events while the database is unreachable.
+// Durable local queue for recognition events the database did not take.
 //
-// An append-only JSONL journal under DATA_DIR, fsync'd before `enqueue`
-// resolves: `{"t":"enq","e":{...}}` adds an event, `{"t":"ack","id":...}`
-// removes it. A drainer retries with exponential backoff and writes events in
-// arrival order (so per-employee order, which the dedupe window relies on, is
-// kept). Every event carries its eventId, so a crash between the database
-// commit and the ack line only makes the replay a `same_event` duplicate:
-// nothing lost, nothing doubled. When the queue empties the journal is
-// compacted; on start the journal is read back and drained.
-import { mkdir, open, readFile, rename, appendFile, type FileHandle } from 'node:fs/promises';
+// Journal (outbox-journal.ts) + face crops in files (outbox-snapshots.ts), both
+// fsync'd before `enqueue` resolves. A drainer retries with exponential backoff
+// and writes events in arrival order (so per-employee order, which the dedupe
+// window relies on, is kept). Every event carries its eventId, so a crash
+// between the database commit and the ack line only makes the replay a
+// `same_event` duplicate: nothing lost, nothing doubled. When the queue empties
+// the journal is compacted; on start it is read back and drained.
+//
+// What is retried: every failure that does not prove the event bad
+// (src/db/prisma-errors.ts). An event the database keeps refusing while it
+// answers a plain probe is a poison event: after a few attempts it goes to the
+// dead letter file, so it cannot hold the queue up for ever.
+//
+// Bounded: OUTBOX_MAX_EVENTS events; a warning (log + status level 'warning')
+// from OUTBOX_WARN_RATIO of it; past it new events are refused (OutboxFullError).
+import { appendFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isDatabaseUnreachable } from './db-unreachable.js';
+import { classifyDbError } from '../db/prisma-errors.js';
+import { createJournal, type OutboxEntry } from './outbox-journal.js';
+import { createOutboxSnapshots } from './outbox-snapshots.js';
+import { dropDeadLettersOf } from './outbox-erasure.js';
 import type { Logger } from './types.js';
 
-/** A recognition event as stored in the journal (JSON-safe). */
-export type OutboxEntry = {
-  eventId: string;
-  employeeId: number;
-  cameraId: number | null;
-  /** ISO instant */
-  at: string;
-  confidence: number;
-  method: 'svm' | 'cosine';
-  snapshotJpegBase64?: string;
-};
+export { JOURNAL_FILE, type OutboxEntry } from './outbox-journal.js';
 
-type JournalLine = { t: 'enq'; e: OutboxEntry } | { t: 'ack'; id: string };
+export const DEAD_LETTER_FILE = 'attendance-dead-letter.jsonl';
+export const DEFAULT_OUTBOX_MAX_EVENTS = 20_000;
+/** The alarm goes off at this share of the bound. */
+export const OUTBOX_WARN_RATIO = 0.8;
+/** Attempts of one event while the database answers a probe, before it counts as poison. */
+export const POISON_ATTEMPTS = 5;
+/** Bounds the journal during a long outage with partial progress. */
+const COMPACT_EVERY_ACKS = 1000;
 
 export type OutboxOptions = {
   dir: string;
   /** Writes one event to the database; throws when it cannot. */
-  write: (entry: OutboxEntry) => Promise<unknown>;
+  write: (entry: OutboxEntry, snapshot: Uint8Array | undefined) => Promise<unknown>;
+  /** Does the database answer at all (e.g. SELECT 1)? Tells an outage from a poison event. */
+  probe?: () => Promise<boolean>;
   logger: Logger;
+  maxEvents?: number;
   initialBackoffMs?: number;
   maxBackoffMs?: number;
 };
 
+/** For the readiness route and the logs. */
+export type OutboxStatus = {
+  /** 'warning' from OUTBOX_WARN_RATIO of capacity; 'full': new events are refused. */
+  level: 'ok' | 'warning' | 'full';
+  queued: number;
+  capacity: number;
+  warnAt: number;
+  /** The last write failed without proving its event bad; events queue until a drain succeeds. */
+  retrying: boolean;
+  /** Since when writes have been failing (ISO), while retrying. */
+  failingSince: string | null;
+  /** Time of the oldest queued event (ISO). */
+  oldestEventAt: string | null;
+  lastError: string | null;
+  deadLettered: number;
+};
+
+export class OutboxFullError extends Error {
+  constructor(readonly capacity: number) {
+    super(`attendance outbox full (${capacity} events waiting for the database): event not recorded`);
+    this.name = 'OutboxFullError';
+  }
+}
+
 export interface AttendanceOutbox {
   /** Reads the journal back and schedules a drain of what is left. */
   start(): Promise<void>;
-  /** Appends the event durably; resolves once it is on disk. */
-  enqueue(entry: OutboxEntry): Promise<void>;
+  /** Stores the event durably (resolves once on disk); OutboxFullError past the bound. */
+  enqueue(entry: OutboxEntry, snapshot?: Uint8Array): Promise<void>;
+  /** A direct write failed without proving its event bad: queue new events at once until a drain succeeds. */
+  noteFailure(error: unknown): void;
+  /** True while writes fail (see noteFailure); new events go straight to the queue. */
+  readonly retrying: boolean;
   /** True while an event of this employee waits, so newer ones queue behind it. */
   hasPending(employeeId: number): boolean;
   readonly size: number;
+  status(): OutboxStatus;
   /** One drain pass now; resolves with the number of events still queued. */
   drain(): Promise<number>;
   /** Resolves when the queue is empty (tests, graceful shutdown). */
   whenEmpty(): Promise<void>;
+  /** Erasure: drops the employee's queued events (journal, crop files) and dead letters; returns how many. */
+  forgetEmployee(employeeId: number): Promise<number>;
   stop(): Promise<void>;
 }
 
-export const JOURNAL_FILE = 'attendance-outbox.jsonl';
-export const DEAD_LETTER_FILE = 'attendance-dead-letter.jsonl';
-/** Bounds the journal during a long outage with partial progress. */
-const COMPACT_EVERY_ACKS = 1000;
+const describeError = (error: unknown): string => (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, 500);
 
 export function createOutbox(options: OutboxOptions): AttendanceOutbox {
   const { dir, write, logger } = options;
+  const capacity = options.maxEvents ?? DEFAULT_OUTBOX_MAX_EVENTS;
+  const warnAt = Math.max(1, Math.floor(capacity * OUTBOX_WARN_RATIO));
   const initialBackoff = options.initialBackoffMs ?? 250;
-  const maxBackoff = options.maxBackoffMs ?? 30_000;
-  const journalPath = join(dir, JOURNAL_FILE);
+  // Short: the queue is written within about this long after the database is back.
+  const maxBackoff = options.maxBackoffMs ?? 2_000;
+  const journal = createJournal(dir, logger);
+  const snapshots = createOutboxSnapshots(dir);
 
   const pending: OutboxEntry[] = [];
   const pendingIds = new Set<string>();
   const perEmployee = new Map<number, number>();
-  let handle: FileHandle | undefined;
+  const attemptsWhileUp = new Map<string, number>();
   let ackedSinceCompaction = 0;
-  // Appends, acks and compaction run one at a time, in order.
-  let ioChain: Promise<unknown> = Promise.resolve();
   let draining: Promise<number> | undefined;
   let timer: NodeJS.Timeout | undefined;
   let backoff = initialBackoff;
   let stopped = false;
+  let retrying = false;
+  let failingSince: Date | null = null;
+  let lastError: string | null = null;
+  let deadLettered = 0;
+  let alarm: 'ok' | 'warning' | 'full' = 'ok';
   let emptyWaiters: Array<() => void> = [];
-
-  const serial = <T>(task: () => Promise<T>): Promise<T> => {
-    const run = ioChain.then(task, task);
-    ioChain = run.catch(() => undefined);
-    return run;
-  };
-
-  const appendLine = async (line: JournalLine): Promise<void> => {
-    if (!handle) {
-      await mkdir(dir, { recursive: true });
-      handle = await open(journalPath, 'a');
-    }
-    await handle.write(`${JSON.stringify(line)}\n`);
-    await handle.datasync();
-  };
+  let starting: Promise<void> | undefined;
 
   const track = (entry: OutboxEntry): void => {
     pending.push(entry);
@@ -102,6 +133,7 @@ export function createOutbox(options: OutboxOptions): AttendanceOutbox {
       return;
     }
     pendingIds.delete(entry.eventId);
+    attemptsWhileUp.delete(entry.eventId);
     const n = (perEmployee.get(entry.employeeId) ?? 1) - 1;
     if (n <= 0) {
       perEmployee.delete(entry.employeeId);
@@ -110,27 +142,23 @@ export function createOutbox(options: OutboxOptions): AttendanceOutbox {
     }
   };
 
-  /** Rewrites the journal with only the pending events (atomic rename). */
-  const compact = async (): Promise<void> => {
-    await handle?.close();
-    handle = undefined;
-    const tmp = `${journalPath}.tmp`;
-    const f = await open(tmp, 'w');
-    try {
-      await f.write(pending.map((e) => `${JSON.stringify({ t: 'enq', e } satisfies JournalLine)}\n`).join(''));
-      await f.sync();
-    } finally {
-      await f.close();
+  const levelOf = (size: number): OutboxStatus['level'] => (size >= capacity ? 'full' : size >= warnAt ? 'warning' : 'ok');
+
+  /** Logs each change of level once, so an alarm is heard before the bound is reached. */
+  const checkAlarm = (): void => {
+    const level = levelOf(pending.length);
+    if (level === alarm) {
+      return;
     }
-    await rename(tmp, journalPath);
-    // Make the rename itself durable.
-    const d = await open(dir, 'r');
-    try {
-      await d.sync();
-    } finally {
-      await d.close();
+    const fields = { queued: pending.length, capacity, warnAt, failingSince: failingSince?.toISOString() ?? null };
+    if (level === 'full') {
+      logger.error(fields, 'attendance outbox full: new events are refused until the database takes the queued ones');
+    } else if (level === 'warning' && alarm === 'ok') {
+      logger.warn(fields, 'attendance outbox filling up: the database has not taken events for a while');
+    } else if (level === 'ok') {
+      logger.info(fields, 'attendance outbox back under its warning level');
     }
-    ackedSinceCompaction = 0;
+    alarm = level;
   };
 
   const notifyIfEmpty = (): void => {
@@ -144,7 +172,7 @@ export function createOutbox(options: OutboxOptions): AttendanceOutbox {
   };
 
   const schedule = (delayMs: number): void => {
-    if (stopped || timer || pending.length === 0) {
+    if (stopped || timer || (pending.length === 0 && !retrying)) {
       return;
     }
     timer = setTimeout(() => {
@@ -158,93 +186,160 @@ export function createOutbox(options: OutboxOptions): AttendanceOutbox {
     timer.unref?.();
   };
 
+  const markFailing = (error: unknown): void => {
+    retrying = true;
+    failingSince ??= new Date();
+    lastError = describeError(error);
+  };
+
+  const markHealthy = (): void => {
+    retrying = false;
+    failingSince = null;
+    backoff = initialBackoff;
+  };
+
+  const deadLetter = async (entry: OutboxEntry, error: unknown, reason: string): Promise<void> => {
+    logger.error({ err: error, eventId: entry.eventId, reason }, 'attendance outbox: event moved to the dead letter file');
+    const snapshot = entry.hasSnapshot ? await snapshots.get(entry.eventId).catch(() => undefined) : undefined;
+    const kept = snapshot ? { ...entry, snapshotJpegBase64: Buffer.from(snapshot).toString('base64') } : entry;
+    await mkdir(dir, { recursive: true });
+    await appendFile(
+      join(dir, DEAD_LETTER_FILE),
+      `${JSON.stringify({ entry: kept, reason, error: describeError(error), at: new Date().toISOString() })}\n`,
+      { mode: 0o600 },
+    );
+    deadLettered += 1;
+  };
+
+  /** 'retry' leaves the event at the head of the queue; 'drop' acks it (written, or dead-lettered). */
+  const attempt = async (entry: OutboxEntry): Promise<'drop' | 'retry'> => {
+    const snapshot = entry.hasSnapshot
+      ? await snapshots.get(entry.eventId)
+      : entry.snapshotJpegBase64
+        ? Buffer.from(entry.snapshotJpegBase64, 'base64')
+        : undefined;
+    try {
+      await write(entry, snapshot);
+      return 'drop';
+    } catch (error) {
+      const failure = classifyDbError(error);
+      if (failure.kind === 'proven-bad') {
+        await deadLetter(entry, error, failure.reason);
+        return 'drop';
+      }
+      markFailing(error);
+      const answers = options.probe ? await options.probe().catch(() => false) : false;
+      if (answers) {
+        const n = (attemptsWhileUp.get(entry.eventId) ?? 0) + 1;
+        attemptsWhileUp.set(entry.eventId, n);
+        if (n >= POISON_ATTEMPTS) {
+          await deadLetter(entry, error, `failed ${n} times while the database answered`);
+          return 'drop';
+        }
+      }
+      logger.warn({ queued: pending.length, retryInMs: backoff, code: failure.code, err: error }, 'attendance outbox: write failed, will retry');
+      const delay = backoff;
+      backoff = Math.min(backoff * 2, maxBackoff);
+      schedule(delay);
+      return 'retry';
+    }
+  };
+
   const drainOnce = async (): Promise<number> => {
     while (pending.length > 0 && !stopped) {
       const entry = pending[0] as OutboxEntry;
-      try {
-        await write(entry);
-      } catch (error) {
-        if (isDatabaseUnreachable(error)) {
-          logger.warn({ queued: pending.length, retryInMs: backoff }, 'attendance outbox: database unreachable, will retry');
-          const delay = backoff;
-          backoff = Math.min(backoff * 2, maxBackoff);
-          schedule(delay);
-          return pending.length;
-        }
-        // Retrying would fail the same way: keep the event for a human, move on.
-        logger.error({ err: error, eventId: entry.eventId }, 'attendance outbox: event rejected, moved to dead letter');
-        await appendFile(join(dir, DEAD_LETTER_FILE), `${JSON.stringify({ entry, error: String(error) })}\n`);
+      if ((await attempt(entry)) === 'retry') {
+        return pending.length;
       }
-      await serial(() => appendLine({ t: 'ack', id: entry.eventId }));
+      markHealthy();
+      await journal.ack(entry.eventId);
       untrackHead();
+      if (entry.hasSnapshot) {
+        await snapshots.remove(entry.eventId);
+      }
       ackedSinceCompaction += 1;
       if (ackedSinceCompaction >= COMPACT_EVERY_ACKS) {
-        await serial(compact);
+        await journal.compact(pending);
+        ackedSinceCompaction = 0;
       }
+      checkAlarm();
     }
-    backoff = initialBackoff;
-    if (pending.length === 0 && ackedSinceCompaction > 0) {
-      await serial(compact);
+    if (pending.length === 0) {
+      // Nothing left to prove the database down: let the next event try it directly.
+      markHealthy();
+      if (ackedSinceCompaction > 0) {
+        await journal.compact(pending);
+        ackedSinceCompaction = 0;
+      }
     }
     notifyIfEmpty();
     return pending.length;
   };
 
   const outbox: AttendanceOutbox = {
-    async start() {
+    start() {
       stopped = false;
-      await mkdir(dir, { recursive: true });
-      let text = '';
-      try {
-        text = await readFile(journalPath, 'utf8');
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-          throw error;
+      starting = (async () => {
+        await mkdir(dir, { recursive: true });
+        for (const e of await journal.read()) {
+          if (!pendingIds.has(e.eventId)) {
+            track(e);
+          }
         }
-      }
-      const acked = new Set<string>();
-      const entries: OutboxEntry[] = [];
-      for (const raw of text.split('\n')) {
-        if (raw.trim() === '') {
-          continue;
+        // Rewriting at once also drops a torn last line, so later appends never glue onto it.
+        await journal.compact(pending);
+        await snapshots.prune(new Set(pending.filter((e) => e.hasSnapshot).map((e) => e.eventId)));
+        checkAlarm();
+        if (pending.length > 0) {
+          logger.info({ queued: pending.length }, 'attendance outbox: replaying queued events');
+          schedule(0);
         }
-        let line: JournalLine;
-        try {
-          line = JSON.parse(raw) as JournalLine;
-        } catch {
-          // A torn last line from a crash mid-append: its enqueue never resolved.
-          logger.warn({ line: raw.slice(0, 200) }, 'attendance outbox: skipping unreadable journal line');
-          continue;
-        }
-        if (line.t === 'ack') {
-          acked.add(line.id);
-        } else if (line.t === 'enq') {
-          entries.push(line.e);
-        }
-      }
-      for (const e of entries) {
-        if (!acked.has(e.eventId) && !pendingIds.has(e.eventId)) {
-          track(e);
-        }
-      }
-      // Rewriting at once also drops a torn last line, so later appends never
-      // glue onto it.
-      await serial(compact);
-      if (pending.length > 0) {
-        logger.info({ queued: pending.length }, 'attendance outbox: replaying queued events');
-        schedule(0);
-      }
+      })();
+      return starting;
     },
 
-    async enqueue(entry) {
+    async enqueue(entry, snapshot) {
       if (pendingIds.has(entry.eventId)) {
         return;
       }
-      await serial(() => appendLine({ t: 'enq', e: entry }));
-      if (!pendingIds.has(entry.eventId)) {
-        track(entry);
+      if (pending.length >= capacity) {
+        checkAlarm();
+        throw new OutboxFullError(capacity);
       }
+      const stored: OutboxEntry = { ...entry };
+      delete stored.snapshotJpegBase64;
+      if (snapshot) {
+        await snapshots.put(entry.eventId, snapshot);
+        stored.hasSnapshot = true;
+      }
+      await journal.append(stored);
+      if (!pendingIds.has(entry.eventId)) {
+        track(stored);
+      }
+      checkAlarm();
       schedule(backoff);
+    },
+
+    async forgetEmployee(employeeId) {
+      await draining?.catch(() => undefined); // an event being written finishes (the database refuses the erased)
+      const dropped = pending.filter((e) => e.employeeId === employeeId);
+      pending.splice(0, pending.length, ...pending.filter((e) => e.employeeId !== employeeId));
+      perEmployee.delete(employeeId);
+      dropped.forEach((e) => pendingIds.delete(e.eventId));
+      await Promise.all(dropped.map((e) => snapshots.remove(e.eventId)));
+      await journal.compact(pending); // acked and dropped lines (older ones with inline crops) go too
+      ackedSinceCompaction = 0;
+      notifyIfEmpty();
+      return dropped.length + (await dropDeadLettersOf(dir, DEAD_LETTER_FILE, employeeId));
+    },
+
+    noteFailure(error) {
+      markFailing(error);
+      schedule(backoff);
+    },
+
+    get retrying() {
+      return retrying;
     },
 
     hasPending(employeeId) {
@@ -253,6 +348,20 @@ export function createOutbox(options: OutboxOptions): AttendanceOutbox {
 
     get size() {
       return pending.length;
+    },
+
+    status() {
+      return {
+        level: levelOf(pending.length),
+        queued: pending.length,
+        capacity,
+        warnAt,
+        retrying,
+        failingSince: failingSince?.toISOString() ?? null,
+        oldestEventAt: pending[0]?.at ?? null,
+        lastError,
+        deadLettered,
+      };
     },
 
     drain() {
@@ -275,15 +384,13 @@ export function createOutbox(options: OutboxOptions): AttendanceOutbox {
 
     async stop() {
       stopped = true;
+      await starting?.catch(() => undefined);
       if (timer) {
         clearTimeout(timer);
         timer = undefined;
       }
       await draining?.catch(() => undefined);
-      await serial(async () => {
-        await handle?.close();
-        handle = undefined;
-      });
+      await journal.close();
     },
   };
   return outbox;

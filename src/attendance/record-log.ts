@@ -2,6 +2,7 @@
 // cameras, serialized per employee with a row lock so that concurrent requests
 // and several server instances cannot both log the same person.
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
+import { isForeignKeyViolation, isUniqueViolation } from '../db/prisma-errors.js';
 import { decideDedupe, dedupeRange } from './dedupe.js';
 import { localDateOf } from './local-time.js';
 import { labelDay } from './day-labels.js';
@@ -97,21 +98,26 @@ export async function writeRecognition(
         }
         return { kind: 'logged', log };
       },
-      { isolationLevel: Prisma.TransactionIsolationLevel.ReadCommitted, maxWait: 10_000, timeout: 15_000 },
+      // maxWait/timeout: the client's (DB_CONNECT_TIMEOUT_MS / DB_QUERY_TIMEOUT_MS, src/db/prisma.ts).
+      { isolationLevel: Prisma.TransactionIsolationLevel.ReadCommitted },
     );
   } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError) {
-      // Same eventId reused for another employee (client-supplied keys): still one log.
-      if (error.code === 'P2002') {
-        const same = await prisma.attendanceLog.findUnique({ where: { eventId: event.eventId }, select: { id: true } });
-        if (same) {
-          return { kind: 'duplicate', reason: 'same_event', existingLogId: same.id };
-        }
+    // The eventId is taken. The same event of the same person (a concurrent replay) is one log;
+    // another person's log is never handed out as this one's (ids are made per face, so that
+    // would be a defect, not a duplicate).
+    if (isUniqueViolation(error)) {
+      const same = await prisma.attendanceLog.findUnique({ where: { eventId: event.eventId }, select: { id: true, employeeId: true } });
+      if (same && same.employeeId === event.employeeId) {
+        return { kind: 'duplicate', reason: 'same_event', existingLogId: same.id };
       }
-      if (error.code === 'P2003' && event.cameraId !== null) {
-        return { kind: 'rejected', reason: 'unknown_camera' };
+      if (same) {
+        throw new Error(`attendance event id collision between two employees (event ${event.eventId})`);
       }
     }
+    if (isForeignKeyViolation(error) && event.cameraId !== null) {
+      return { kind: 'rejected', reason: 'unknown_camera' };
+    }
+    // Callers queue what does not prove the event bad (src/db/prisma-errors.ts).
     throw error;
   }
 }

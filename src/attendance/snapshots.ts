@@ -1,7 +1,11 @@
 // Face-crop snapshots kept next to attendance logs for SNAPSHOT_RETENTION_DAYS.
 // Paths stored in the database are relative to DATA_DIR so the data folder can move.
+// They are biometric data: files 0600 in folders 0700 (owner only).
 import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
+
+export const SNAPSHOT_FILE_MODE = 0o600;
+export const SNAPSHOT_DIR_MODE = 0o700;
 
 /** snapshots/<localDate>/<eventId>.jpg; the eventId is hex or a uuid, safe as a file name. */
 export function snapshotRelativePath(localDate: string, eventId: string): string {
@@ -22,9 +26,9 @@ export function snapshotAbsolutePath(dataDir: string, relativePath: string): str
 /** Writes atomically (tmp + rename) so a reader never sees half a JPEG. */
 export async function writeSnapshot(dataDir: string, relativePath: string, jpeg: Uint8Array): Promise<void> {
   const full = snapshotAbsolutePath(dataDir, relativePath);
-  await mkdir(dirname(full), { recursive: true });
+  await mkdir(dirname(full), { recursive: true, mode: SNAPSHOT_DIR_MODE });
   const tmp = `${full}.tmp`;
-  const f = await open(tmp, 'w');
+  const f = await open(tmp, 'w', SNAPSHOT_FILE_MODE);
   try {
     await f.write(jpeg);
     await f.sync();
@@ -34,13 +38,16 @@ export async function writeSnapshot(dataDir: string, relativePath: string, jpeg:
   await rename(tmp, full);
 }
 
-/** Deletes a snapshot; a file already gone is fine. */
+/** Deletes a snapshot and any half-written copy of it; a file already gone is fine. */
 export async function deleteSnapshot(dataDir: string, relativePath: string): Promise<void> {
-  try {
-    await unlink(snapshotAbsolutePath(dataDir, relativePath));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-      throw error;
+  const full = snapshotAbsolutePath(dataDir, relativePath);
+  for (const file of [full, `${full}.tmp`]) {
+    try {
+      await unlink(file);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+        throw error;
+      }
     }
   }
 }

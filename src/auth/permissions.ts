@@ -13,6 +13,7 @@ export type Permission =
   | 'enrollment:write'
   | 'enrollment:session'
   | 'recognition:submit'
+  | 'recognition:identify-only'
   | 'recognition:read-own'
   | 'attendance:read'
   | 'attendance:write'
@@ -22,7 +23,9 @@ export type Permission =
   | 'classifier:read'
   | 'classifier:train'
   | 'system:read'
-  | 'api-keys:manage';
+  | 'api-keys:manage'
+  | 'liveness:alerts'
+  | 'liveness:challenge';
 
 // admin ⊇ operator ⊇ viewer for reading; a kiosk is a separate, narrow role: it
 // submits frames and reads its own results, and can never list or delete people.
@@ -35,6 +38,8 @@ const matrix: Record<Permission, readonly Role[]> = {
   // sessions it started, with new employee data only; photos and re-enrollment need enrollment:write.
   'enrollment:session': ['admin', 'operator', 'kiosk'],
   'recognition:submit': ['admin', 'operator', 'kiosk'],
+  // Recognizing without logging attendance leaves no trace: not for kiosks (an identify-anyone oracle).
+  'recognition:identify-only': ['admin', 'operator'],
   'recognition:read-own': ['admin', 'operator', 'kiosk', 'viewer'],
   'attendance:read': ['admin', 'operator', 'viewer'],
   'attendance:write': ['admin', 'operator'],
@@ -46,6 +51,10 @@ const matrix: Record<Permission, readonly Role[]> = {
   'classifier:train': ['admin', 'operator'],
   'system:read': ['admin', 'operator', 'viewer'],
   'api-keys:manage': ['admin'],
+  // Presentation-attack alerts name whom the attack resembled: staff who manage people only.
+  'liveness:alerts': ['admin', 'operator'],
+  // The kiosk's head-turn check-in (start, frames, result).
+  'liveness:challenge': ['admin', 'operator', 'kiosk'],
 };
 
 export const permissions = Object.keys(matrix) as Permission[];

@@ -2,9 +2,10 @@
 // time, and cameraInfo for every one. A camera that fails only affects
 // itself: its runner reconnects on its own, and listener errors are contained.
 import type { CameraId } from '../domain/ids.js';
-import type { CameraInfo, FrameEvent, RecognizedEvent } from './camera-events.js';
+import type { CameraInfo } from './camera-info.js';
+import type { FrameEvent, TrackDecided } from './events.js';
 import { CameraRunner, type CameraLogger, type CameraRunnerOptions, type FrameAnalyzer } from './camera-runner.js';
-import type { RecognizeFaces } from './decision.js';
+import type { RecognizeFaces } from './face-decision.js';
 import { parseCameraSource, type CameraSource } from './source.js';
 
 /** A camera as stored (Prisma `Camera`) or given in the environment. */
@@ -41,7 +42,7 @@ export interface CameraManagerDeps {
   defaults: CameraDefaults;
   logger?: CameraLogger;
   onFrame?(event: FrameEvent): void;
-  onRecognized?(event: RecognizedEvent): void;
+  onRecognized?(event: TrackDecided): void;
   onStateChange?(info: CameraInfo): void;
   /** Tracker, voting, queue, clock, capture factory... for every camera. */
   runner?: SharedRunnerOptions;

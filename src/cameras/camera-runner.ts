@@ -4,23 +4,23 @@
 //
 // Up to `analysisConcurrency` frames are in the engine at once (one per pool
 // worker), but results are applied to the tracker strictly in frame order.
-// Frames are detected without embeddings when every visible track is settled;
-// if such a frame turns out to hold a face that needs one (a new face, a jump),
-// the same frame is analysed again with embeddings, so a new face is never
-// left a frame behind.
+// When to embed: embedding-pass.ts; who each track is: track-identities.ts;
+// the figures of cameraInfo: runner-stats.ts.
 import type { CameraId } from '../domain/ids.js';
 import type { AnalyzeOptions, DetectedFace, FrameAnalysis } from '../vision/types.js';
-import { iou } from './box-geometry.js';
-import type { CameraInfo, CameraState, FrameEvent, FrameFace, RecognizedEvent } from './camera-events.js';
+import type { CameraInfo } from './camera-info.js';
+import type { CameraAttackEvent, FrameEvent, TrackDecided } from './events.js';
 import { CameraCapture, type CaptureHandlers, type CaptureOptions, type CaptureState, type CaptureStats, type CapturedFrame } from './capture.js';
 import type { BackoffOptions } from './backoff.js';
-import type { FaceDecision, RecognizeFaces } from './decision.js';
+import type { FaceDecision, RecognizeFaces } from './face-decision.js';
+import { attachEmbeddings, embedNextFrame, needsSecondPass } from './embedding-pass.js';
 import { DropOldestQueue } from './frame-queue.js';
-import { LatencyWindow } from '../math/latency-window.js';
-import { RateMeter } from './metrics.js';
+import { RunnerStats } from './runner-stats.js';
 import { describeCameraSource, type CameraSource } from './source.js';
+import { TrackIdentities, type FaceVote } from './track-identities.js';
+import { TrackLiveness, type TrackLivenessOptions } from './track-liveness.js';
 import { FaceTracker, type TrackId, type TrackerOptions } from './tracker.js';
-import { TrackVoting, type VotingOptions } from './voting.js';
+import type { VotingOptions } from './voting.js';
 
 /** The engine as the runner needs it; a FaceEngine fits (it takes any RawFrame). */
 export interface FrameAnalyzer {
@@ -71,9 +71,15 @@ export interface CameraRunnerOptions {
   backoff?: BackoffOptions;
   logger?: CameraLogger;
   onFrame?(event: FrameEvent): void;
-  onRecognized?(event: RecognizedEvent): void;
+  onRecognized?(event: TrackDecided): void;
   onStateChange?(info: CameraInfo): void;
+  /** Every captured frame, before the interval or the queue drop it (live previews); must return at once, and copy what it keeps. */
+  onCaptured?(cameraId: CameraId, frame: CapturedFrame): void;
   captureFactory?: CaptureFactory;
+  /** Passive liveness per track (frames of new or undecided tracks are scored); absent = off. */
+  liveness?: TrackLivenessOptions;
+  /** A track judged not live (once per track). */
+  onPresentationAttack?(event: CameraAttackEvent): void;
 }
 
 interface QueuedFrame {
@@ -96,28 +102,13 @@ export class CameraRunner {
   readonly #snapshots: boolean;
   readonly #queue: DropOldestQueue<QueuedFrame>;
   readonly #tracker: FaceTracker;
-  readonly #voting: TrackVoting;
-  readonly #crops = new Map<TrackId, { score: number; jpeg: Uint8Array }>();
-  readonly #lastDecision = new Map<TrackId, FaceDecision>();
-  /** Votes held while a track is suspect (its last embedding looked like someone else). */
-  readonly #held = new Map<TrackId, FaceDecision>();
-  readonly #fpsIn = new RateMeter();
-  readonly #fpsProcessed = new RateMeter();
-  readonly #latency = new LatencyWindow(200);
+  readonly #identities: TrackIdentities;
+  readonly #liveness: TrackLiveness | undefined;
+  readonly #stats = new RunnerStats();
   #capture: FrameCapture | undefined;
   #running = false;
   #active = 0;
   #chain: Promise<void> = Promise.resolve();
-  #captured = 0;
-  #processed = 0;
-  #failed = 0;
-  #recognitions = 0;
-  #startedAt: number | null = null;
-  #lastFrameAt: number | null = null;
-  #lastError: string | null = null;
-  /** Last connected geometry, still shown once the camera stops. */
-  #geometry: { width: number; height: number; fps: number } | null = null;
-  #lastFailureLog = 0;
 
   constructor(options: CameraRunnerOptions) {
     this.#o = options;
@@ -129,7 +120,8 @@ export class CameraRunner {
     this.#snapshots = options.snapshots ?? true;
     this.#queue = new DropOldestQueue<QueuedFrame>(options.queueCapacity ?? 2, (item) => item.release());
     this.#tracker = new FaceTracker(options.tracker);
-    this.#voting = new TrackVoting(options.voting);
+    this.#identities = new TrackIdentities(options.cameraId, options.voting);
+    this.#liveness = options.liveness ? new TrackLiveness(options.liveness) : undefined;
   }
 
   get running(): boolean {
@@ -141,7 +133,7 @@ export class CameraRunner {
       return;
     }
     this.#running = true;
-    this.#startedAt = this.#clock();
+    this.#stats.started(this.#clock());
     const factory = this.#o.captureFactory ?? ((options, handlers) => new CameraCapture(options, handlers));
     this.#capture = factory(
       {
@@ -160,7 +152,7 @@ export class CameraRunner {
         onFrame: (frame, release) => this.#onCaptured(frame, release),
         onState: (state) => this.#onCaptureState(state),
         // Skipped frames were still read from the source: they count for fps in.
-        onSkipped: () => this.#fpsIn.tick(this.#clock()),
+        onSkipped: () => this.#stats.skipped(this.#clock()),
       },
     );
     this.#capture.start();
@@ -180,7 +172,8 @@ export class CameraRunner {
     this.#queue.clear();
     await this.#chain;
     for (const track of this.#tracker.clear()) {
-      this.#forget(track.id);
+      this.#identities.forget(track.id);
+      this.#liveness?.forget(track.id);
     }
     this.#emitState();
   }
@@ -194,43 +187,25 @@ export class CameraRunner {
   }
 
   info(): CameraInfo {
-    const state = this.#capture?.state;
-    const stats = this.#capture?.stats();
-    const now = this.#clock();
-    return {
+    const capture = this.#capture;
+    return this.#stats.info({
       cameraId: this.cameraId,
       name: this.#o.name ?? null,
       source: describeCameraSource(this.#o.source),
-      state: toCameraState(state, this.#running),
-      error: state?.kind === 'reconnecting' ? state.error : this.#lastError,
-      stoppedReason: !this.#running ? 'requested' : state?.kind === 'stopped' ? state.reason : null,
-      reconnectAttempt: state?.kind === 'reconnecting' ? state.attempt : 0,
-      nextRetryAt: state?.kind === 'reconnecting' ? state.retryAt : null,
-      width: this.#geometry?.width ?? null,
-      height: this.#geometry?.height ?? null,
-      sourceFps: this.#geometry?.fps ?? null,
-      fpsIn: round1(this.#fpsIn.rate(now)),
-      fpsProcessed: round1(this.#fpsProcessed.rate(now)),
+      running: this.#running,
+      capture: capture === undefined ? undefined : { state: capture.state, stats: capture.stats() },
       predictInterval: this.#interval,
-      framesCaptured: this.#captured + (stats?.framesSkipped ?? 0),
-      framesProcessed: this.#processed,
-      framesDropped: this.#queue.dropped + (stats?.framesSkipped ?? 0),
-      framesFailed: this.#failed,
-      latencyMs: this.#latency.summary(),
+      queueDropped: this.#queue.dropped,
       activeTracks: this.#tracker.tracks().length,
-      recognitions: this.#recognitions,
-      startedAt: this.#startedAt,
-      lastFrameAt: this.#lastFrameAt,
-    };
+      now: this.#clock(),
+    });
   }
 
   #onCaptureState(state: CaptureState): void {
+    this.#stats.captureState(state);
     if (state.kind === 'reconnecting') {
-      this.#lastError = state.error;
       this.#log.warn({ cameraId: this.cameraId, attempt: state.attempt, retryInMs: state.retryInMs, error: state.error }, 'camera reconnecting');
     } else if (state.kind === 'connected') {
-      this.#geometry = { width: state.width, height: state.height, fps: state.fps };
-      this.#lastError = null;
       this.#log.info({ cameraId: this.cameraId, width: state.width, height: state.height, fps: state.fps }, 'camera connected');
     } else if (state.kind === 'stopped' && state.reason === 'ended') {
       this.#log.info({ cameraId: this.cameraId }, 'camera file ended');
@@ -247,9 +222,10 @@ export class CameraRunner {
   }
 
   #onCaptured(frame: CapturedFrame, release: () => void): void {
-    this.#captured += 1;
-    this.#lastFrameAt = frame.capturedAt;
-    this.#fpsIn.tick(this.#clock());
+    this.#stats.captured(frame.capturedAt, this.#clock());
+    if (this.#o.onCaptured !== undefined) {
+      this.#safely('capture listener', () => this.#o.onCaptured?.(this.cameraId, frame));
+    }
     if (!this.#running || (frame.frameNumber - 1) % this.#interval !== 0) {
       release();
       return;
@@ -271,7 +247,7 @@ export class CameraRunner {
 
   #begin(item: QueuedFrame): void {
     // Plan from the tracks as they stand; a face this misses gets a second pass.
-    const embed = this.#tracker.anyNeedsEmbeddingNext((id) => this.#voting.isSettled(id));
+    const embed = embedNextFrame(this.#tracker, this.#isSettled);
     // The engine may take (transfer) the pixels; keep ours for a possible second pass.
     const input: CapturedFrame = embed ? item.frame : { ...item.frame, data: item.frame.data.slice() };
     const analysis = this.#analyze(input, embed);
@@ -286,7 +262,8 @@ export class CameraRunner {
   }
 
   async #analyze(frame: CapturedFrame, embed: boolean): Promise<Analysis> {
-    const options: AnalyzeOptions = { embed, alignedCrops: embed && this.#snapshots };
+    // Liveness with the embedding: only frames of new or undecided tracks are embedded.
+    const options: AnalyzeOptions = { embed, alignedCrops: embed && this.#snapshots, liveness: embed && this.#liveness !== undefined };
     if (this.#o.minFaceSize !== undefined) {
       options.minFaceSize = this.#o.minFaceSize;
     }
@@ -297,13 +274,13 @@ export class CameraRunner {
     }
   }
 
+  readonly #isSettled = (id: TrackId): boolean => this.#identities.isSettled(id);
+
+  /** One analysed frame, in frame order: track, embed if needed, recognize and vote, publish. */
   async #handle(frame: CapturedFrame, analysis: Analysis, embedded: boolean): Promise<void> {
     if (!analysis.ok) {
-      this.#failed += 1;
-      const now = this.#clock();
-      if (now - this.#lastFailureLog > 5000) {
-        this.#lastFailureLog = now;
-        this.#log.warn({ cameraId: this.cameraId, err: analysis.error, failed: this.#failed }, 'engine failed on a camera frame');
+      if (this.#stats.failed(this.#clock())) {
+        this.#log.warn({ cameraId: this.cameraId, err: analysis.error, failed: this.#stats.failures }, 'engine failed on a camera frame');
       }
       return;
     }
@@ -311,143 +288,93 @@ export class CameraRunner {
       return;
     }
     let faces: DetectedFace[] = analysis.value.faces;
-    const update = this.#tracker.update(
-      faces.map((f) => f.box),
-      frame.capturedAt,
-    );
-    for (const lost of update.lost) {
-      this.#forget(lost.id);
-    }
-    const trackIds = update.matches.map((m) => m.trackId);
-    const wanted = trackIds.map((id, i) => faces[i]!.embedding === undefined && this.#tracker.needsEmbedding(id, this.#voting.isSettled(id)));
-    if (!embedded && wanted.some(Boolean)) {
+    const trackIds = this.#track(faces, frame.capturedAt);
+    if (!embedded && needsSecondPass(faces, trackIds, this.#tracker, this.#isSettled)) {
       const second = await this.#analyze(frame, true);
       if (second.ok) {
         faces = attachEmbeddings(faces, second.value.faces);
       }
     }
+    const now = this.#clock();
+    const recognized = await this.#recognize(faces, trackIds, frame.capturedAt);
+    // A spoofed track never names anyone (track-liveness.ts).
+    const { votes, attacks } = this.#liveness ? this.#liveness.judgeVotes(recognized, this.cameraId, now) : { votes: recognized, attacks: [] };
+    const decided = this.#identities.apply(votes, frame, now, (id) => this.#tracker.get(id)?.firstSeenAt);
+    this.#publish(frame, analysis.value, faces, trackIds, decided, now);
+    for (const a of attacks) {
+      this.#log.warn({ cameraId: this.cameraId, trackId: a.trackId, livenessScore: a.livenessScore }, 'track judged not live');
+      this.#safely('presentation attack listener', () => this.#o.onPresentationAttack?.(a));
+    }
+  }
 
-    // Every face that has an embedding votes, wanted or not: the work is done already.
+  /** Matches the faces to tracks (one id per face); lost tracks are forgotten. */
+  #track(faces: readonly DetectedFace[], at: number): TrackId[] {
+    const update = this.#tracker.update(
+      faces.map((f) => f.box),
+      at,
+    );
+    for (const lost of update.lost) {
+      this.#identities.forget(lost.id);
+      this.#liveness?.forget(lost.id);
+    }
+    return update.matches.map((m) => m.trackId);
+  }
+
+  /**
+   * Every face that has an embedding votes, wanted or not (the work is done
+   * already): its appearance is checked against its track (a split gives it a
+   * new track id, in `trackIds` too), then the recognizer decides.
+   */
+  async #recognize(faces: readonly DetectedFace[], trackIds: TrackId[], at: number): Promise<FaceVote[]> {
     const embeddedIdx = faces.flatMap((f, i) => (f.embedding === undefined ? [] : [i]));
+    if (embeddedIdx.length === 0) {
+      return [];
+    }
     const checks = embeddedIdx.map((i) => {
-      const check = this.#tracker.recordEmbedding(trackIds[i]!, faces[i]!.embedding!, frame.capturedAt);
-      if (check.kind === 'split') {
-        const held = this.#held.get(check.ended.id);
-        this.#forget(check.ended.id);
-        trackIds[i] = check.trackId;
-        return { check, held };
+      const check = this.#tracker.recordEmbedding(trackIds[i]!, faces[i]!.embedding!, at);
+      if (check.kind !== 'split') {
+        return { check, held: undefined };
       }
-      return { check, held: undefined };
+      const held = this.#identities.heldVote(check.ended.id);
+      this.#identities.forget(check.ended.id);
+      this.#liveness?.forget(check.ended.id);
+      trackIds[i] = check.trackId;
+      return { check, held };
     });
     let decisions: readonly FaceDecision[] = [];
-    if (embeddedIdx.length > 0) {
-      try {
-        decisions = await this.#o.recognize(embeddedIdx.map((i) => ({ embedding: faces[i]!.embedding!, quality: faces[i]!.quality })));
-      } catch (error) {
-        this.#log.error({ cameraId: this.cameraId, err: error }, 'recognizer failed on a camera frame');
-      }
+    try {
+      decisions = await this.#o.recognize(embeddedIdx.map((i) => ({ embedding: faces[i]!.embedding!, quality: faces[i]!.quality })));
+    } catch (error) {
+      this.#log.error({ cameraId: this.cameraId, err: error }, 'recognizer failed on a camera frame');
     }
-    const now = this.#clock();
-    const recognized: RecognizedEvent[] = [];
-    embeddedIdx.forEach((i, k) => {
-      const decision = decisions[k];
-      const { check, held } = checks[k]!;
-      const trackId = trackIds[i]!;
-      if (decision === undefined) {
-        return;
-      }
-      switch (check.kind) {
-        case 'suspect':
-          // Someone else, or a bad frame? Hold the vote until the next look decides.
-          this.#held.set(trackId, decision);
-          return;
-        case 'same':
-          this.#held.delete(trackId);
-          break;
-        case 'split':
-          if (held !== undefined) {
-            this.#vote(trackId, held, faces[i]!, frame, now, recognized);
-          }
-          break;
-      }
-      this.#vote(trackId, decision, faces[i]!, frame, now, recognized);
-    });
+    return embeddedIdx.map((i, k) => ({
+      trackId: trackIds[i]!,
+      face: faces[i]!,
+      decision: decisions[k],
+      check: checks[k]!.check.kind,
+      held: checks[k]!.held,
+    }));
+  }
 
-    const frameFaces: FrameFace[] = faces.map((face, i) => this.#describe(face, trackIds[i]!));
+  #publish(frame: CapturedFrame, analysis: FrameAnalysis, faces: readonly DetectedFace[], trackIds: readonly TrackId[], decided: readonly TrackDecided[], now: number): void {
     const latencyMs = now - frame.capturedAt;
-    this.#latency.record(latencyMs);
-    this.#processed += 1;
-    this.#fpsProcessed.tick(now);
+    this.#stats.processed(latencyMs, now);
     const event: FrameEvent = {
       cameraId: this.cameraId,
       frameNumber: frame.frameNumber,
       timestamp: frame.capturedAt,
       mediaTimeMs: frame.mediaTimeMs,
-      width: analysis.value.width,
-      height: analysis.value.height,
-      faces: frameFaces,
+      width: analysis.width,
+      height: analysis.height,
+      faces: faces.map((face, i) => this.#identities.describe(face, trackIds[i]!)),
       latencyMs,
     };
     this.#safely('frame listener', () => this.#o.onFrame?.(event));
-    for (const r of recognized) {
-      this.#recognitions += 1;
+    for (const r of decided) {
+      this.#stats.recognized();
       this.#log.info({ cameraId: this.cameraId, trackId: r.trackId, employeeId: r.employeeId, confidence: r.confidence }, 'face recognized');
       this.#safely('recognized listener', () => this.#o.onRecognized?.(r));
     }
-  }
-
-  #vote(trackId: TrackId, decision: FaceDecision, face: DetectedFace, frame: CapturedFrame, now: number, out: RecognizedEvent[]): void {
-    this.#lastDecision.set(trackId, decision);
-    this.#keepBestCrop(trackId, face);
-    const vote = this.#voting.vote(trackId, decision, now);
-    if (!vote.decided || vote.identity.kind !== 'recognized') {
-      return;
-    }
-    const crop = this.#crops.get(trackId)?.jpeg;
-    out.push({
-      cameraId: this.cameraId,
-      trackId,
-      employeeId: vote.identity.employeeId,
-      confidence: vote.identity.confidence,
-      method: vote.identity.method,
-      at: now,
-      firstSeenAt: this.#tracker.get(trackId)?.firstSeenAt ?? frame.capturedAt,
-      frameNumber: frame.frameNumber,
-      mediaTimeMs: frame.mediaTimeMs,
-      box: face.box,
-      ...(crop === undefined ? {} : { snapshotJpeg: crop }),
-    });
-  }
-
-  #describe(face: DetectedFace, trackId: TrackId): FrameFace {
-    const identity = this.#voting.identity(trackId);
-    const last = this.#lastDecision.get(trackId);
-    const base = { box: face.box, trackId, detectionScore: face.score };
-    switch (identity.kind) {
-      case 'recognized':
-        return { ...base, status: 'recognized', employeeId: identity.employeeId, confidence: identity.confidence, method: identity.method };
-      case 'unknown':
-        return { ...base, status: 'unknown', employeeId: null, confidence: identity.confidence, method: null };
-      case 'pending':
-        return { ...base, status: 'pending', employeeId: null, confidence: last?.confidence ?? null, method: null };
-    }
-  }
-
-  #keepBestCrop(trackId: TrackId, face: DetectedFace): void {
-    if (face.alignedJpeg === undefined) {
-      return;
-    }
-    const best = this.#crops.get(trackId);
-    if (best === undefined || face.quality.score > best.score) {
-      this.#crops.set(trackId, { score: face.quality.score, jpeg: face.alignedJpeg });
-    }
-  }
-
-  #forget(trackId: TrackId): void {
-    this.#voting.forget(trackId);
-    this.#crops.delete(trackId);
-    this.#lastDecision.delete(trackId);
-    this.#held.delete(trackId);
   }
 
   #safely(what: string, fn: () => void): void {
@@ -458,28 +385,3 @@ export class CameraRunner {
     }
   }
 }
-
-/** Copies embeddings (and crops) from a second analysis of the same frame onto the first one's faces. */
-function attachEmbeddings(faces: DetectedFace[], embeddedFaces: readonly DetectedFace[]): DetectedFace[] {
-  return faces.map((face) => {
-    let best: DetectedFace | undefined;
-    let bestIou = 0.5;
-    for (const other of embeddedFaces) {
-      const overlap = iou(face.box, other.box);
-      if (other.embedding !== undefined && overlap > bestIou) {
-        best = other;
-        bestIou = overlap;
-      }
-    }
-    return best === undefined ? face : { ...face, embedding: best.embedding, alignedJpeg: best.alignedJpeg ?? face.alignedJpeg, quality: best.quality };
-  });
-}
-
-function toCameraState(state: CaptureState | undefined, running: boolean): CameraState {
-  if (!running || state === undefined) {
-    return 'stopped';
-  }
-  return state.kind;
-}
-
-const round1 = (n: number): number => Math.round(n * 10) / 10;

@@ -108,7 +108,11 @@ export async function runCaptureLoop(settings: CaptureSettings, host: CaptureLoo
         // A looping file that played through re-opens at once.
       }
     } catch (cause) {
-      error = typeof cause === 'string' ? cause : cause instanceof Error ? cause.message : String(cause);
+      // The API shows `error` to anyone who may read cameras: a generic text, never OpenCV's
+      // message (it can name hosts, paths and ports). The detail goes to the server log.
+      const detail = typeof cause === 'string' ? cause : cause instanceof Error ? cause.message : String(cause);
+      process.stderr.write(`capture: source failed to open: ${detail}\n`);
+      error = 'the source could not be opened';
     } finally {
       capture?.release();
     }

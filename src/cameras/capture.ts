@@ -17,6 +17,7 @@ import type { RawFrame } from '../engine/face-engine.js';
 import { DEFAULT_BACKOFF, backoffDelay, type BackoffOptions } from './backoff.js';
 import { CaptureRecordDecoder, type CaptureEvent, type CaptureSettings, type ParentMessage } from './capture-protocol.js';
 import type { CameraSource } from './source.js';
+import { captureEnvironment } from './capture-env.js';
 
 export interface CapturedFrame extends RawFrame {
   frameNumber: number;
@@ -149,7 +150,12 @@ export class CameraCapture {
       maxInFlight: this.options.maxInFlight ?? 4,
       backoff: this.options.backoff ?? DEFAULT_BACKOFF,
     };
-    const child = spawn(process.execPath, nodeArgs(ENTRY), { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'json' });
+    // Only the variables a capture process needs: no secrets (database URL, keys) in its environment.
+    const child = spawn(process.execPath, nodeArgs(ENTRY), {
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      serialization: 'json',
+      env: captureEnvironment(process.env),
+    });
     this.#child = child;
     this.#skippedBefore += this.#skippedNow;
     this.#skippedNow = 0;
@@ -181,7 +187,8 @@ export class CameraCapture {
     });
     child.on('error', (error) => {
       if (this.#child === child) {
-        this.#crashed(`capture process failed to start: ${error.message}`);
+        this.options.onLog?.(`capture process failed to start: ${error.message}`);
+        this.#crashed('capture process failed to start');
       }
     });
     child.on('exit', (code, signal) => {

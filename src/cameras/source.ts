@@ -82,9 +82,29 @@ export function formatCameraSource(source: CameraSource): string {
   }
 }
 
-/** For logs and `cameraInfo`: a URL's password is replaced by "***". */
+/** Query parameters whose values are secrets in camera URLs (tokens, signatures, passwords). */
+const SECRET_PARAM = /pass|pwd|token|secret|key|auth|sig|credential|session/i;
+
+/**
+ * For everything shown (API, logs, audit rows): the URL's user and password
+ * become "***" and so do secret-looking query values. Not a URL: unchanged.
+ */
 export function redactSource(text: string): string {
-  return text.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/]*):[^@/]*@/i, '$1:***@');
+  const withoutUser = text.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/?#]*@/i, '$1***:***@');
+  const query = withoutUser.indexOf('?');
+  if (query === -1 || !/^[a-z][a-z0-9+.-]*:\/\//i.test(withoutUser)) {
+    return withoutUser;
+  }
+  const head = withoutUser.slice(0, query + 1);
+  const [params = '', fragment] = withoutUser.slice(query + 1).split('#', 2);
+  const masked = params
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      return eq > 0 && SECRET_PARAM.test(pair.slice(0, eq)) ? `${pair.slice(0, eq)}=***` : pair;
+    })
+    .join('&');
+  return `${head}${masked}${fragment === undefined ? '' : `#${fragment}`}`;
 }
 
 export function describeCameraSource(source: CameraSource): string {

@@ -5,7 +5,7 @@
 // name (the `decided` flag is true exactly once per track); an "unknown"
 // verdict stays open and can still turn into a name on better frames.
 import type { EmployeeId } from '../domain/ids.js';
-import type { FaceDecision, RecognitionMethod } from './decision.js';
+import type { FaceDecision, RecognitionMethod } from './face-decision.js';
 import type { TrackId } from './tracker.js';
 
 export interface VotingOptions {
@@ -29,7 +29,8 @@ export const DEFAULT_VOTING_OPTIONS: VotingOptions = {
   minAgreement: 0.6,
   window: 10,
   unknownWeight: 0.5,
-  abstainReasons: ['low_quality', 'no_face'],
+  // liveness_pending: a recognized face whose track's liveness is not judged yet (track-liveness.ts).
+  abstainReasons: ['low_quality', 'no_face', 'liveness_pending'],
 };
 
 export type TrackIdentity =

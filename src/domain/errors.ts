@@ -2,6 +2,7 @@
 // field lists into typed results (errors plugin) and the rest into a stable
 // `extensions.code`; REST maps `status` to the HTTP status and `{ detail }`.
 // Anything that is not a DomainError is unexpected and stays masked.
+import type { ZodType, output } from 'zod';
 
 export type DomainErrorCode =
   | 'NOT_FOUND'
@@ -14,6 +15,7 @@ export type DomainErrorCode =
   | 'FORBIDDEN'
   | 'PAYLOAD_TOO_LARGE'
   | 'UNAVAILABLE'
+  | 'SERVICE_UNAVAILABLE'
   | 'ENGINE_BUSY'
   | 'INVALID_IMAGE'
   | 'ENROLLMENT_SESSION_NOT_FOUND'
@@ -22,7 +24,10 @@ export type DomainErrorCode =
   | 'INSUFFICIENT_COVERAGE'
   | 'INCONSISTENT_IDENTITY'
   | 'DUPLICATE_IDENTITY'
-  | 'PHOTOS_REJECTED';
+  | 'PHOTOS_REJECTED'
+  | 'IDEMPOTENCY_KEY_REUSED'
+  | 'IDEMPOTENCY_KEY_IN_FLIGHT'
+  | 'RATE_LIMITED';
 
 export interface ValidationIssue {
   /** Path of the offending field, e.g. ['employeeCode']. */
@@ -136,4 +141,13 @@ export function validationErrorFromZod(issues: readonly { path: readonly Propert
       message: i.message,
     })),
   );
+}
+
+/** Parses input with a zod schema; every problem becomes one ValidationError, paths under `at`. */
+export function parseInput<S extends ZodType>(schema: S, input: unknown, at: readonly (string | number)[] = []): output<S> {
+  const result = schema.safeParse(input);
+  if (!result.success) {
+    throw validationErrorFromZod(result.error.issues.map((i) => ({ path: [...at, ...i.path], message: i.message })));
+  }
+  return result.data;
 }

@@ -1,6 +1,7 @@
 // The per-worker face pipeline: decode -> detect (+ landmarks) -> align ->
-// quality -> embed (batched over the faces of a frame). Holds the ONNX
-// sessions of one model pack. CPU-bound JS and ONNX inside: the face workers
+// quality -> embed (batched over the faces of a frame), and, when asked, the
+// passive liveness score of each face. Holds the ONNX
+// sessions of one model pack (+ the liveness model). CPU-bound JS and ONNX inside: the face workers
 // run it (worker-entry.ts); the CLI and the tests also run it in-process.
 import type { ModelPackId } from '../domain/ids.js';
 import type { RawFrame } from './face-engine.js';
@@ -14,7 +15,8 @@ import { elapsed } from '../vision/pack-backend.js';
 import type { PipelineConfig } from '../vision/pack-config.js';
 import { assessQuality } from '../vision/quality.js';
 import { warpAffine, type Raster } from '../vision/raster.js';
-import type { AnalyzeOptions, DetectedFace, FrameAnalysis } from '../vision/types.js';
+import type { AnalyzeOptions, Box, DetectedFace, FrameAnalysis } from '../vision/types.js';
+import { LivenessModel } from '../vision/liveness-model.js';
 
 const CROP = 112;
 const RAW_CROP_BYTES = CROP * CROP * 3;
@@ -26,20 +28,30 @@ export class FacePipeline {
   private constructor(
     private readonly backend: PackBackend,
     private readonly maxImagePixels: number,
+    private readonly liveness: LivenessModel | undefined,
   ) {}
 
   static async create(config: PipelineConfig): Promise<FacePipeline> {
     const common = { intraOpThreads: config.intraOpThreads, detectionThreshold: config.detectionThreshold };
-    const backend =
+    const [backend, liveness] = await Promise.all([
       config.pack.kind === 'faceplugin'
-        ? await FacepluginBackend.create({ packDir: config.pack.dir, ...common })
-        : await InsightFaceBackend.create({ dir: config.pack.dir, ...common });
-    return new FacePipeline(backend, config.maxImagePixels);
+        ? FacepluginBackend.create({ packDir: config.pack.dir, ...common })
+        : InsightFaceBackend.create({ dir: config.pack.dir, ...common }),
+      // The worker's intra-op threads, like the embedder: onnxruntime-node runs a session
+      // synchronously on the worker's thread, so the two models take turns, never overlap.
+      config.livenessPackDir === undefined ? undefined : LivenessModel.fromPack(config.livenessPackDir, config.intraOpThreads),
+    ]);
+    return new FacePipeline(backend, config.maxImagePixels, liveness);
   }
 
   /** For tests and tools that build a backend themselves (e.g. stand-in models). */
-  static fromBackend(backend: PackBackend, maxImagePixels: number): FacePipeline {
-    return new FacePipeline(backend, maxImagePixels);
+  static fromBackend(backend: PackBackend, maxImagePixels: number, liveness?: LivenessModel): FacePipeline {
+    return new FacePipeline(backend, maxImagePixels, liveness);
+  }
+
+  /** Whether faces can be scored for liveness (LIVENESS_MODE != off and the model loaded). */
+  get hasLiveness(): boolean {
+    return this.liveness !== undefined;
   }
 
   get modelId(): ModelPackId {
@@ -87,6 +99,7 @@ export class FacePipeline {
         box: c.box,
         score: c.score,
         landmarks: c.points,
+        ...(opts.landmarks68 && c.landmarks68 ? { landmarks68: c.landmarks68 } : {}),
         quality: assessQuality({
           crop: crops[k]!,
           box: c.box,
@@ -100,6 +113,11 @@ export class FacePipeline {
     });
     timings.quality = elapsed(t);
 
+    // Passive liveness for the faces asked (~4-7 ms of CPU a face, bench/face-engine.bench.ts);
+    // started first, it runs before the embedder (a session run holds the worker's thread).
+    const scoring =
+      opts.liveness && this.liveness && candidates.length > 0 ? this.scoreLiveness(image, candidates.map((c) => c.box), timings) : undefined;
+    scoring?.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
     if (opts.embed !== false && crops.length > 0) {
       t = performance.now();
       const embeddings = await this.backend.embed(crops);
@@ -107,6 +125,11 @@ export class FacePipeline {
         faces[k]!.embedding = e;
       });
       timings.embed = elapsed(t);
+    }
+    if (scoring) {
+      (await scoring).forEach((p, k) => {
+        faces[k]!.liveness = p;
+      });
     }
     if (encoding) {
       t = performance.now();
@@ -116,6 +139,13 @@ export class FacePipeline {
       timings.quality += elapsed(t); // what the encoding still took after the embedding
     }
     return { width: image.width, height: image.height, modelId: this.backend.modelId, faces, timings };
+  }
+
+  private async scoreLiveness(image: Raster, boxes: Box[], timings: StageTimings): Promise<number[]> {
+    const t = performance.now();
+    const scores = await this.liveness!.score(image, boxes);
+    timings.liveness = elapsed(t);
+    return scores;
   }
 
   /**
@@ -137,6 +167,6 @@ export class FacePipeline {
   }
 
   async close(): Promise<void> {
-    await this.backend.close();
+    await Promise.all([this.backend.close(), this.liveness?.close()]);
   }
 }

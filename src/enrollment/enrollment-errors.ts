@@ -3,7 +3,7 @@
 import { ConflictError, DomainError, NotFoundError, type DomainErrorCode } from '../domain/errors.js';
 import type { PoseSector } from './pose-sectors.js';
 import type { PhotoRejection } from './photo-verdict.js';
-import type { EnrollmentSessionStatus } from './progress-event.js';
+import type { EnrollmentSessionStatus } from './events.js';
 
 export class EnrollmentSessionNotFoundError extends NotFoundError {
   override readonly code: DomainErrorCode = 'ENROLLMENT_SESSION_NOT_FOUND';

@@ -17,6 +17,8 @@ export type RejectionCode =
   | 'between_sectors'
   /** One good face, but its embedding does not match the session's person. */
   | 'different_person'
+  /** The face was judged not live (a printed photo or a screen held to the camera). */
+  | 'not_live'
   /** The same frameNumber was submitted before (a client retry). */
   | 'duplicate_frame';
 
@@ -32,6 +34,7 @@ export type InstructionCode =
   | 'no_face'
   | 'multiple_faces'
   | 'different_person'
+  | 'not_live'
   | 'cut_off'
   | 'too_small'
   | 'too_dark'

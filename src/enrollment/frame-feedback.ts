@@ -51,12 +51,18 @@ export interface FrameFeedbackParams {
   quality: QualityParams;
   dominance: DominanceParams;
   identity: IdentityParams;
+  /**
+   * Camera frames whose face scores P(live) below this are refused (LIVENESS_THRESHOLD); null =
+   * liveness off. A face the engine did not score is not judged.
+   */
+  livenessThreshold: number | null;
 }
 
 export const DEFAULT_FRAME_FEEDBACK_PARAMS: FrameFeedbackParams = {
   quality: DEFAULT_QUALITY_PARAMS,
   dominance: DEFAULT_DOMINANCE_PARAMS,
   identity: { minCosineToSession: 0.3, minFrames: 2 },
+  livenessThreshold: null,
 };
 
 export interface FrameResult {
@@ -131,6 +137,10 @@ export function evaluateFrame(
   const pose: Pose = { yaw: face.quality.yaw, pitch: face.quality.pitch, roll: face.quality.roll };
   const quality = assessQuality(face, analysis, params.quality, sessionSectorParams(state));
   const one = { faceStatus: 'one_face', faceCount, quality, pose } as const;
+  // Before anything else about the face: a printed photo or a screen never enrolls through the camera.
+  if (params.livenessThreshold !== null && face.liveness !== undefined && face.liveness < params.livenessThreshold) {
+    return reject({ ...one, rejection: 'not_live' });
+  }
   if (!quality.ok) {
     return reject({ ...one, rejection: 'low_quality' });
   }

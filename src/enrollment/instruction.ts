@@ -56,6 +56,9 @@ function problemInstruction(last: LastFrame): Instruction | undefined {
     case 'one_face':
       break;
   }
+  if (last.rejection === 'not_live') {
+    return { code: 'not_live', text: 'A photo or a screen cannot be enrolled: the person must stand in front of the camera' };
+  }
   if (last.rejection === 'different_person') {
     return { code: 'different_person', text: 'Only the person being enrolled should be in view' };
   }

@@ -5,12 +5,14 @@
 import type { EnrollmentSession, Prisma, PrismaClient } from '../generated/prisma/client.js';
 import type { EmployeeId } from '../domain/ids.js';
 import type { CoverageSummary } from './coverage.js';
-import type { EnrollmentSessionStatus } from './progress-event.js';
+import type { EnrollmentSessionStatus } from './events.js';
 import type { PendingEmployee } from './session-store.js';
 
 export interface NewSessionRow {
   id: string;
   employeeId: EmployeeId | null;
+  /** The API key that started it: kiosks may only use their own sessions, checked from this row. */
+  startedByKeyId: number | null;
   pendingEmployee: PendingEmployee | null;
   createdAt: Date;
   expiresAt: Date;
@@ -53,6 +55,7 @@ export function createSessionRepository(prisma: PrismaClient): SessionRepository
           id: row.id,
           employeeId: row.employeeId,
           pendingEmployee: row.pendingEmployee === null ? undefined : json(row.pendingEmployee),
+          startedByKeyId: row.startedByKeyId,
           status: 'active',
           expiresAt: row.expiresAt,
           createdAt: row.createdAt,

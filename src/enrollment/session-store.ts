@@ -30,6 +30,8 @@ export interface LiveSession {
   frameCount: number;
   /** Set while completion runs: frames and a second completion are refused. */
   completing: boolean;
+  /** A not-live frame was already reported as a presentation attack (once per session is enough). */
+  attackReported?: boolean;
   /** Tail of the per-session apply chain. */
   tail: Promise<unknown>;
 }

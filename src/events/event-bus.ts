@@ -1,10 +1,12 @@
-// The app's event bus: graphql-yoga's typed pub/sub over an in-memory event
-// target, or over Redis when REDIS_URL is set so several instances share
-// events. Services only see EventPublisher, so scaling out changes nothing else.
+// The app's event bus, the one path of every topic (src/events/topics.ts):
+// graphql-yoga's typed pub/sub over an in-memory event target, or over Redis
+// when REDIS_URL is set so several instances share events. Services only see
+// EventPublisher, so scaling out changes nothing else.
+import { setMaxListeners } from 'node:events';
 import { createPubSub } from 'graphql-yoga';
 import type { PubSub } from 'graphql-yoga';
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
-import { Redis } from 'ioredis';
+import { createRedisClients } from './redis-clients.js';
 import type { Logger } from 'pino';
 import type { AppTopics } from './topics.js';
 
@@ -19,20 +21,19 @@ export interface EventBus {
 
 export function createEventBus(options: { redisUrl?: string | undefined; log: Logger }): EventBus {
   if (options.redisUrl === undefined) {
-    return { kind: 'memory', pubsub: createPubSub<AppTopics>(), close: () => Promise.resolve() };
+    // Every open subscription is a listener: many subscribers are normal here, not a leak.
+    const eventTarget = new EventTarget();
+    setMaxListeners(0, eventTarget);
+    return { kind: 'memory', pubsub: createPubSub<AppTopics>({ eventTarget }), close: () => Promise.resolve() };
   }
-  // Subscribing puts a Redis connection in subscriber mode, hence two clients.
-  const publishClient = new Redis(options.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
-  const subscribeClient = new Redis(options.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
-  for (const client of [publishClient, subscribeClient]) {
-    client.on('error', (error: unknown) => options.log.error({ err: error }, 'redis event bus error'));
-  }
-  const eventTarget = createRedisEventTarget<CustomEvent>({ publishClient, subscribeClient });
+  // Subscribing puts a Redis connection in subscriber mode, hence two clients;
+  // Redis going away loses events but never the process (redis-clients.ts).
+  const clients = createRedisClients(options.redisUrl, options.log);
+  const eventTarget = createRedisEventTarget<CustomEvent>(clients);
   return {
     kind: 'redis',
     pubsub: createPubSub<AppTopics>({ eventTarget }),
-    async close() {
-      await Promise.allSettled([publishClient.quit(), subscribeClient.quit()]);
-    },
+    close: () => clients.close(),
   };
 }
+

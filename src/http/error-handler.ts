@@ -5,6 +5,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { DomainError, ValidationError } from '../domain/errors.js';
+import { asDatabaseUnavailable } from '../db/database-unavailable.js';
 
 export interface FastApiValidationItem {
   loc: (string | number)[];
@@ -16,13 +17,18 @@ export interface FastApiValidationItem {
 const locationNames: Record<string, string> = { body: 'body', querystring: 'query', params: 'path', headers: 'header' };
 
 export function installErrorHandler(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+  app.setErrorHandler((raw: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    // A database that is not serving is a 503 the client may retry, never a 500.
+    const unavailable = asDatabaseUnavailable(raw);
+    const error = (unavailable ?? raw) as FastifyError;
     const { status, body, code } = toResponse(error, request);
     const retryAfter = error instanceof DomainError ? error.retryAfterSeconds : undefined;
     if (retryAfter !== undefined) {
       void reply.header('retry-after', String(retryAfter));
     }
-    if (status >= 500 && retryAfter === undefined) {
+    if (unavailable !== undefined) {
+      request.log.warn({ err: raw }, 'database unavailable');
+    } else if (status >= 500 && retryAfter === undefined) {
       request.log.error({ err: error }, 'request failed');
     } else {
       // Expected refusals (bad input, an overloaded engine answered 503 + Retry-After): no stack.

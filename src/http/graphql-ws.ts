@@ -1,7 +1,8 @@
 // graphql-ws on the /graphql path of the shared HTTP server, executing through
 // yoga's envelop so plugins, masking and the context factory are the same as
 // over HTTP. Auth: connectionParams `{ authorization: 'Bearer <key>' }` or
-// `{ apiKey }`, else the upgrade request's headers. A bad key closes the
+// `{ apiKey }`, else the upgrade request's headers, else its session cookie
+// (the web app). A bad key or session closes the
 // socket (4403); no key connects, and each field then checks its scopes.
 import { randomUUID } from 'node:crypto';
 import type { DocumentNode, ExecutionArgs, GraphQLError, GraphQLSchema } from 'graphql';
@@ -11,12 +12,17 @@ import type { Logger } from 'pino';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { Caller } from '../auth/caller.js';
 import { extractApiKey } from '../auth/api-key-crypto.js';
+import type { SessionAuth } from '../auth/session-auth.js';
+import type { RevocationHub } from '../auth/revocation.js';
+import { asDatabaseUnavailable } from '../db/database-unavailable.js';
 import type { Yoga } from './graphql.js';
 
 // A type alias (not an interface) so it meets graphql-ws' Record constraint.
 type ConnectionExtra = {
   caller: Caller | null;
   connectionId: string;
+  /** Stops watching for the key's revocation (the socket closed). */
+  untrack?: () => void;
 };
 
 interface EnvelopedRoot {
@@ -35,6 +41,9 @@ export function serveGraphQlOverWebSocket(options: {
   wss: WebSocketServer;
   yoga: Yoga;
   authenticator: Authenticator;
+  /** The web app's session cookie on the upgrade request, when no key is sent. */
+  sessions?: SessionAuth;
+  revocations: RevocationHub;
   log: Logger;
 }): { dispose(): Promise<void> } {
   const log = options.log.child({ component: 'graphql-ws' });
@@ -43,17 +52,34 @@ export function serveGraphQlOverWebSocket(options: {
       onConnect: async (ctx) => {
         const rawKey = keyFromConnectionParams(ctx.connectionParams) ?? extractApiKey(ctx.extra.request.headers);
         ctx.extra.connectionId = randomUUID();
-        if (rawKey === null) {
+        let caller: Caller | null | undefined;
+        try {
+          caller =
+            rawKey === null ? await options.sessions?.fromCookieHeader(ctx.extra.request.headers.cookie) : await options.authenticator.authenticate(rawKey);
+        } catch (error) {
+          // The database could not tell (a key not in the cache, a web session).
+          if (asDatabaseUnavailable(error) === undefined) {
+            throw error;
+          }
+          // 1013 "try again later": clients reconnect (graphql-ws treats its own 4500 as fatal).
+          ctx.extra.socket.close(1013, 'Database unavailable; retry shortly');
+          return false;
+        }
+        if (caller === undefined) {
           ctx.extra.caller = null;
           return true;
         }
-        const caller = await options.authenticator.authenticate(rawKey);
         if (caller === null) {
           log.info({ connectionId: ctx.extra.connectionId }, 'websocket refused: invalid API key');
           return false;
         }
         ctx.extra.caller = caller;
+        // Revoked (on any instance): the socket closes with 4403, as a bad key at connect would.
+        ctx.extra.untrack = options.revocations.track(caller.apiKeyId, () => ctx.extra.socket.close(4403, 'API key revoked'));
         return true;
+      },
+      onClose: (ctx) => {
+        ctx.extra.untrack?.();
       },
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never,
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args) as never,
@@ -66,15 +92,33 @@ export function serveGraphQlOverWebSocket(options: {
           requestId,
           params: payload,
         }) as unknown as EnvelopedOperation;
+        // A syntax error or a document limit (tokens, aliases, depth...): an error message, not a closed socket.
+        let document: DocumentNode;
+        try {
+          document = enveloped.parse(payload.query);
+        } catch (error) {
+          if (isGraphQlError(error)) {
+            return [error];
+          }
+          throw error;
+        }
         const args: ExecutionArgs = {
           schema: enveloped.schema,
           operationName: payload.operationName,
-          document: enveloped.parse(payload.query),
+          document,
           variableValues: payload.variables,
           contextValue: await enveloped.contextFactory(),
           rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe } satisfies EnvelopedRoot,
         };
-        const errors = enveloped.validate(args.schema, args.document);
+        let errors: readonly GraphQLError[];
+        try {
+          errors = enveloped.validate(args.schema, args.document);
+        } catch (error) {
+          if (isGraphQlError(error)) {
+            return [error];
+          }
+          throw error;
+        }
         if (errors.length > 0) {
           return errors;
         }
@@ -84,6 +128,11 @@ export function serveGraphQlOverWebSocket(options: {
     options.wss,
   );
   return { dispose: async () => disposable.dispose() };
+}
+
+// Duck-typed: a second copy of `graphql` (ESM and CJS builds) breaks instanceof.
+function isGraphQlError(error: unknown): error is GraphQLError {
+  return error instanceof Error && error.name === 'GraphQLError';
 }
 
 function keyFromConnectionParams(params: Record<string, unknown> | undefined): string | null {

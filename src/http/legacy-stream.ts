@@ -10,12 +10,14 @@ import type { IncomingMessage } from 'node:http';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { extractApiKey } from '../auth/api-key-crypto.js';
 import { can } from '../auth/permissions.js';
-import type { FrameEvent, RecognizedEvent } from '../cameras/camera-events.js';
-import type { Subscription } from '../cameras/event-hub.js';
+import type { FrameEvent, RecognizedEvent } from '../cameras/events.js';
+import type { Subscription } from '../events/buffered-subscriptions.js';
+import type { LiveEvents } from '../live/live-events.js';
 import { cameraId as toCameraId, type CameraId, type EmployeeId } from '../domain/ids.js';
 import type { EmployeeDirectory, EmployeeLabel } from '../live/employee-directory.js';
 import type { Logger } from 'pino';
 import type { Authenticator } from '../auth/authenticator.js';
+import type { RevocationHub } from '../auth/revocation.js';
 import type { Services } from '../services/create-services.js';
 
 export const LEGACY_STREAM_PATH = '/api/v1/recognition/ws/stream';
@@ -29,8 +31,10 @@ const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 export const UNKNOWN_NAME = 'Unknown';
 
 export interface LegacyStreamDeps {
-  services: Pick<Services, 'cameras' | 'employeeDirectory'>;
+  services: Pick<Services, 'employeeDirectory'>;
+  live: Pick<LiveEvents, 'frames' | 'recognized'>;
   authenticator: Authenticator;
+  revocations: Pick<RevocationHub, 'track'>;
   log: Logger;
 }
 
@@ -68,9 +72,11 @@ export function serveLegacyStream(wss: WebSocketServer, deps: LegacyStreamDeps):
     if (socket.readyState !== socket.OPEN) {
       return;
     }
-    const events = deps.services.cameras.events;
-    const frames = events.frames(camera);
-    const recognized = events.recognized(camera, { buffer: 64 });
+    // Revoked (on any instance): the old service's policy-violation close.
+    const untrack = deps.revocations.track(caller.apiKeyId, () => socket.close(1008, 'API key revoked'));
+    socket.once('close', untrack);
+    const frames = deps.live.frames(camera);
+    const recognized = deps.live.recognized(camera, { buffer: 64 });
     socket.on('close', () => {
       frames.close();
       recognized.close();

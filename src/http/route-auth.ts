@@ -5,6 +5,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { Caller } from '../auth/caller.js';
+import type { SessionAuth } from '../auth/session-auth.js';
 import { extractApiKey } from '../auth/api-key-crypto.js';
 import { can } from '../auth/permissions.js';
 import type { Permission } from '../auth/permissions.js';
@@ -30,10 +31,10 @@ declare module 'fastify' {
 
 export const API_PREFIX = '/api/v1';
 
-/** OpenAPI security requirement: either header works. */
-export const openApiSecurity: { [scheme: string]: string[] }[] = [{ bearerAuth: [] }, { apiKeyHeader: [] }];
+/** OpenAPI security requirement: either header works, or the web app's session cookie. */
+export const openApiSecurity: { [scheme: string]: string[] }[] = [{ bearerAuth: [] }, { apiKeyHeader: [] }, { sessionCookie: [] }];
 
-export function installRouteAuth(app: FastifyInstance, authenticator: Authenticator): void {
+export function installRouteAuth(app: FastifyInstance, authenticator: Authenticator, sessions?: SessionAuth): void {
   app.decorateRequest('caller', null);
 
   app.addHook('onRoute', (route) => {
@@ -52,14 +53,13 @@ export function installRouteAuth(app: FastifyInstance, authenticator: Authentica
     if (auth === undefined || auth === 'public') {
       return;
     }
-    const rawKey = extractApiKey(request.headers);
-    if (rawKey === null) {
+    const caller = await callerOf(request, authenticator, sessions);
+    if (caller === undefined) {
       if (auth === 'optional') {
         return;
       }
       throw new UnauthenticatedError('Missing API key: send Authorization: Bearer <key> or X-API-Key: <key>');
     }
-    const caller = await authenticator.authenticate(rawKey);
     if (caller === null) {
       throw new UnauthenticatedError('Invalid or revoked API key');
     }
@@ -69,6 +69,15 @@ export function installRouteAuth(app: FastifyInstance, authenticator: Authentica
       throw new ForbiddenError(`Role ${caller.role} may not ${auth}`);
     }
   });
+}
+
+/** A key header wins; else the web app's session cookie. undefined: neither sent; null: invalid or revoked. */
+async function callerOf(request: FastifyRequest, authenticator: Authenticator, sessions: SessionAuth | undefined): Promise<Caller | null | undefined> {
+  const rawKey = extractApiKey(request.headers);
+  if (rawKey !== null) {
+    return authenticator.authenticate(rawKey);
+  }
+  return sessions?.fromCookieHeader(request.headers.cookie);
 }
 
 /** For handlers on authenticated routes: the caller the onRequest hook resolved. */

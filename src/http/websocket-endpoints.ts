@@ -8,13 +8,18 @@
 import type { WebSocketServer } from 'ws';
 import type { Logger } from 'pino';
 import type { Authenticator } from '../auth/authenticator.js';
+import type { RevocationHub } from '../auth/revocation.js';
+import type { LiveEvents } from '../live/live-events.js';
 import type { Services } from '../services/create-services.js';
 import { LEGACY_STREAM_PATH, serveLegacyStream } from './legacy-stream.js';
 
-/** What an endpoint gets: the services, the key check, the app's logger. */
+/** What an endpoint gets: the services, the live topics, the key check, the app's logger. */
 export interface WebSocketEndpointDeps {
   services: Services;
+  live: LiveEvents;
   authenticator: Authenticator;
+  /** Closes a revoked key's connections (src/auth/revocation.ts). */
+  revocations: RevocationHub;
   log: Logger;
 }
 

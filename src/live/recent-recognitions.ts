@@ -2,7 +2,7 @@
 // GET /api/v1/recognition/recognized. A fixed-size ring: memory stays bounded
 // however long the server runs; older entries live on in the attendance logs.
 import type { CameraId, EmployeeId } from '../domain/ids.js';
-import type { RecognitionMethod } from '../cameras/decision.js';
+import type { RecognitionMethod } from '../cameras/face-decision.js';
 import type { Box } from '../vision/types.js';
 
 /** What became of the recognition in the attendance log. */

@@ -1,20 +1,20 @@
 // What happens when a camera decides who a track is: subscribers hear it at
-// once (hub), the attendance service records it (its dedupe window makes one
+// once (the `recognized` topic), the attendance service records it (its dedupe window makes one
 // log per person), and the recent-recognitions ring keeps it with the
 // employee's name for GET /api/v1/recognition/recognized.
-import type { RecognizedEvent } from '../cameras/camera-events.js';
-import type { CameraEventHub } from '../cameras/event-hub.js';
+import { toRecognizedEvent, type RecognizedEvent, type TrackDecided } from '../cameras/events.js';
 import type { RecognitionEvent, RecordResult } from '../attendance/types.js';
 import type { EmployeeDirectory } from './employee-directory.js';
 import type { AttendanceOutcome, RecentRecognition, RecentRecognitions } from './recent-recognitions.js';
 
 export interface RecognitionSinkDeps {
-  hub: Pick<CameraEventHub, 'publishRecognized'>;
+  /** Publishes on the `recognized` topic. */
+  publish(event: RecognizedEvent): void;
   recent: RecentRecognitions;
   directory: EmployeeDirectory;
   recordRecognition(event: RecognitionEvent): Promise<RecordResult>;
   /** When the camera's current run began (epoch ms): part of the attendance event id. */
-  sessionStart(event: RecognizedEvent): number | null;
+  sessionStart(event: TrackDecided): number | null;
   logger: { warn(obj: object, msg?: string): void; error(obj: object, msg?: string): void };
 }
 
@@ -27,7 +27,7 @@ export function liveEventId(event: Pick<RecognizedEvent, 'cameraId' | 'trackId' 
   return `live:${event.cameraId}:${sessionStart ?? 0}:${event.trackId}:${event.employeeId}`;
 }
 
-export type RecognitionSink = (event: RecognizedEvent) => Promise<void>;
+export type RecognitionSink = (event: TrackDecided) => Promise<void>;
 
 export function createRecognitionSink(deps: RecognitionSinkDeps): RecognitionSink {
   // Attendance writes go one at a time, in decision order, so two decisions
@@ -35,7 +35,7 @@ export function createRecognitionSink(deps: RecognitionSinkDeps): RecognitionSin
   let writes: Promise<unknown> = Promise.resolve();
   return async (event) => {
     // Subscribers first and synchronously: the database must not delay them.
-    deps.hub.publishRecognized(event);
+    deps.publish(toRecognizedEvent(event));
     const entry: RecentRecognition = {
       cameraId: event.cameraId,
       trackId: event.trackId,
@@ -66,7 +66,7 @@ export function createRecognitionSink(deps: RecognitionSinkDeps): RecognitionSin
   };
 }
 
-async function record(deps: RecognitionSinkDeps, event: RecognizedEvent): Promise<AttendanceOutcome> {
+async function record(deps: RecognitionSinkDeps, event: TrackDecided): Promise<AttendanceOutcome> {
   if (event.method === 'manual') {
     return 'rejected';
   }

@@ -4,7 +4,7 @@
 // (cosine decides) when an identity that matters is unknown to them, e.g. a new hire enrolled
 // after the last training: the decision is right for people the classifier has never seen.
 import type { EmployeeId } from '../domain/ids.js';
-import type { SvmEvidence } from './decision.js';
+import type { SvmEvidence } from './decision-rules.js';
 import { COVERAGE_BAND, shortlistEvidence, type Candidate, type ShortlistModel } from './shortlist/shortlist-model.js';
 import { deserializeShortlist, serializeShortlist, SHORTLIST_MAGIC } from './shortlist/serialize-shortlist.js';
 import { predictSvm } from './svm/predict-svm.js';

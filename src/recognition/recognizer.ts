@@ -6,7 +6,7 @@ import type { ModelPackId } from '../domain/ids.js';
 import type { GallerySearch } from '../vision/gallery-search.js';
 import type { FaceQuality, QualityIssue } from '../vision/types.js';
 import type { Classifier } from './classifier.js';
-import { decide, NO_FACE, type DecisionParams, type RecognitionDecision } from './decision.js';
+import { decide, NO_FACE, type DecisionParams, type RecognitionDecision } from './decision-rules.js';
 
 interface State {
   gallery: GallerySearch | undefined;

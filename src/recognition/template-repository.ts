@@ -1,9 +1,11 @@
 // Face templates in the database: the embedding codec (Float32 little-endian
-// bytes, 2048 bytes for 512-d) and the queries enrollment, training and the
-// recognition models need. Embeddings of different model packs never meet:
-// every read filters by modelId.
+// bytes, 2048 bytes for 512-d, stored AES-256-GCM encrypted under
+// TEMPLATE_ENCRYPTION_KEY: src/crypto/template-cipher.ts) and the queries
+// enrollment, training and the recognition models need. Embeddings of
+// different model packs never meet: every read filters by modelId.
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
 import { employeeId, type EmployeeId, type ModelPackId } from '../domain/ids.js';
+import { templateAad, type TemplateCipher } from '../crypto/template-cipher.js';
 
 export type TemplateKind = 'sample' | 'augmented' | 'mean';
 
@@ -51,6 +53,7 @@ export type TemplateWriter = Pick<Prisma.TransactionClient, 'faceTemplate'>;
 /** Stores templates for one employee under a model pack; returns how many were written. */
 export async function storeTemplates(
   db: TemplateWriter,
+  cipher: TemplateCipher,
   employee: EmployeeId | number,
   modelId: ModelPackId | string,
   templates: readonly NewTemplate[],
@@ -62,7 +65,7 @@ export async function storeTemplates(
     data: templates.map((t) => ({
       employeeId: employee,
       modelId,
-      embedding: encodeEmbedding(t.embedding),
+      embedding: cipher.encrypt(encodeEmbedding(t.embedding), templateAad(employee, modelId)),
       quality: t.quality,
       kind: t.kind,
       source: t.source,
@@ -81,28 +84,51 @@ export interface TemplateRepository {
     modelId: ModelPackId | string,
     opts?: { employeeIds?: readonly number[]; kinds?: readonly TemplateKind[]; includeInactive?: boolean },
   ): Promise<StoredTemplate[]>;
+  /**
+   * Sample and mean templates of people the recognition gallery leaves out but who
+   * still have a face on file: deactivated employees and kiosk enrollments awaiting
+   * approval (the duplicate-identity check searches them too).
+   */
+  loadUnlisted(modelId: ModelPackId | string): Promise<StoredTemplate[]>;
 }
 
-export function createTemplateRepository(prisma: PrismaClient): TemplateRepository {
+/** Who the gallery recognizes: active, not erased, approved. */
+const RECOGNIZABLE = { isActive: true, erasedAt: null, awaitingApproval: false } as const;
+
+export function createTemplateRepository(prisma: PrismaClient, cipher: TemplateCipher): TemplateRepository {
+  type Row = { id: number; employeeId: number; embedding: Uint8Array; quality: number; kind: TemplateKind };
+  const toStored = (modelId: string, r: Row): StoredTemplate => ({
+    id: r.id,
+    employeeId: employeeId(r.employeeId),
+    embedding: decodeEmbedding(cipher.decrypt(r.embedding, templateAad(r.employeeId, modelId))),
+    quality: r.quality,
+    kind: r.kind,
+  });
   return {
+    async loadUnlisted(modelId) {
+      const rows = await prisma.faceTemplate.findMany({
+        where: {
+          modelId,
+          kind: { in: ['sample', 'mean'] },
+          employee: { erasedAt: null, OR: [{ isActive: false }, { awaitingApproval: true }] },
+        },
+        select: { id: true, employeeId: true, embedding: true, quality: true, kind: true },
+        orderBy: { id: 'asc' },
+      });
+      return rows.map((r) => toStored(modelId, r));
+    },
     async load(modelId, opts = {}) {
       const rows = await prisma.faceTemplate.findMany({
         where: {
           modelId,
           ...(opts.employeeIds ? { employeeId: { in: [...opts.employeeIds] } } : {}),
           ...(opts.kinds ? { kind: { in: [...opts.kinds] } } : {}),
-          ...(opts.includeInactive ? {} : { employee: { isActive: true, erasedAt: null } }),
+          ...(opts.includeInactive ? {} : { employee: RECOGNIZABLE }),
         },
         select: { id: true, employeeId: true, embedding: true, quality: true, kind: true },
         orderBy: { id: 'asc' },
       });
-      return rows.map((r) => ({
-        id: r.id,
-        employeeId: employeeId(r.employeeId),
-        embedding: decodeEmbedding(r.embedding),
-        quality: r.quality,
-        kind: r.kind,
-      }));
+      return rows.map((r) => toStored(modelId, r));
     },
   };
 }
@@ -110,10 +136,11 @@ export function createTemplateRepository(prisma: PrismaClient): TemplateReposito
 /** Replaces the employee's templates of this model pack with `templates`, inside the caller's transaction. */
 export async function replaceTemplatesInTx(
   tx: Prisma.TransactionClient,
+  cipher: TemplateCipher,
   employee: EmployeeId | number,
   modelId: ModelPackId | string,
   templates: readonly NewTemplate[],
 ): Promise<void> {
   await tx.faceTemplate.deleteMany({ where: { employeeId: employee, modelId } });
-  await storeTemplates(tx, employee, modelId, templates);
+  await storeTemplates(tx, cipher, employee, modelId, templates);
 }

@@ -2,7 +2,7 @@
 // CSV, admin corrections and the attendanceLogged subscription. Shapes live in
 // src/schema/attendance.ts and src/schema/attendance-corrections.ts.
 import { filter, pipe } from 'graphql-yoga';
-import type { AttendanceLoggedEvent } from '../attendance/logged-event.js';
+import type { AttendanceLoggedEvent } from '../attendance/events.js';
 import type { CheckInStatus, LogPage } from '../attendance/queries.js';
 import type { AttendanceStats } from '../attendance/stats.js';
 import type { AttendanceLogRecord } from '../attendance/types.js';

@@ -3,7 +3,8 @@
 // live in src/schema/camera.ts and src/schema/camera-live.ts; the REST routes
 // call the same service.
 import { map, pipe } from 'graphql-yoga';
-import type { CameraInfo, FrameEvent, RecognizedEvent } from '../cameras/camera-events.js';
+import type { CameraInfo } from '../cameras/camera-info.js';
+import type { FrameEvent, RecognizedEvent } from '../cameras/events.js';
 import type { RequestContext } from '../context.js';
 import { cameraId } from '../domain/ids.js';
 import type { Camera } from '../generated/prisma/client.js';
@@ -61,8 +62,8 @@ export const cameraResolvers = {
     await ctx.services.cameras.get(args.cameraId);
     let lastCleared = Date.now();
     return pipe(
-      ctx.services.cameras.events.frames(cameraId(args.cameraId)),
-      map((event) => {
+      ctx.live.frames(cameraId(args.cameraId)),
+      map((event: FrameEvent) => {
         if (Date.now() - lastCleared >= FRAME_LOADER_MAX_AGE_MS) {
           clearLoaders(ctx.loaders);
           lastCleared = Date.now();
@@ -74,10 +75,10 @@ export const cameraResolvers = {
 
   recognized: async (args: { cameraId?: Maybe<number> }, ctx: RequestContext): Promise<AsyncIterable<RecognizedEvent>> => {
     if (args.cameraId == null) {
-      return ctx.services.cameras.events.recognized();
+      return ctx.live.recognized();
     }
     await ctx.services.cameras.get(args.cameraId);
-    return ctx.services.cameras.events.recognized(cameraId(args.cameraId));
+    return ctx.live.recognized(cameraId(args.cameraId));
   },
   recognizedEvent: (event: RecognizedEvent, ctx: RequestContext): RecognizedEvent => {
     clearLoaders(ctx.loaders);

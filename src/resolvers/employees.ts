@@ -3,7 +3,7 @@
 import { filter, pipe } from 'graphql-yoga';
 import type { Employee } from '../generated/prisma/client.js';
 import type { RequestContext } from '../context.js';
-import type { EmployeeChangedEvent } from '../events/topics.js';
+import type { EmployeeChangedEvent } from '../employees/events.js';
 import { clearLoaders } from '../loaders.js';
 import type { EmployeePage } from '../services/employee-service.js';
 
@@ -41,7 +41,8 @@ export const employeeResolvers = {
   deactivateEmployee: (args: { id: number }, ctx: RequestContext): Promise<Employee> => ctx.services.employees.deactivate(ctx.caller, args.id),
 
   eraseEmployee: (args: { id: number; reason?: Maybe<string> }, ctx: RequestContext): Promise<Employee> =>
-    ctx.services.employees.erase(ctx.caller, args.id, args.reason),
+    // Every trace of the face, not only the row (src/services/erasure-service.ts).
+    ctx.services.erasure.erase(ctx.caller, args.id, args.reason),
 
   /** Every change, or one person's. */
   employeeChanged: (args: { employeeId?: Maybe<number> }, ctx: RequestContext): AsyncIterable<EmployeeChangedEvent> =>

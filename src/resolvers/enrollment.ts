@@ -6,8 +6,8 @@ import type { RequestContext } from '../context.js';
 import { ValidationError } from '../domain/errors.js';
 import { decodeBase64Image } from '../enrollment/base64-image.js';
 import type { FrameFeedback } from '../enrollment/feedback-types.js';
-import type { EnrollmentProgressEvent } from '../enrollment/progress-event.js';
-import type { EnrollmentResult, EnrollmentSessionView, PhotoEnrollmentResult } from '../services/enrollment-service.js';
+import type { EnrollmentProgressEvent } from '../enrollment/events.js';
+import type { EnrollmentResult, EnrollmentSessionView, PhotoEnrollmentResult } from '../enrollment/enrollment-views.js';
 
 type Maybe<T> = T | null | undefined;
 type Id = string | number;

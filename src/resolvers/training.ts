@@ -3,7 +3,8 @@
 import type { RequestContext } from '../context.js';
 import type { ClassifierModel } from '../generated/prisma/client.js';
 import type { RecognitionModelsStatus } from '../services/recognition-models.js';
-import type { TrainOutcome, TrainingProgressEvent } from '../services/training-service.js';
+import type { TrainingProgressEvent } from '../recognition/events.js';
+import type { TrainOutcome } from '../services/training-service.js';
 
 type Maybe<T> = T | null | undefined;
 

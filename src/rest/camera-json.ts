@@ -1,7 +1,7 @@
 // snake_case shapes of cameras and their live state for the REST API (the old
 // service's field style), shared by the camera and live-recognition routes.
 import { z } from 'zod';
-import type { CameraInfo } from '../cameras/camera-events.js';
+import type { CameraInfo } from '../cameras/camera-info.js';
 import { redactSource } from '../cameras/source.js';
 import type { Camera } from '../generated/prisma/client.js';
 import { isoDate } from './common.js';

@@ -11,7 +11,7 @@ export const detailBody = z
   })
   .describe('Error body, as the replaced FastAPI service sent it');
 
-type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422 | 503;
+type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 410 | 413 | 422 | 429 | 503;
 
 /** `response: { 200: X, ...errorResponses(401, 403, 404) }` */
 export function errorResponses<S extends ErrorStatus>(...statuses: S[]): Record<S, typeof detailBody> {

@@ -43,6 +43,8 @@ export async function registerOpenApi(app: FastifyInstance, info: { version: str
         securitySchemes: {
           bearerAuth: { type: 'http', scheme: 'bearer' },
           apiKeyHeader: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+          // The web app's session (POST /api/v1/auth/session), a signed session and never the key itself.
+          sessionCookie: { type: 'apiKey', in: 'cookie', name: 'fa_session' },
         },
       },
     },

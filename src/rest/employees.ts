@@ -19,6 +19,7 @@ const employeeJson = z
     email: z.string().nullable(),
     department: z.string().nullable(),
     is_active: z.boolean(),
+    awaiting_approval: z.boolean().describe('Enrolled at a kiosk, not recognized until approved (POST /employees/{id}/approve)'),
     template_count: z.number().int().describe('Stored face templates'),
     last_seen_at: z.string().nullable().describe('Newest attendance time (ISO-8601)'),
     erased_at: z.string().nullable(),
@@ -69,6 +70,7 @@ async function toJson(employee: Employee, loaders: Loaders): Promise<z.output<ty
     email: employee.email,
     department: employee.department,
     is_active: employee.isActive,
+    awaiting_approval: employee.awaitingApproval,
     template_count: templateCount,
     last_seen_at: isoDateOrNull(latest?.checkInTime ?? null),
     erased_at: isoDateOrNull(employee.erasedAt),
@@ -188,6 +190,17 @@ export const employeeRoutes: FastifyPluginAsyncZod<{ deps: AppContext }> = async
     },
   });
 
+  app.post('/employees/:id/approve', {
+    config: { auth: 'enrollment:write' },
+    schema: {
+      tags: ['employees'],
+      summary: 'Approve an employee enrolled at a kiosk: recognized from now on (ENROLLMENT_APPROVAL)',
+      params: idParams,
+      response: { 200: employeeJson, ...errorResponses(401, 403, 404, 409) },
+    },
+    handler: async (request) => toJson(await deps.services.approvals.approve(requireCaller(request), request.params.id), deps.newLoaders()),
+  });
+
   app.delete('/employees/:id', {
     config: { auth: 'employees:write' },
     schema: {
@@ -204,7 +217,8 @@ export const employeeRoutes: FastifyPluginAsyncZod<{ deps: AppContext }> = async
         if (!can(caller.role, 'employees:erase')) {
           throw new ForbiddenError(`Role ${caller.role} may not erase employees`);
         }
-        return toJson(await employees.erase(caller, id, request.query.reason), deps.newLoaders());
+        // Every trace of the face, not only the row (src/services/erasure-service.ts).
+        return toJson(await deps.services.erasure.erase(caller, id, request.query.reason), deps.newLoaders());
       }
       return toJson(await employees.deactivate(caller, id), deps.newLoaders());
     },

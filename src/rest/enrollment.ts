@@ -12,7 +12,7 @@ import { decodeBase64Image } from '../enrollment/base64-image.js';
 import type { CoverageSummary } from '../enrollment/coverage.js';
 import type { FrameFeedback } from '../enrollment/feedback-types.js';
 import { requireCaller } from '../http/route-auth.js';
-import type { EnrollmentResult, EnrollmentSessionView } from '../services/enrollment-service.js';
+import type { EnrollmentResult, EnrollmentSessionView } from '../enrollment/enrollment-views.js';
 import { detailBody, errorResponses, idParams, isoDate, isoDateOrNull } from './common.js';
 
 const poseJson = z.object({ yaw: z.number(), pitch: z.number(), roll: z.number() });
@@ -24,7 +24,7 @@ const feedbackJson = z
     frame_number: z.number().int(),
     timestamp: z.number(),
     face_status: z.enum(['one_face', 'no_face', 'multiple_faces', 'invalid_image']),
-    rejection: z.string().nullable().describe('invalid_image | no_face | multiple_faces | low_quality | between_sectors | different_person | duplicate_frame'),
+    rejection: z.string().nullable().describe('invalid_image | no_face | multiple_faces | not_live | low_quality | between_sectors | different_person | duplicate_frame'),
     face_count: z.number().int(),
     quality: z.object({ ok: z.boolean(), score: z.number(), reasons: z.array(z.string()) }),
     pose: poseJson.nullable(),

@@ -10,6 +10,8 @@ import type { AppContext } from '../context.js';
 import { ValidationError } from '../domain/errors.js';
 import { decodeBase64Image } from '../enrollment/base64-image.js';
 import type { FaceResult } from '../services/recognition-service.js';
+import { recognizeOnce } from '../idempotency/recognize-once.js';
+import { checkIdempotencyKey } from '../idempotency/idempotency-store.js';
 import { errorResponses } from './common.js';
 
 const recognizeBody = z
@@ -39,7 +41,14 @@ const faceJson = z.object({
   quality: z.number().describe('0..1 face quality score'),
   quality_issues: z.array(z.string()),
   pose: z.object({ yaw: z.number(), pitch: z.number(), roll: z.number() }),
-  reason: z.enum(['no_face', 'low_quality', 'below_threshold', 'ambiguous']).nullable().describe('Why a face is unknown'),
+  reason: z
+    .enum(['no_face', 'low_quality', 'below_threshold', 'ambiguous', 'spoof'])
+    .nullable()
+    .describe('Why a face is unknown; spoof = judged not live (printed photo, screen): never recognized or logged'),
+  liveness: z
+    .object({ score: z.number().describe('P(live) 0..1'), live: z.boolean().describe('score >= LIVENESS_THRESHOLD') })
+    .nullable()
+    .describe('Passive liveness; null when LIVENESS_MODE=off'),
   attendance: attendanceJson.optional(),
 });
 
@@ -64,6 +73,7 @@ function faceToJson(f: FaceResult): z.output<typeof faceJson> {
     quality_issues: [...f.quality.issues],
     pose: { yaw: f.quality.yaw, pitch: f.quality.pitch, roll: f.quality.roll },
     reason: f.reason,
+    liveness: f.liveness ? { score: Math.round(f.liveness.score * 1e6) / 1e6, live: f.liveness.live } : null,
     ...(a
       ? {
           attendance: {
@@ -115,11 +125,16 @@ export const recognitionRoutes: FastifyPluginAsyncZod<{ deps: AppContext }> = as
     schema: {
       tags: ['recognition'],
       summary: 'Recognize every face in one frame (and log attendance for the recognized)',
+      description:
+        'Send an `Idempotency-Key` header (1-255 printable characters, unique per frame) to make retries safe: the same key ' +
+        'with the same frame returns the first answer (header `idempotent-replayed: true`) and logs nothing again; ' +
+        'the same key with another frame is 422, while the first request still runs 409.',
+      headers: z.object({ 'idempotency-key': z.string().optional() }).passthrough(),
       // multipart requests reach validation with a null body; the handler reads their parts.
       body: recognizeBody.nullish(),
-      response: { 200: recognizeResponse, ...errorResponses(400, 401, 403, 413, 422, 503) },
+      response: { 200: recognizeResponse, ...errorResponses(400, 401, 403, 409, 413, 422, 429, 503) },
     },
-    handler: async (request) => {
+    handler: async (request, reply) => {
       let input: FrameInput;
       if (request.isMultipart()) {
         input = await readMultipart(request);
@@ -135,11 +150,18 @@ export const recognitionRoutes: FastifyPluginAsyncZod<{ deps: AppContext }> = as
       }
       // A kiosk key bound to a camera logs for that camera unless told otherwise.
       const cameraId = input.cameraId !== undefined ? input.cameraId : (request.caller?.cameraId ?? null);
-      const result = await deps.services.recognition.recognize(input.image, {
-        requestId: request.id,
+      // Idempotency-Key: a retry gets the stored answer of the first request (scoped to this API key).
+      const header = request.headers['idempotency-key'];
+      const idempotencyKey = typeof header === 'string' ? checkIdempotencyKey(header, ['header', 'Idempotency-Key']) : null;
+      const result = await recognizeOnce(deps.services, request.caller, input.image, {
+        idempotencyKey,
+        caller: request.caller ?? null,
         cameraId,
         ...(input.logAttendance === undefined ? {} : { logAttendance: input.logAttendance }),
       });
+      if (result.replayed) {
+        void reply.header('idempotent-replayed', 'true');
+      }
       return {
         faces: result.faces.map(faceToJson),
         ...(result.reason ? { reason: result.reason } : {}),

@@ -1,13 +1,25 @@
-// /api/v1/system/*: health stays open (load balancers, kiosks); status and
-// info need `system:read`.
+// /api/v1/system/*: the health routes stay open (load balancers, kiosks,
+// orchestrators' probes); status and info need `system:read`.
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppContext } from '../context.js';
+import { HEALTH_PARTS } from '../services/health-checks.js';
 import { errorResponses, isoDate } from './common.js';
 
 const healthJson = z.object({
   status: z.enum(['healthy', 'unhealthy']),
   database: z.enum(['up', 'down']),
+  uptime_seconds: z.number().int(),
+});
+
+const liveJson = z.object({ status: z.literal('alive'), uptime_seconds: z.number().int() });
+
+const partJson = z.object({ ok: z.boolean(), detail: z.string() });
+const readyJson = z.object({
+  status: z.enum(['ready', 'not_ready']),
+  /** Each part that is not ready, by name. */
+  failing: z.array(z.enum(HEALTH_PARTS)),
+  checks: z.object({ database: partJson, face_engine: partJson, models: partJson }),
   uptime_seconds: z.number().int(),
 });
 
@@ -54,7 +66,7 @@ export const systemRoutes: FastifyPluginAsyncZod<{ deps: AppContext }> = async (
     config: { auth: 'public' },
     schema: {
       tags: ['system'],
-      summary: 'Liveness and database readiness (503 when the database is down)',
+      summary: 'Database health as old clients know it (503 when the database is down); probes use health/live and health/ready',
       response: { 200: healthJson, 503: healthJson },
     },
     handler: async (_request, reply) => {
@@ -62,6 +74,34 @@ export const systemRoutes: FastifyPluginAsyncZod<{ deps: AppContext }> = async (
       return reply
         .status(h.database === 'up' ? 200 : 503)
         .send({ status: h.status, database: h.database, uptime_seconds: h.uptimeSeconds });
+    },
+  });
+
+  app.get('/system/health/live', {
+    config: { auth: 'public' },
+    schema: {
+      tags: ['system'],
+      summary: 'Liveness: 200 whenever the process serves, the database down or not (for liveness probes)',
+      response: { 200: liveJson },
+    },
+    handler: () => ({ status: 'alive' as const, uptime_seconds: deps.services.system.live().uptimeSeconds }),
+  });
+
+  app.get('/system/health/ready', {
+    config: { auth: 'public' },
+    schema: {
+      tags: ['system'],
+      summary: 'Readiness: database, face engine and recognition models; 503 naming each failing part',
+      response: { 200: readyJson, 503: readyJson },
+    },
+    handler: async (_request, reply) => {
+      const r = await deps.services.system.ready();
+      return reply.status(r.ready ? 200 : 503).send({
+        status: r.ready ? 'ready' : 'not_ready',
+        failing: r.failing,
+        checks: r.checks,
+        uptime_seconds: r.uptimeSeconds,
+      });
     },
   });
 

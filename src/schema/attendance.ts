@@ -1,7 +1,7 @@
 // Attendance types, queries and the attendanceLogged subscription, resolved by
 // src/resolvers/attendance.ts; the employee of each log comes from the
 // per-request DataLoader, so a page of logs costs one employee query.
-import type { AttendanceLoggedEvent } from '../attendance/logged-event.js';
+import type { AttendanceLoggedEvent } from '../attendance/events.js';
 import type { CheckInStatus, LogPage } from '../attendance/queries.js';
 import type { AttendanceStats, DayStats } from '../attendance/stats.js';
 import type { AttendanceLogRecord } from '../attendance/types.js';

@@ -2,7 +2,7 @@
 // identities, resolved by src/resolvers/cameras.ts. Per-subscriber buffers drop
 // the oldest event for a slow reader, so one capture feeds any number of
 // subscribers (graphql-ws or SSE) and none can stall the others.
-import type { FrameEvent, FrameFace, RecognizedEvent } from '../cameras/camera-events.js';
+import type { FrameEvent, FrameFace, RecognizedEvent } from '../cameras/events.js';
 import { cameraResolvers as r } from '../resolvers/cameras.js';
 import { AttendanceMethodEnum } from './attendance.js';
 import { builder } from './builder.js';

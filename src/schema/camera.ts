@@ -1,6 +1,6 @@
 // Camera type, its live state (cameraInfo), queries and mutations, resolved by
 // src/resolvers/cameras.ts. The live subscriptions are in camera-live.ts.
-import type { CameraInfo } from '../cameras/camera-events.js';
+import type { CameraInfo } from '../cameras/camera-info.js';
 import { CameraNameTakenError } from '../cameras/camera-errors.js';
 import type { LatencySummary } from '../math/latency-window.js';
 import { redactSource } from '../cameras/source.js';

@@ -3,7 +3,7 @@
 import type { Employee } from '../generated/prisma/client.js';
 import { builder } from './builder.js';
 import type { EmployeePage } from '../services/employee-service.js';
-import type { EmployeeChangedEvent } from '../events/topics.js';
+import type { EmployeeChangedEvent } from '../employees/events.js';
 import { employeeResolvers as r } from '../resolvers/employees.js';
 import {
   ConflictError,
@@ -12,22 +12,33 @@ import {
   ValidationError,
 } from '../domain/errors.js';
 
+// Least privilege per field: whoever reaches an Employee (a kiosk through its own
+// enrollment, say) sees who it is (id, code, name); everything else about the
+// person needs employees:read.
+const personal = { authScopes: { permission: 'employees:read' as const } };
+
 export const EmployeeRef = builder.objectRef<Employee>('Employee').implement({
   fields: (t) => ({
     id: t.exposeInt('id'),
     employeeCode: t.exposeString('employeeCode'),
     fullName: t.exposeString('fullName'),
-    email: t.exposeString('email', { nullable: true }),
-    department: t.exposeString('department', { nullable: true }),
-    isActive: t.exposeBoolean('isActive'),
-    erasedAt: t.expose('erasedAt', { type: 'DateTime', nullable: true }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    email: t.exposeString('email', { nullable: true, ...personal }),
+    department: t.exposeString('department', { nullable: true, ...personal }),
+    isActive: t.exposeBoolean('isActive', personal),
+    awaitingApproval: t.exposeBoolean('awaitingApproval', {
+      ...personal,
+      description: 'Enrolled at a kiosk and not yet approved by an operator: not recognized until then.',
+    }),
+    erasedAt: t.expose('erasedAt', { type: 'DateTime', nullable: true, ...personal }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', ...personal }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime', ...personal }),
     templateCount: t.int({
+      ...personal,
       description: 'Stored face templates (all model packs).',
       resolve: (e, _args, ctx) => ctx.loaders.templateCountByEmployee.load(e.id),
     }),
     lastSeenAt: t.field({
+      ...personal,
       type: 'DateTime',
       nullable: true,
       description: 'Time of the newest non-voided attendance log.',
@@ -137,7 +148,7 @@ builder.mutationFields((t) => ({
     type: EmployeeRef,
     description: 'Right to erasure: deletes face templates and snapshots, blanks personal data. Irreversible.',
     authScopes: { permission: 'employees:erase' },
-    errors: { types: [EmployeeNotFoundError], directResult: true },
+    errors: { types: [EmployeeNotFoundError, ValidationError], directResult: true },
     args: { id: t.arg.int({ required: true }), reason: t.arg.string() },
     resolve: (_root, args, ctx) => r.eraseEmployee(args, ctx),
   }),

@@ -15,11 +15,11 @@ import {
 } from '../enrollment/enrollment-errors.js';
 import type { FrameFeedback, QualityVerdict } from '../enrollment/feedback-types.js';
 import type { CoverageSummary, Pose } from '../enrollment/coverage.js';
-import type { EnrollmentProgressEvent } from '../enrollment/progress-event.js';
+import type { EnrollmentProgressEvent } from '../enrollment/events.js';
 import { ErrorInterface } from './errors.js';
 import { EngineBusyError } from '../engine/engine-errors.js';
 import { DuplicateEmployeeCodeError, EmployeeNotFoundError, ValidationError } from '../domain/errors.js';
-import type { EnrollmentResult, EnrollmentSessionView, PhotoEnrollmentResult } from '../services/enrollment-service.js';
+import type { EnrollmentResult, EnrollmentSessionView, PhotoEnrollmentResult } from '../enrollment/enrollment-views.js';
 import { enrollmentResolvers as r } from '../resolvers/enrollment.js';
 import type { TemplateCounts } from '../enrollment/template-builder.js';
 import type { PendingEmployee } from '../enrollment/session-store.js';
@@ -50,7 +50,7 @@ const FrameFeedbackRef = builder.objectRef<FrameFeedback>('EnrollmentFrameFeedba
     faceStatus: t.exposeString('faceStatus', { description: 'one_face | no_face | multiple_faces | invalid_image' }),
     rejection: t.string({
       nullable: true,
-      description: 'invalid_image | no_face | multiple_faces | low_quality | between_sectors | different_person | duplicate_frame',
+      description: 'invalid_image | no_face | multiple_faces | not_live | low_quality | between_sectors | different_person | duplicate_frame',
       resolve: (f) => (f.status === 'rejected' ? f.rejection : null),
     }),
     faceCount: t.exposeInt('faceCount'),

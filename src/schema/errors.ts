@@ -12,7 +12,7 @@ import {
   ValidationError,
 } from '../domain/errors.js';
 import type { ValidationIssue } from '../domain/errors.js';
-import { EngineBusyError, type EngineBusyReason } from '../engine/engine-errors.js';
+import { EngineBusyError } from '../engine/engine-errors.js';
 
 export const ErrorInterface = builder.interfaceRef<DomainError>('Error').implement({
   description: 'An expected failure; `code` is stable, `message` is for people.',
@@ -82,17 +82,12 @@ builder.objectType(DuplicateEmployeeCodeError, {
   }),
 });
 
-const EngineBusyReasonEnum = builder.enumType('EngineBusyReason', {
-  values: ['queue_full', 'timeout', 'worker_crashed', 'stopping'] as const satisfies readonly EngineBusyReason[],
-});
-
 builder.objectType(EngineBusyError, {
   name: 'EngineBusyError',
   description: 'The face engine is overloaded or recovering (REST: 503 with Retry-After); send the same request again after retryAfterSeconds.',
   interfaces: [ErrorInterface],
   isTypeOf: (value) => value instanceof EngineBusyError,
   fields: (t) => ({
-    retryAfterSeconds: t.exposeInt('retryAfterSeconds'),
-    reason: t.field({ type: EngineBusyReasonEnum, resolve: (e) => e.reason }),
+    retryAfterSeconds: t.exposeInt('retryAfterSeconds', { description: 'Seconds to wait before sending the request again (at least 1).' }),
   }),
 });

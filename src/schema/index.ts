@@ -12,6 +12,9 @@ import './training.js';
 import './camera.js';
 import './camera-live.js';
 import './enrollment.js';
+import './enrollment-approval.js';
+import './presentation-attack.js';
+import './liveness-challenge.js';
 import './template-import.js';
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -8,6 +8,7 @@ import { PayloadTooLargeError, ValidationError } from '../domain/errors.js';
 import { EngineBusyError, InvalidImageError } from '../engine/engine-errors.js';
 import type { FaceAttendance, FaceResult, RecognitionResult } from '../services/recognition-service.js';
 import { recognitionResolvers as r } from '../resolvers/recognition.js';
+import type { FaceLiveness } from '../services/liveness-service.js';
 import type { FaceQuality } from '../vision/types.js';
 
 builder.objectType(InvalidImageError, {
@@ -26,7 +27,15 @@ builder.objectType(PayloadTooLargeError, {
 
 const RecognitionMethodEnum = builder.enumType('RecognitionMethodName', { values: ['svm', 'cosine'] as const });
 const UnknownReasonEnum = builder.enumType('UnknownFaceReason', {
-  values: ['no_face', 'low_quality', 'below_threshold', 'ambiguous'] as const,
+  values: ['no_face', 'low_quality', 'below_threshold', 'ambiguous', 'spoof'] as const,
+});
+
+export const FaceLivenessRef = builder.objectRef<FaceLiveness>('FaceLiveness').implement({
+  description: 'Passive liveness of a face (fr_liveness.onnx): not live = a printed photo or a screen, never recognized or logged.',
+  fields: (t) => ({
+    score: t.exposeFloat('score', { description: 'P(live), 0..1' }),
+    live: t.exposeBoolean('live', { description: 'score >= LIVENESS_THRESHOLD' }),
+  }),
 });
 const FaceAttendanceStatusEnum = builder.enumType('FaceAttendanceStatus', {
   values: ['logged', 'duplicate', 'queued', 'rejected', 'failed'] as const,
@@ -45,7 +54,7 @@ const FaceQualityRef = builder.objectRef<FaceQuality>('FaceQuality').implement({
   }),
 });
 
-const FaceAttendanceRef = builder.objectRef<FaceAttendance>('FaceAttendance').implement({
+export const FaceAttendanceRef = builder.objectRef<FaceAttendance>('FaceAttendance').implement({
   fields: (t) => ({
     status: t.field({ type: FaceAttendanceStatusEnum, resolve: (a) => a.kind }),
     logId: t.int({
@@ -68,15 +77,18 @@ const RecognizedFaceRef = builder.objectRef<FaceResult>('RecognizedFace').implem
     employeeId: t.int({ nullable: true, resolve: (f) => f.employee?.id ?? null }),
     employeeCode: t.string({ nullable: true, resolve: (f) => f.employee?.employeeCode ?? null }),
     employeeName: t.string({ nullable: true, resolve: (f) => f.employee?.fullName ?? null }),
+    // The whole record only for those who may read employees: a kiosk gets the name and code above.
     employee: t.field({
       type: EmployeeRef,
       nullable: true,
+      authScopes: { permission: 'employees:read' },
       resolve: (f, _args, ctx) => (f.employee ? ctx.loaders.employeeById.load(f.employee.id) : null),
     }),
     confidenceScore: t.exposeFloat('confidence'),
     recognitionMethod: t.field({ type: RecognitionMethodEnum, nullable: true, resolve: (f) => f.method }),
     reason: t.field({ type: UnknownReasonEnum, nullable: true, resolve: (f) => f.reason }),
     quality: t.field({ type: FaceQualityRef, resolve: (f) => f.quality }),
+    liveness: t.field({ type: FaceLivenessRef, nullable: true, description: 'null when LIVENESS_MODE=off', resolve: (f) => f.liveness }),
     attendance: t.field({ type: FaceAttendanceRef, nullable: true, resolve: (f) => f.attendance ?? null }),
   }),
 });
@@ -102,6 +114,9 @@ builder.mutationFields((t) => ({
       frame: t.arg.string({ required: true }),
       logAttendance: t.arg.boolean(),
       cameraId: t.arg.int(),
+      idempotencyKey: t.arg.string({
+        description: 'Makes a retry safe: the same key (per API key) with the same frame returns the first answer and logs nothing again.',
+      }),
     },
     resolve: (_root, args, ctx) => r.recognize(args, ctx),
   }),

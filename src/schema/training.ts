@@ -4,7 +4,8 @@
 import { builder } from './builder.js';
 import type { ClassifierModel } from '../generated/prisma/client.js';
 import type { RecognitionModelsStatus } from '../services/recognition-models.js';
-import type { TrainOutcome, TrainingProgressEvent } from '../services/training-service.js';
+import type { TrainingProgressEvent } from '../recognition/events.js';
+import type { TrainOutcome } from '../services/training-service.js';
 import { trainingResolvers as r } from '../resolvers/training.js';
 
 const ClassifierModelRef = builder.objectRef<ClassifierModel>('ClassifierModel').implement({

@@ -1,5 +1,6 @@
 // API keys: created (the clear key is returned once, only its HMAC is stored),
-// listed (prefix only) and revoked (evicted from the auth cache at once).
+// listed (prefix only) and revoked: at once, on every instance (the authenticator
+// publishes apiKeyRevoked: caches forget the key, src/auth/revocation.ts closes its streams).
 import type { Logger } from 'pino';
 import type { ApiKey, PrismaClient } from '../generated/prisma/client.js';
 import type { Config } from '../config.js';
@@ -10,6 +11,7 @@ import { displayPrefix, generateApiKey, hashApiKey } from '../auth/api-key-crypt
 import { ApiKeyNotFoundError, NotFoundError, ValidationError } from '../domain/errors.js';
 import { apiKeyId } from '../domain/ids.js';
 import { writeAudit } from '../audit/audit-repository.js';
+import { isUniqueViolation } from '../db/prisma-errors.js';
 
 export interface ApiKeyServiceDeps {
   prisma: PrismaClient;
@@ -109,6 +111,7 @@ async function revokeApiKey(deps: ApiKeyServiceDeps, caller: Caller | null, id: 
     await writeAudit(tx, caller, { action: 'api-key.revoke', entityType: 'api-key', entityId: id, before: viewOf(before), after: viewOf(after) });
     return after;
   });
+  // Publishes apiKeyRevoked: every instance forgets the key, and src/auth/revocation.ts closes its streams.
   deps.authenticator.evict(apiKeyId(id));
   return viewOf(revoked);
 }
@@ -130,7 +133,7 @@ async function ensureBootstrapAdminKey(deps: ApiKeyServiceDeps, rawKey: string):
     deps.log.info('ADMIN_API_KEY registered as an admin key');
   } catch (error) {
     // Another instance starting at the same time registered it first.
-    if ((error as { code?: unknown }).code !== 'P2002') {
+    if (!isUniqueViolation(error)) {
       throw error;
     }
   }

@@ -15,7 +15,6 @@ import {
   type EditLogInput,
   type VoidLogInput,
 } from '../attendance/corrections.js';
-import { isDatabaseUnreachable } from '../attendance/db-unreachable.js';
 import { deriveEventId } from '../attendance/event-id.js';
 import { addDays, localDateOf, type LocalDate } from '../attendance/local-time.js';
 import { createOutbox, type AttendanceOutbox, type OutboxEntry } from '../attendance/outbox.js';
@@ -30,7 +29,9 @@ import {
   type Page,
 } from '../attendance/queries.js';
 import { writeRecognition, type WriteResult } from '../attendance/record-log.js';
+import { createRecorder } from '../attendance/record-or-queue.js';
 import { deleteSnapshot, writeSnapshot } from '../attendance/snapshots.js';
+import { attendanceAuditTrail, type AttendanceAuditEntry } from '../attendance/audit-trail.js';
 import type { AttendanceStats } from '../attendance/stats.js';
 import type {
   AttendanceConfig,
@@ -52,6 +53,8 @@ export type AttendanceServiceDeps = {
   /** Where the outbox journal lives; default DATA_DIR/outbox. */
   outboxDir?: string;
   outboxBackoffMs?: { initial: number; max: number };
+  /** OUTBOX_MAX_EVENTS; default DEFAULT_OUTBOX_MAX_EVENTS. */
+  outboxMaxEvents?: number;
 };
 
 export interface AttendanceService {
@@ -75,6 +78,8 @@ export interface AttendanceService {
   voidLog(input: VoidLogInput): Promise<AttendanceLogRecord>;
   /** Deletes snapshot files past their retention and clears their paths; returns how many. */
   purgeExpiredSnapshots(): Promise<number>;
+  /** The corrections' audit trail, newest first (optionally of one log). */
+  auditTrail(options?: { logId?: number; skip?: number; take?: number }): Promise<{ items: AttendanceAuditEntry[]; totalCount: number }>;
 }
 
 const MAX_EVENT_ID_LENGTH = 64;
@@ -100,8 +105,7 @@ export function createAttendanceService(deps: AttendanceServiceDeps): Attendance
   const today = (): LocalDate => localDateOf(clock(), config.TIMEZONE);
 
   /** The database write shared by the direct path and the outbox drainer. */
-  const write = async (entry: OutboxEntry): Promise<WriteResult> => {
-    const snapshot = entry.snapshotJpegBase64 ? Buffer.from(entry.snapshotJpegBase64, 'base64') : undefined;
+  const write = async (entry: OutboxEntry, snapshot: Uint8Array | undefined): Promise<WriteResult> => {
     const result = await writeRecognition(prisma, config, clock(), {
       eventId: entry.eventId,
       employeeId: entry.employeeId,
@@ -118,6 +122,13 @@ export function createAttendanceService(deps: AttendanceServiceDeps): Attendance
     if (snapshot && log.snapshotPath) {
       try {
         await writeSnapshot(config.DATA_DIR, log.snapshotPath, snapshot);
+        // The person may have been erased between the log's commit and this write: the
+        // erasure cleared the path and deleted what existed then, so this file goes too.
+        const still = await prisma.attendanceLog.findUnique({ where: { id: log.id }, select: { snapshotPath: true } });
+        if (still?.snapshotPath !== log.snapshotPath) {
+          await deleteSnapshot(config.DATA_DIR, log.snapshotPath);
+          return { kind: 'logged', log: { ...log, snapshotPath: null, snapshotExpiresAt: null } };
+        }
       } catch (error) {
         // The log matters more than its picture: keep the log, drop the path.
         logger.warn({ err: error, logId: log.id }, 'attendance: could not save snapshot');
@@ -138,12 +149,17 @@ export function createAttendanceService(deps: AttendanceServiceDeps): Attendance
   const outbox = createOutbox({
     dir: deps.outboxDir ?? join(config.DATA_DIR, 'outbox'),
     write,
+    // Tells an outage from an event the database keeps refusing (poison).
+    probe: () => prisma.$queryRaw`SELECT 1`.then(() => true),
     logger,
+    ...(deps.outboxMaxEvents !== undefined && { maxEvents: deps.outboxMaxEvents }),
     ...(deps.outboxBackoffMs && {
       initialBackoffMs: deps.outboxBackoffMs.initial,
       maxBackoffMs: deps.outboxBackoffMs.max,
     }),
   });
+
+  const record = createRecorder({ outbox, write, logger });
 
   const assertEmployee = async (employeeId: number): Promise<void> => {
     const employee = await prisma.employee.findUnique({ where: { id: employeeId }, select: { erasedAt: true } });
@@ -168,24 +184,9 @@ export function createAttendanceService(deps: AttendanceServiceDeps): Attendance
         at: event.at.toISOString(),
         confidence: event.confidence,
         method: event.method,
-        ...(event.snapshotJpeg && { snapshotJpegBase64: Buffer.from(event.snapshotJpeg).toString('base64') }),
       };
-      // Older events of this employee still wait: stay behind them, so the
-      // dedupe window and the check-in order see events in arrival order.
-      if (outbox.hasPending(entry.employeeId)) {
-        await outbox.enqueue(entry);
-        return { kind: 'queued', eventId: entry.eventId };
-      }
-      try {
-        return await write(entry);
-      } catch (error) {
-        if (!isDatabaseUnreachable(error)) {
-          throw error;
-        }
-        logger.warn({ eventId: entry.eventId }, 'attendance: database unreachable, event queued');
-        await outbox.enqueue(entry);
-        return { kind: 'queued', eventId: entry.eventId };
-      }
+      // Queued unless the failure proves the event bad; behind the employee's queued events.
+      return record(entry, event.snapshotJpeg);
     },
 
     listLogs: (filter = {}, page = {}) => listLogs(prisma, filter, page),
@@ -221,6 +222,7 @@ export function createAttendanceService(deps: AttendanceServiceDeps): Attendance
     },
     editLog: (input) => editLog(prisma, config, input),
     voidLog: (input) => voidLog(prisma, config, clock(), input),
+    auditTrail: (options) => attendanceAuditTrail(prisma, options),
 
     async purgeExpiredSnapshots() {
       let purged = 0;

@@ -4,12 +4,13 @@
 // in reverse) and what runs on a clock in `jobs`, so the whole background
 // behaviour of the server reads from this file.
 //
-//   repositories → api keys, employees, system → attendance → recognition models
-//   → training → recognition, enrollment → employee directory → cameras
+//   repositories → api keys, employees → attendance → recognition models
+//   → system, training → liveness → recognition, kiosk challenges, enrollment
+//   → employee directory → cameras
 import type { AppDeps } from '../app-deps.js';
-import type { CameraEventHub } from '../cameras/event-hub.js';
+import { createCameraRepository } from '../cameras/camera-repository.js';
 import { createSessionRepository } from '../enrollment/session-repository.js';
-import { toLoggedEvent } from '../attendance/logged-event.js';
+import { toLoggedEvent } from '../attendance/events.js';
 import { createEmployeeDirectory, type EmployeeDirectory } from '../live/employee-directory.js';
 import { createClassifierModelRepository } from '../recognition/classifier-model-repository.js';
 import { createTemplateRepository } from '../recognition/template-repository.js';
@@ -17,14 +18,22 @@ import { createApiKeyService, type ApiKeyService } from './api-key-service.js';
 import { createAttendanceService, type AttendanceService } from './attendance-service.js';
 import { createCameraService, type CameraService } from './camera-service.js';
 import { createEmployeeService, type EmployeeService } from './employee-service.js';
-import { createEnrollmentService, enrollmentSweepIntervalMs, type EnrollmentService } from './enrollment-service.js';
+import { createEnrollmentService, type EnrollmentService } from './enrollment-service.js';
+import { enrollmentSweepIntervalMs } from './guided-enrollment.js';
 import { createRecognitionModels, type RecognitionModels } from './recognition-models.js';
 import { createRecognitionService, type RecognitionService } from './recognition-service.js';
+import { createLivenessChallengeService, type LivenessChallengeService } from './liveness-challenge-service.js';
+import { createLivenessService, type LivenessService } from './liveness-service.js';
 import { createJobScheduler, type JobScheduler } from './scheduled-jobs.js';
 import { createSystemService, type SystemService } from './system-service.js';
 import { createTemplateImportService, type TemplateImportService } from './template-import-service.js';
 import { createTrainingService, type TrainingService } from './training-service.js';
 import { createTrainPool, fitMachineInWorker, type TrainPool } from '../recognition/svm/train-in-worker.js';
+import { createApprovalService, type ApprovalService } from './approval-service.js';
+import { createErasureService, type ErasureService } from './erasure-service.js';
+import { createIdempotencyStore, type IdempotencyStore } from '../idempotency/idempotency-store.js';
+import { secureDataDir } from '../privacy/data-dir.js';
+import { countStaleBiometrics } from '../crypto/reencrypt-biometrics.js';
 
 /** Every domain service of the app; GraphQL resolvers, REST routes and WebSockets reach them through this. */
 export interface Services {
@@ -39,22 +48,46 @@ export interface Services {
   readonly templateImport: TemplateImportService;
   readonly employeeDirectory: EmployeeDirectory;
   readonly cameras: CameraService;
+  readonly liveness: LivenessService;
+  readonly livenessChallenges: LivenessChallengeService;
+  /** Stored answers of Idempotency-Key requests (recognize). */
+  readonly idempotency: IdempotencyStore;
+  /** Operator approval of kiosk enrollments. */
+  readonly approvals: ApprovalService;
+  /** Right to erasure: the employee row and every other trace of the face. */
+  readonly erasure: ErasureService;
 }
 
 /** Something with a lifetime: start() runs in list order at app start, stop() in reverse at app stop (also when never started). */
 export interface Lifetime {
   readonly name: string;
+  /** Its start reads or writes the database: deferred, with every lifetime after it, while the database is away. */
+  readonly needsDatabase?: boolean;
   start?(): Promise<void> | void;
   stop?(): Promise<void> | void;
 }
+
+export type LifetimeState = 'idle' | 'starting' | 'running' | 'failed' | 'stopped';
 
 export interface ComposedServices {
   readonly services: Services;
   readonly jobs: JobScheduler;
   /** Names in start order. */
   readonly lifetimes: readonly string[];
-  /** Starts every lifetime in order; a failure stops them all and rethrows. */
+  /** Where each lifetime stands, in start order (status pages, tests). */
+  states(): { name: string; state: LifetimeState }[];
+  /** Starts every lifetime not yet started, in order; a failure stops them all and rethrows. */
   start(): Promise<void>;
+  /**
+   * Starts, in order, the lifetimes before the first one that needs the database (the app runs
+   * these before it listens when its database is away; start() or resume() go on from there).
+   */
+  startWithoutDatabase(): Promise<void>;
+  /**
+   * As start(), but a failure leaves the lifetimes started so far running and rethrows, so a later
+   * resume() goes on from the one that failed (the app retries while its database is away).
+   */
+  resume(): Promise<void>;
   /**
    * Stops every lifetime in reverse order, started or not (each stop is safe on
    * a service never started or never used); every stop runs even if one fails. Idempotent.
@@ -64,6 +97,7 @@ export interface ComposedServices {
 
 export const SNAPSHOT_PURGE_JOB = 'snapshot retention purge';
 export const ENROLLMENT_EXPIRY_JOB = 'enrollment session expiry';
+export const IDEMPOTENCY_PURGE_JOB = 'idempotency answers purge';
 
 export interface JobIntervals {
   /** Snapshot files past SNAPSHOT_RETENTION_DAYS are deleted this often (and once at start). */
@@ -76,10 +110,8 @@ export const DEFAULT_JOB_INTERVALS: JobIntervals = { snapshotPurgeMs: 60 * 60 * 
 
 export type ServiceDeps = Pick<
   AppDeps,
-  'config' | 'prisma' | 'log' | 'clock' | 'events' | 'pubsub' | 'eventBusKind' | 'authenticator' | 'faceEngine' | 'startedAt'
+  'config' | 'prisma' | 'log' | 'clock' | 'events' | 'pubsub' | 'eventBusKind' | 'authenticator' | 'faceEngine' | 'startedAt' | 'templateCipher'
 > & {
-  /** Fan-out of camera frames and decisions to live subscribers. */
-  readonly liveEvents: CameraEventHub;
   readonly jobIntervals?: Partial<JobIntervals>;
 };
 
@@ -88,19 +120,22 @@ export function createServices(deps: ServiceDeps): ComposedServices {
   const log = (component: string) => deps.log.child({ component });
 
   // Repositories: the data access each domain owns.
-  const templates = createTemplateRepository(prisma);
-  const classifierModels = createClassifierModelRepository(prisma);
+  // Embeddings and classifier artifacts are encrypted at rest inside these two.
+  const templates = createTemplateRepository(prisma, deps.templateCipher);
+  const classifierModels = createClassifierModelRepository(prisma, deps.templateCipher);
+  const idempotency = createIdempotencyStore({ prisma, clock, ttlSeconds: config.IDEMPOTENCY_TTL_SECONDS });
   const sessions = createSessionRepository(prisma);
+  const cameraRows = createCameraRepository(prisma);
 
   const apiKeys = createApiKeyService({ prisma, config, authenticator: deps.authenticator, clock, log: log('api-keys') });
   const employees = createEmployeeService({ prisma, config, clock, events, log: log('employees') });
-  const system = createSystemService({ prisma, config, clock, faceEngine, startedAt: deps.startedAt, eventBusKind: deps.eventBusKind });
   const attendance = createAttendanceService({
     prisma,
     config,
     clock,
     logger: log('attendance'),
     publish: (row) => events.publish('attendanceLogged', toLoggedEvent(row)),
+    outboxMaxEvents: config.OUTBOX_MAX_EVENTS,
   });
   // One training worker (a low-priority thread): full trainings and new hires' machines.
   let trainPool: TrainPool | undefined;
@@ -116,6 +151,16 @@ export function createServices(deps: ServiceDeps): ComposedServices {
     classifierModels,
     fitMachine: (model, input) => fitMachineInWorker(trainPoolOf(), model, input),
   });
+  // Readiness reports the models' loading (and completes it when the database is back).
+  const system = createSystemService({
+    prisma,
+    config,
+    clock,
+    faceEngine,
+    startedAt: deps.startedAt,
+    eventBusKind: deps.eventBusKind,
+    models: recognitionModels,
+  });
   const training = createTrainingService({
     config,
     log: deps.log,
@@ -127,6 +172,7 @@ export function createServices(deps: ServiceDeps): ComposedServices {
     models: recognitionModels,
     pool: trainPoolOf,
   });
+  const liveness = createLivenessService({ prisma, config, log: log('liveness'), clock, events, models: recognitionModels });
   const recognition = createRecognitionService({
     prisma,
     config,
@@ -135,6 +181,16 @@ export function createServices(deps: ServiceDeps): ComposedServices {
     faceEngine,
     models: recognitionModels,
     attendance,
+    liveness,
+  });
+  const livenessChallenges = createLivenessChallengeService({
+    config,
+    clock,
+    log: log('liveness'),
+    faceEngine,
+    models: recognitionModels,
+    attendance,
+    liveness,
   });
   const enrollment = createEnrollmentService({
     prisma,
@@ -145,11 +201,27 @@ export function createServices(deps: ServiceDeps): ComposedServices {
     faceEngine,
     startedAt: deps.startedAt,
     sessions,
+    templates,
+    templateCipher: deps.templateCipher,
     models: recognitionModels,
     training,
+    liveness,
+  });
+  const approvals = createApprovalService({ prisma, clock, events, log: log('approvals'), models: recognitionModels, training });
+  const erasure = createErasureService({
+    prisma,
+    config,
+    log: log('erasure'),
+    employees,
+    attendance,
+    enrollment,
+    training,
+    classifierModels,
+    idempotency,
   });
   const templateImport = createTemplateImportService({
     prisma,
+    templateCipher: deps.templateCipher,
     config,
     log: deps.log,
     clock,
@@ -160,33 +232,40 @@ export function createServices(deps: ServiceDeps): ComposedServices {
   });
   const employeeDirectory = createEmployeeDirectory(prisma, { known: (id) => recognitionModels.employee(id) });
   const cameras = createCameraService({
-    prisma,
+    cameras: cameraRows,
     config,
     log: deps.log,
     faceEngine,
-    hub: deps.liveEvents,
+    events,
     models: recognitionModels,
     attendance,
     directory: employeeDirectory,
+    liveness,
   });
 
   // Work that runs on a clock.
   const intervals = { ...DEFAULT_JOB_INTERVALS, ...deps.jobIntervals };
   const jobs = createJobScheduler(log('jobs'));
   jobs.add({ name: SNAPSHOT_PURGE_JOB, everyMs: intervals.snapshotPurgeMs, runAtStart: true, run: () => attendance.purgeExpiredSnapshots() });
+  jobs.add({ name: IDEMPOTENCY_PURGE_JOB, everyMs: intervals.snapshotPurgeMs, runAtStart: true, run: () => idempotency.purgeExpired() });
   jobs.add({ name: ENROLLMENT_EXPIRY_JOB, everyMs: intervals.enrollmentExpiryMs ?? enrollmentSweepIntervalMs(config), run: () => enrollment.sweep() });
 
   const adminKey = config.ADMIN_API_KEY;
   const lifetimes: Lifetime[] = [
-    ...(adminKey === undefined ? [] : [{ name: 'bootstrap admin key', start: () => apiKeys.ensureBootstrapAdminKey(adminKey) }]),
+    // Snapshots and the outbox journal hold biometric data: owner-only folders.
+    { name: 'data folder', start: () => secureDataDir(config.DATA_DIR) },
     {
       // Replays what a previous run queued, then drains new entries while the database is away.
+      // First, and without the database, so queued events are replayed before any new one.
       name: 'attendance outbox',
       start: () => attendance.start().catch((error: unknown) => deps.log.error({ err: error }, 'attendance outbox failed to start')),
       stop: () => attendance.stop(),
     },
+    ...(adminKey === undefined
+      ? []
+      : [{ name: 'bootstrap admin key', needsDatabase: true, start: () => apiKeys.ensureBootstrapAdminKey(adminKey) }]),
     // Follows employee changes; loads gallery and SVM so they are live before the first request.
-    { name: 'recognition models', start: () => recognitionModels.start(), stop: () => recognitionModels.stop() },
+    { name: 'recognition models', needsDatabase: true, start: () => recognitionModels.start(), stop: () => recognitionModels.stop() },
     // Debounced automatic retraining and the training worker.
     {
       name: 'training',
@@ -196,13 +275,50 @@ export function createServices(deps: ServiceDeps): ComposedServices {
       },
     },
     // Sessions a previous run left active are expired.
-    { name: 'enrollment sessions', start: () => enrollment.start(), stop: () => enrollment.stop() },
+    { name: 'enrollment sessions', needsDatabase: true, start: () => enrollment.start(), stop: () => enrollment.stop() },
     // Saves the environment's camera; enabled cameras then start in the background.
-    { name: 'cameras', start: () => cameras.boot(), stop: () => cameras.shutdown() },
-    { name: 'scheduled jobs', start: () => jobs.start(), stop: () => jobs.stop() },
+    { name: 'cameras', needsDatabase: true, start: () => cameras.boot(), stop: () => cameras.shutdown() },
+    { name: 'scheduled jobs', needsDatabase: true, start: () => jobs.start(), stop: () => jobs.stop() },
+    // Rows from before encryption, or under a previous key, are named once (the rotation command fixes them).
+    {
+      name: 'template encryption check',
+      needsDatabase: true,
+      start: () =>
+        void countStaleBiometrics(prisma, deps.templateCipher)
+          .then((stale) => {
+            if (stale > 0) {
+              deps.log.warn({ rows: stale }, 'face templates or classifier artifacts not under the current TEMPLATE_ENCRYPTION_KEY: run npm run keys:rotate-templates -- --reencrypt-only');
+            }
+          })
+          .catch((error: unknown) => deps.log.warn({ err: error }, 'could not check template encryption')),
+    },
   ];
 
   let stopping: Promise<void> | undefined;
+  const state = new Map<Lifetime, LifetimeState>(lifetimes.map((l) => [l, 'idle']));
+  // How many lifetimes have started: start() and resume() go on from there.
+  let started = 0;
+  const startOne = async (lifetime: Lifetime): Promise<void> => {
+    if (stopping !== undefined) {
+      throw new Error('services were stopped; build new ones to start again');
+    }
+    state.set(lifetime, 'starting');
+    try {
+      await lifetime.start?.();
+      state.set(lifetime, 'running');
+    } catch (error) {
+      state.set(lifetime, 'failed');
+      throw error;
+    }
+  };
+  const resume = async (): Promise<void> => {
+    if (stopping !== undefined) {
+      throw new Error('services were stopped; build new ones to start again');
+    }
+    for (; started < lifetimes.length; started += 1) {
+      await startOne(lifetimes[started]!);
+    }
+  };
 
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
@@ -212,25 +328,51 @@ export function createServices(deps: ServiceDeps): ComposedServices {
         } catch (error) {
           deps.log.error({ err: error, service: lifetime.name }, 'service failed to stop');
         }
+        state.set(lifetime, 'stopped');
       }
     })();
     return stopping;
   };
 
   return {
-    services: { apiKeys, employees, system, attendance, recognitionModels, training, recognition, enrollment, templateImport, employeeDirectory, cameras },
+    services: {
+      apiKeys,
+      employees,
+      system,
+      attendance,
+      recognitionModels,
+      training,
+      recognition,
+      enrollment,
+      templateImport,
+      employeeDirectory,
+      cameras,
+      idempotency,
+      approvals,
+      erasure,
+      liveness,
+      livenessChallenges,
+    },
     jobs,
     lifetimes: lifetimes.map((l) => l.name),
+    states: () => lifetimes.map((l) => ({ name: l.name, state: state.get(l) ?? 'idle' })),
     async start() {
-      for (const lifetime of lifetimes) {
-        try {
-          await lifetime.start?.();
-        } catch (error) {
-          await stop();
-          throw error;
-        }
+      if (stopping !== undefined) {
+        throw new Error('services were stopped; build new ones to start again');
+      }
+      try {
+        await resume();
+      } catch (error) {
+        await stop();
+        throw error;
       }
     },
+    async startWithoutDatabase() {
+      for (; started < lifetimes.length && lifetimes[started]?.needsDatabase !== true; started += 1) {
+        await startOne(lifetimes[started]!);
+      }
+    },
+    resume,
     stop,
   };
 }

@@ -11,14 +11,15 @@ import type { PrismaClient } from '../generated/prisma/client.js';
 import type { Config } from '../config.js';
 import type { Caller } from '../auth/caller.js';
 import type { EventPublisher } from '../events/event-bus.js';
-import type { EmployeeChangeKind } from '../events/topics.js';
+import type { EmployeeChangeKind } from '../employees/events.js';
 import {
   ConflictError,
   DuplicateEmployeeCodeError,
   EmployeeNotFoundError,
-  validationErrorFromZod,
+  parseInput,
 } from '../domain/errors.js';
 import { writeAudit } from '../audit/audit-repository.js';
+import { isUniqueViolation } from '../db/prisma-errors.js';
 
 export interface EmployeeServiceDeps {
   prisma: PrismaClient;
@@ -96,17 +97,6 @@ export interface EmployeePage {
 export const MAX_PAGE_SIZE = 500;
 export const DEFAULT_PAGE_SIZE = 50;
 
-function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-  const result = schema.safeParse(input);
-  if (!result.success) {
-    throw validationErrorFromZod(result.error.issues);
-  }
-  return result.data;
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2002';
-}
 
 function publish(deps: EmployeeServiceDeps, kind: EmployeeChangeKind, employeeId: number): void {
   deps.events.publish('employeeChanged', { kind, employeeId, at: deps.clock().toISOString() });
@@ -154,7 +144,7 @@ async function createEmployee(
   caller: Caller | null,
   input: CreateEmployeeInput,
 ): Promise<Employee> {
-  const data = parse(createSchema, input);
+  const data = parseInput(createSchema, input);
   let employee: Employee;
   try {
     employee = await deps.prisma.$transaction(async (tx) => {
@@ -186,7 +176,7 @@ async function updateEmployee(
   id: number,
   patch: UpdateEmployeeInput,
 ): Promise<Employee> {
-  const data = parse(updateSchema, patch);
+  const data = parseInput(updateSchema, patch);
   let employee: Employee;
   try {
     employee = await deps.prisma.$transaction(async (tx) => {

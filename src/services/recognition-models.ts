@@ -16,7 +16,7 @@ import type { FaceEngine } from '../engine/face-engine.js';
 import type { AppPubSub } from '../events/event-bus.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { ClassifierModelRepository } from '../recognition/classifier-model-repository.js';
-import { decisionParamsFromConfig } from '../recognition/decision.js';
+import { decisionParamsFromConfig } from '../recognition/decision-rules.js';
 import { classifierClasses, classifierFor, deserializeClassifier, isShortlistModel, type ClassifierModel } from '../recognition/classifier.js';
 import { Recognizer } from '../recognition/recognizer.js';
 import { withMachines, type MachineInput } from '../recognition/shortlist/incremental.js';
@@ -170,7 +170,7 @@ export function createRecognitionModels(deps: RecognitionModelsDeps): Recognitio
     try {
       return {
         id: row.id,
-        model: deserializeClassifier(row.artifact),
+        model: deserializeClassifier(deps.classifierModels.artifactOf(row)),
         metrics: (row.metrics ?? null) as unknown as ClassifierMetrics | null,
         trainedAt: row.createdAt,
       };
@@ -185,7 +185,7 @@ export function createRecognitionModels(deps: RecognitionModelsDeps): Recognitio
       ids.length === 0
         ? []
         : await deps.prisma.employee.findMany({
-            where: { id: { in: [...ids] }, isActive: true, erasedAt: null },
+            where: { id: { in: [...ids] }, isActive: true, erasedAt: null, awaitingApproval: false },
             select: { id: true, employeeCode: true, fullName: true },
           });
     return new Map(rows.map((r) => [r.id, { employeeCode: r.employeeCode, fullName: r.fullName }]));

@@ -1,22 +1,29 @@
 // Recognition service: one frame in, every face out with its decision
 // (employee or unknown with a reason), and, for recognized faces, an
-// attendance log (idempotent per request id + face index). GraphQL's
-// `recognize` and REST's POST /recognition/recognize both call it.
+// attendance log with an event id of its own (src/attendance/event-id.ts).
+// With liveness on, a face whose P(live) is below LIVENESS_THRESHOLD is a
+// spoof: unknown with reason 'spoof', never logged, and reported as a
+// presentation attack naming whom it resembled. GraphQL's `recognize` and
+// REST's POST /recognition/recognize both call it; retries are made
+// idempotent by src/idempotency/recognize-once.ts.
+import { newEventId } from '../attendance/event-id.js';
+import { DomainError } from '../domain/errors.js';
 import { analyzeWithPaddedRetry } from '../vision/padded-analysis.js';
-import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
+import type { Caller } from '../auth/caller.js';
 import type { Config } from '../config.js';
 import { cameraId as toCameraId, type EmployeeId } from '../domain/ids.js';
 import type { FaceEngine } from '../engine/face-engine.js';
 import { requireFaceEngine } from '../engine/require-face-engine.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { RecordResult } from '../attendance/types.js';
-import type { RecognitionDecision } from '../recognition/decision.js';
+import type { RecognitionDecision } from '../recognition/decision-rules.js';
 import type { Box, FaceQuality } from '../vision/types.js';
 import type { AttendanceService } from './attendance-service.js';
+import type { AttackReport, FaceLiveness, LivenessService } from './liveness-service.js';
 import type { RecognitionModels } from './recognition-models.js';
 
-export type UnknownReason = 'no_face' | 'low_quality' | 'below_threshold' | 'ambiguous';
+export type UnknownReason = 'no_face' | 'low_quality' | 'below_threshold' | 'ambiguous' | 'spoof';
 
 export type FaceAttendance =
   | { kind: 'logged'; logId: number; eventId: string }
@@ -45,6 +52,8 @@ export interface FaceResult {
   method: 'svm' | 'cosine' | null;
   /** null for a recognized face. */
   reason: UnknownReason | null;
+  /** Passive liveness verdict; null when LIVENESS_MODE=off (or the engine has no liveness model). */
+  liveness: FaceLiveness | null;
   /** Absent when attendance was not asked for or the face is unknown. */
   attendance?: FaceAttendance;
 }
@@ -65,25 +74,22 @@ export interface RecognizeOptions {
   /** Default true: recognized faces are logged as attendance. */
   logAttendance?: boolean;
   cameraId?: number | null;
-  /** Makes retries idempotent: the attendance event id derives from it and the face index. */
-  requestId: string;
+  /** Who sent the frame: named in the audit row of a presentation attack. */
+  caller?: Caller | null;
   signal?: AbortSignal;
-}
-
-/** 64 hex chars (AttendanceLog.eventId's width), stable for the same request and face. */
-export function recognitionEventId(requestId: string, faceIndex: number): string {
-  return createHash('sha256').update(`recognize:v1:${requestId}:${faceIndex}`).digest('hex');
 }
 
 export interface RecognitionServiceDeps {
   /** Names of recognized people the models' directory does not know yet. */
   prisma: PrismaClient;
-  config: Pick<Config, 'SNAPSHOTS_ENABLED'>;
+  config: Pick<Config, 'SNAPSHOTS_ENABLED' | 'LIVENESS_MODE' | 'MAX_FACES_PER_FRAME'>;
   clock: () => Date;
   log: Logger;
   faceEngine: FaceEngine | null;
   models: Pick<RecognitionModels, 'ready' | 'recognizer' | 'employee' | 'refreshEmployee'>;
   attendance: Pick<AttendanceService, 'recordRecognition'>;
+  /** Passive liveness: spoofs are not recognized and are reported. */
+  liveness: Pick<LivenessService, 'enabled' | 'threshold' | 'judge' | 'resembledBy' | 'report'>;
 }
 
 export interface RecognitionService {
@@ -99,7 +105,10 @@ async function recognizeFrame(deps: RecognitionServiceDeps, image: Uint8Array, o
   const started = performance.now();
   const engine = requireFaceEngine(deps);
   const models = deps.models;
-  const logAttendance = options.logAttendance ?? true;
+  const caller = options.caller ?? null;
+  // LIVENESS_MODE=challenge: a kiosk checks people in through the head-turn challenge only.
+  const challengeOnly = deps.config.LIVENESS_MODE === 'challenge' && caller?.role === 'kiosk';
+  const logAttendance = (options.logAttendance ?? true) && !challengeOnly;
   const wantSnapshots = logAttendance && deps.config.SNAPSHOTS_ENABLED;
   const [analysis] = await Promise.all([
     // Engine failures arrive as domain errors (400/413/503), mapped by the engine itself.
@@ -107,6 +116,8 @@ async function recognizeFrame(deps: RecognitionServiceDeps, image: Uint8Array, o
     analyzeWithPaddedRetry((img, o) => engine.analyze(img, o), image, {
       embed: true,
       alignedCrops: wantSnapshots,
+      maxFaces: deps.config.MAX_FACES_PER_FRAME,
+      liveness: deps.liveness.enabled,
       ...(options.signal ? { signal: options.signal } : {}),
     }),
     models.ready(),
@@ -146,9 +157,14 @@ async function recognizeFrame(deps: RecognitionServiceDeps, image: Uint8Array, o
   }
   const decided = performance.now();
 
+  const attacks: AttackReport[] = [];
   const faces: FaceResult[] = analysis.faces.map((face, i) => {
     const d = decisions[i] ?? { kind: 'unknown', reason: 'below_threshold', confidence: 0 };
-    const base = { box: face.box, detectionScore: face.score, quality: face.quality };
+    const liveness = deps.liveness.judge(face.liveness);
+    const base = { box: face.box, detectionScore: face.score, quality: face.quality, liveness };
+    if (liveness && !liveness.live) {
+      return { ...base, employee: null, confidence: d.confidence, cosine: null, method: null, reason: 'spoof' };
+    }
     const row = d.kind === 'recognized' ? byId.get(Number(d.employeeId)) : undefined;
     if (d.kind === 'recognized' && row) {
       return {
@@ -170,6 +186,20 @@ async function recognizeFrame(deps: RecognitionServiceDeps, image: Uint8Array, o
     };
   });
 
+  for (const [i, face] of faces.entries()) {
+    if (face.reason === 'spoof') {
+      attacks.push({
+        source: 'recognize',
+        cameraId: options.cameraId ?? null,
+        reason: 'spoof',
+        detail: `passive liveness ${face.liveness!.score.toPrecision(2)} < ${deps.liveness.threshold}`,
+        livenessScore: face.liveness!.score,
+        resembled: await deps.liveness.resembledBy(decisions[i]),
+      });
+    }
+  }
+  await Promise.all(attacks.map((a) => deps.liveness.report(caller, a)));
+
   if (logAttendance) {
     const attendance = deps.attendance;
     const at = deps.clock();
@@ -182,7 +212,8 @@ async function recognizeFrame(deps: RecognitionServiceDeps, image: Uint8Array, o
         const snapshot = wantSnapshots ? analysis.faces[i]?.alignedJpeg : undefined;
         try {
           const result = await attendance.recordRecognition({
-            eventId: recognitionEventId(options.requestId, i),
+            // One id per recognized face, made here: two people never share one.
+            eventId: newEventId(),
             employeeId: face.employee.id,
             cameraId: cameraId === null ? null : toCameraId(cameraId),
             at,
@@ -194,7 +225,8 @@ async function recognizeFrame(deps: RecognitionServiceDeps, image: Uint8Array, o
         } catch (error) {
           // Recognition still answers; the log failure is reported per face.
           deps.log.error({ err: error, employeeId: face.employee.id }, 'recognize: attendance log failed');
-          face.attendance = { kind: 'failed', message: error instanceof Error ? error.message : String(error) };
+          // The client sees a stable text; the cause (SQL, paths) stays in the log.
+          face.attendance = { kind: 'failed', message: error instanceof DomainError ? error.message : 'attendance could not be recorded' };
         }
       }),
     );
@@ -217,7 +249,8 @@ async function recognizeFrame(deps: RecognitionServiceDeps, image: Uint8Array, o
   };
 }
 
-function attendanceOf(result: RecordResult): FaceAttendance {
+/** The per-face attendance outcome of a recorded recognition (also the kiosk challenge's check-in). */
+export function attendanceOf(result: RecordResult): FaceAttendance {
   switch (result.kind) {
     case 'logged':
       return { kind: 'logged', logId: result.log.id, eventId: result.log.eventId };

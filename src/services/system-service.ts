@@ -1,11 +1,13 @@
-// Health (open: liveness + database readiness), status (counts, engine, uptime)
-// and info (versions, config without secrets, model pack). REST and GraphQL
-// both serve these.
+// Health (open: liveness, readiness, the old database health), status (counts,
+// engine, uptime) and info (versions, config without secrets, model pack). REST
+// and GraphQL both serve these.
 import { readFileSync } from 'node:fs';
 import { Prisma } from '../generated/prisma/client.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { Config } from '../config.js';
 import type { EngineStats, FaceEngine } from '../engine/face-engine.js';
+import { createHealthChecks } from './health-checks.js';
+import type { HealthChecks, HealthDeps, Readiness } from './health-checks.js';
 
 export interface SystemDeps {
   prisma: PrismaClient;
@@ -15,24 +17,34 @@ export interface SystemDeps {
   faceEngine: Pick<FaceEngine, 'stats' | 'modelId' | 'embeddingSize'> | null;
   startedAt: Date;
   eventBusKind: 'memory' | 'redis';
+  /** Readiness reports (and completes) their loading. */
+  models: HealthDeps['models'];
 }
 
 export interface SystemService {
-  /** Open: liveness + database readiness. */
+  /** Open: the database health old clients know (answer cached for a second). */
   health(): Promise<Health>;
+  /** Open: the process serves; nothing else is checked. */
+  live(): { uptimeSeconds: number };
+  /** Open: database, face engine, recognition models, each named when failing. */
+  ready(): Promise<Readiness & { uptimeSeconds: number }>;
+  /** The database answered within the last second (cached; at most one ping a second). */
+  databaseUp(): Promise<boolean>;
   status(): Promise<SystemStatus>;
   info(): Promise<SystemInfo>;
 }
 
 export function createSystemService(deps: SystemDeps): SystemService {
+  const checks = createHealthChecks({ prisma: deps.prisma, faceEngine: deps.faceEngine, models: deps.models });
   return {
-    health: () => getHealth(deps),
-    status: () => getSystemStatus(deps),
+    health: () => getHealth(deps, checks),
+    live: () => ({ uptimeSeconds: uptimeSeconds(deps) }),
+    ready: async () => ({ ...(await checks.readiness()), uptimeSeconds: uptimeSeconds(deps) }),
+    databaseUp: () => checks.database(),
+    status: () => getSystemStatus(deps, checks),
     info: () => getSystemInfo(deps),
   };
 }
-
-const DB_PING_TIMEOUT_MS = 2_000;
 
 const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   name: string;
@@ -72,28 +84,13 @@ function uptimeSeconds(deps: Pick<SystemDeps, 'clock' | 'startedAt'>): number {
   return Math.max(0, Math.round((deps.clock().getTime() - deps.startedAt.getTime()) / 1000));
 }
 
-async function pingDatabase(deps: Pick<SystemDeps, 'prisma'>): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error('database ping timed out')), DB_PING_TIMEOUT_MS);
-    });
-    await Promise.race([deps.prisma.$queryRaw`SELECT 1`, timeout]);
-    return true;
-  } catch {
-    return false;
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-async function getHealth(deps: Pick<SystemDeps, 'prisma' | 'clock' | 'startedAt'>): Promise<Health> {
-  const up = await pingDatabase(deps);
+async function getHealth(deps: Pick<SystemDeps, 'clock' | 'startedAt'>, checks: HealthChecks): Promise<Health> {
+  const up = await checks.database();
   return { status: up ? 'healthy' : 'unhealthy', database: up ? 'up' : 'down', uptimeSeconds: uptimeSeconds(deps) };
 }
 
-async function getSystemStatus(deps: SystemDeps): Promise<SystemStatus> {
-  const health = await getHealth(deps);
+async function getSystemStatus(deps: SystemDeps, checks: HealthChecks): Promise<SystemStatus> {
+  const health = await getHealth(deps, checks);
   const counts =
     health.database === 'up'
       ? await (async () => {

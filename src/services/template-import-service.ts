@@ -5,6 +5,7 @@
 // the employee. Bad input is refused as a whole, nothing stored.
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
+import type { TemplateCipher } from '../crypto/template-cipher.js';
 import { actorOf, type Caller } from '../auth/caller.js';
 import { EmployeeNotFoundError, UnavailableError, ValidationError, type ValidationIssue } from '../domain/errors.js';
 import { employeeId as toEmployeeId } from '../domain/ids.js';
@@ -34,6 +35,8 @@ export interface TemplateImportService {
 
 export interface TemplateImportDeps {
   prisma: PrismaClient;
+  /** Templates are written encrypted (src/crypto/template-cipher.ts). */
+  templateCipher: TemplateCipher;
   config: Pick<Config, 'RECOGNITION_THRESHOLD'>;
   log: Logger;
   clock: () => Date;
@@ -108,9 +111,9 @@ export function createTemplateImportService(deps: TemplateImportDeps): TemplateI
       const templates: NewTemplate[] = vectors.map((embedding) => ({ embedding, quality: 1, kind: 'sample', source: 'import' }));
       await deps.prisma.$transaction(async (tx) => {
         if (input.replace) {
-          await replaceTemplatesInTx(tx, id, engine.modelId, templates);
+          await replaceTemplatesInTx(tx, deps.templateCipher, id, engine.modelId, templates);
         } else {
-          await storeTemplates(tx, id, engine.modelId, templates);
+          await storeTemplates(tx, deps.templateCipher, id, engine.modelId, templates);
         }
       });
       const stored = await deps.prisma.faceTemplate.count({ where: { employeeId: id, modelId: engine.modelId } });

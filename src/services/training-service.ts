@@ -10,8 +10,9 @@ import type { FaceEngine } from '../engine/face-engine.js';
 import type { EventPublisher } from '../events/event-bus.js';
 import type { ClassifierModel, Prisma } from '../generated/prisma/client.js';
 import type { ClassifierModelRepository } from '../recognition/classifier-model-repository.js';
+import type { TrainingProgressEvent } from '../recognition/events.js';
 import { createTrainPool, trainClassifierInWorker, type TrainPool } from '../recognition/svm/train-in-worker.js';
-import type { ClassifierMetrics, ClassifierPhase, ClassifierTrainOptions } from '../recognition/train-classifier.js';
+import type { ClassifierMetrics, ClassifierTrainOptions } from '../recognition/train-classifier.js';
 import type { StoredTemplate, TemplateRepository } from '../recognition/template-repository.js';
 import type { RecognitionModels } from './recognition-models.js';
 
@@ -35,16 +36,6 @@ export type TrainOutcome =
       /** The model already live, for 'unchanged'. */
       classifierModelId?: number;
     };
-
-export interface TrainingProgressEvent {
-  status: 'started' | 'running' | 'finished' | 'failed';
-  phase: ClassifierPhase | null;
-  done: number;
-  total: number;
-  message: string | null;
-  /** ISO-8601. */
-  at: string;
-}
 
 export interface TrainingService {
   train(opts?: { force?: boolean }): Promise<TrainOutcome>;

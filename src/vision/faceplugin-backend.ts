@@ -2,13 +2,12 @@
 // recipe measured in STACK.md: letterboxed 320x240 RGB (v-127)/128 detector
 // with decoded outputs, 68-point landmarks on the grey 64x64 square crop,
 // BGR (v-127)/128 embedder.
-import { join } from 'node:path';
 import { modelPackId, type ModelPackId } from '../domain/ids.js';
 import { fivePointsFrom68 } from './align.js';
 import { computeLetterbox, unletterboxBox } from './letterbox.js';
-import { readManifest, runtimeFile, type ModelFileSpec } from './model-manifest.js';
+import { modelPathIn, readManifest, type ModelFileSpec } from './model-manifest.js';
 import { nms } from './nms.js';
-import { createSession, ort, sha256File, tensorData, type Session } from './onnx-session.js';
+import { createSession, ort, tensorData, type Session } from './onnx-session.js';
 import { elapsed, squareByHeight, type FaceCandidate, type PackBackend, type StageTimings } from './pack-backend.js';
 import { l2Normalise } from './pixels.js';
 import { letterboxChw } from './letterbox-chw.js';
@@ -30,20 +29,7 @@ export interface FacepluginOptions {
 }
 
 async function open(packDir: string, spec: ModelFileSpec, opts: FacepluginOptions, threads = opts.intraOpThreads): Promise<Session> {
-  const { file, sha256 } = runtimeFile(spec);
-  const path = join(packDir, file);
-  if (opts.verify !== false) {
-    let got: string;
-    try {
-      got = sha256File(path);
-    } catch {
-      throw new Error(`model file ${path} is missing: run \`npm run models:fetch\``);
-    }
-    if (got !== sha256) {
-      throw new Error(`model file ${path} has sha256 ${got}, manifest says ${sha256}: run \`npm run models:fetch\``);
-    }
-  }
-  return createSession(path, { intraOpThreads: threads });
+  return createSession(modelPathIn(packDir, spec, opts.verify !== false), { intraOpThreads: threads });
 }
 
 export class FacepluginBackend implements PackBackend {
@@ -136,7 +122,7 @@ export class FacepluginBackend implements PackBackend {
         flat[2 * p] = sq[0] + pts[136 * k + 2 * p]! * side;
         flat[2 * p + 1] = sq[1] + pts[136 * k + 2 * p + 1]! * side;
       }
-      return { box: found[i]!, squareBox: sq, score: foundScores[i]!, points: fivePointsFrom68(flat) };
+      return { box: found[i]!, squareBox: sq, score: foundScores[i]!, points: fivePointsFrom68(flat), landmarks68: flat };
     });
     timings.landmarks = elapsed(t);
     return faces;

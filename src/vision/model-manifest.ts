@@ -1,6 +1,7 @@
 // The manifest committed beside each model pack (models/<pack>/manifest.json):
 // which files, their sha256, tensor names and shapes, and the model id that is
 // stored with every face template made by the pack.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -54,4 +55,22 @@ export function readManifest(packDir: string): PackManifest {
 /** The file the runtime loads: the derived (patched) one when the manifest names one. */
 export function runtimeFile(spec: ModelFileSpec): { file: string; sha256: string } {
   return spec.derived ? { file: spec.derived.file, sha256: spec.derived.sha256 } : { file: spec.file, sha256: spec.sha256 };
+}
+
+/** The runtime file of `spec` in `packDir`, its sha256 checked against the manifest (unless `verify` is false). */
+export function modelPathIn(packDir: string, spec: ModelFileSpec, verify = true): string {
+  const { file, sha256 } = runtimeFile(spec);
+  const path = join(packDir, file);
+  if (verify) {
+    let got: string;
+    try {
+      got = createHash('sha256').update(readFileSync(path)).digest('hex');
+    } catch {
+      throw new Error(`model file ${path} is missing: run \`npm run models:fetch\``);
+    }
+    if (got !== sha256) {
+      throw new Error(`model file ${path} has sha256 ${got}, manifest says ${sha256}: run \`npm run models:fetch\``);
+    }
+  }
+  return path;
 }

@@ -14,6 +14,8 @@ export interface FaceCandidate {
   score: number;
   /** Alignment points in source pixels. */
   points: FivePoints;
+  /** The 68 iBUG landmarks in source pixels, flat [x0, y0, ...], when the pack has them (faceplugin). */
+  landmarks68?: Float64Array;
 }
 
 export interface PackBackend {

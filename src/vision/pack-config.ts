@@ -14,6 +14,11 @@ export interface PipelineConfig {
   intraOpThreads: number;
   detectionThreshold: number;
   maxImagePixels: number;
+  /**
+   * The faceplugin folder whose manifest names fr_liveness.onnx (the passive liveness model,
+   * also used with an InsightFace pack); absent = no liveness (LIVENESS_MODE=off).
+   */
+  livenessPackDir?: string;
 }
 
 export function packConfigFrom(config: Pick<Config, 'MODEL_PACK' | 'MODELS_DIR' | 'INSIGHTFACE_DIR'>): PackConfig {
@@ -29,13 +34,23 @@ export function packConfigFrom(config: Pick<Config, 'MODEL_PACK' | 'MODELS_DIR' 
 export function pipelineConfigFrom(
   config: Pick<
     Config,
-    'MODEL_PACK' | 'MODELS_DIR' | 'INSIGHTFACE_DIR' | 'WORKER_INTRA_OP_THREADS' | 'DETECTION_THRESHOLD' | 'MAX_IMAGE_PIXELS'
+    | 'MODEL_PACK'
+    | 'MODELS_DIR'
+    | 'INSIGHTFACE_DIR'
+    | 'WORKER_INTRA_OP_THREADS'
+    | 'DETECTION_THRESHOLD'
+    | 'MAX_IMAGE_PIXELS'
+    | 'LIVENESS_MODE'
   >,
 ): PipelineConfig {
+  const pack = packConfigFrom(config);
   return {
-    pack: packConfigFrom(config),
+    pack,
     intraOpThreads: config.WORKER_INTRA_OP_THREADS,
     detectionThreshold: config.DETECTION_THRESHOLD,
     maxImagePixels: config.MAX_IMAGE_PIXELS,
+    ...(config.LIVENESS_MODE === 'off'
+      ? {}
+      : { livenessPackDir: pack.kind === 'faceplugin' ? pack.dir : resolve(config.MODELS_DIR, 'faceplugin') }),
   };
 }

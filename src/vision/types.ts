@@ -36,6 +36,10 @@ export interface DetectedFace {
   embedding?: Float32Array;
   /** Aligned 112x112 BGR crop as JPEG, present when the request asked for crops. */
   alignedJpeg?: Uint8Array;
+  /** P(live) 0..1 from the passive liveness model, present when asked and the model is loaded. */
+  liveness?: number;
+  /** The 68 iBUG landmarks, flat [x0, y0, ...] in image pixels, when asked and the pack has them. */
+  landmarks68?: Float64Array;
 }
 
 export interface FrameAnalysis {
@@ -44,7 +48,7 @@ export interface FrameAnalysis {
   modelId: ModelPackId;
   /** Faces sorted by detection score, highest first. */
   faces: DetectedFace[];
-  timings: Partial<Record<'decode' | 'detect' | 'landmarks' | 'align' | 'embed' | 'quality', number>>;
+  timings: Partial<Record<'decode' | 'detect' | 'landmarks' | 'align' | 'embed' | 'quality' | 'liveness', number>>;
 }
 
 export interface AnalyzeOptions {
@@ -52,6 +56,10 @@ export interface AnalyzeOptions {
   embed?: boolean;
   /** Return the aligned crop as JPEG (for snapshots and augmentation). */
   alignedCrops?: boolean;
+  /** Score every face with the passive liveness model (when loaded; LIVENESS_MODE != off). */
+  liveness?: boolean;
+  /** Return the 68 landmarks (the kiosk challenge reads head turns from them). */
+  landmarks68?: boolean;
   /** Ignore faces whose box side is below this many pixels. */
   minFaceSize?: number;
   maxFaces?: number;

@@ -57,6 +57,7 @@ describe('employees over GraphQL and REST', () => {
       email: 'grace@example.com',
       department: 'Navy',
       is_active: true,
+      awaiting_approval: false,
       template_count: 0,
       last_seen_at: null,
       erased_at: null,

@@ -43,7 +43,7 @@ describe('app lifecycle', () => {
 
   it('refuses to start with an /api/v1 route that does not declare config.auth', async () => {
     const app = Fastify();
-    const authenticator: Authenticator = { authenticate: () => Promise.resolve(null), evict: () => undefined };
+    const authenticator: Authenticator = { authenticate: () => Promise.resolve(null), evict: () => undefined, close: () => undefined };
     installRouteAuth(app, authenticator);
     expect(() => app.get('/api/v1/forgotten', () => 'open by accident')).toThrow(/must declare config.auth/);
     await app.close();

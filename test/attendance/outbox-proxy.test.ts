@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isDatabaseUnreachable } from '../../src/attendance/db-unreachable.js';
+import { classifyDbError, isDatabaseFailure } from '../../src/db/prisma-errors.js';
 import { JOURNAL_FILE } from '../../src/attendance/outbox.js';
 import type { RecognitionEvent } from '../../src/attendance/types.js';
 import { createPrisma } from '../../src/db/prisma.js';
@@ -25,7 +25,7 @@ beforeAll(async () => {
   db = await createTestDatabase();
   proxy = await startTcpProxy();
   // Short timeouts so an unreachable server is noticed in about a second.
-  viaProxy = createPrisma(proxy.urlFor(db.url), { connectTimeoutMs: 300, acquireTimeoutMs: 700, connectionLimit: 4 });
+  viaProxy = createPrisma(proxy.urlFor(db.url), { connectTimeoutMs: 300, acquireTimeoutMs: 700, queryTimeoutMs: 1000, connectionLimit: 4 });
 });
 
 afterAll(async () => {
@@ -51,7 +51,7 @@ const ev = (emp: number, cam: number, utc: string, eventId?: string): Recognitio
 });
 
 describe('database unreachable', () => {
-  it('classifies the errors a cut connection produces as unreachable, and others not', async () => {
+  it('classifies the errors a cut connection produces as database failures that prove nothing bad, and others not', async () => {
     await viaProxy.$queryRaw`SELECT 1`;
     await proxy.cut();
     const errors: unknown[] = [];
@@ -62,11 +62,16 @@ describe('database unreachable', () => {
     await proxy.restore();
     expect(errors).toHaveLength(3);
     for (const e of errors) {
-      expect(isDatabaseUnreachable(e)).toBe(true);
+      expect(classifyDbError(e)).toMatchObject({ kind: 'not-proven-bad', fromDatabase: true });
+      expect(isDatabaseFailure(e)).toBe(true);
     }
+    // A query the server refuses every time proves itself bad: never queued, never a 503.
     const syntax = await viaProxy.$queryRawUnsafe('SELEC nonsense').catch((e: unknown) => e);
-    expect(isDatabaseUnreachable(syntax)).toBe(false);
-    expect(isDatabaseUnreachable(new Error('boom'))).toBe(false);
+    expect(classifyDbError(syntax)).toMatchObject({ kind: 'proven-bad', code: '1064' });
+    expect(isDatabaseFailure(syntax)).toBe(false);
+    // A plain bug is not proven bad input (attendance queues it), but not the database's either (HTTP 500).
+    expect(classifyDbError(new Error('boom'))).toEqual({ kind: 'not-proven-bad', code: null, fromDatabase: false });
+    expect(isDatabaseFailure(new Error('boom'))).toBe(false);
   });
 
   it('queues check-ins while cut and writes each exactly once when restored', async () => {

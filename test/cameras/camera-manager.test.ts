@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { CameraInfo, RecognizedEvent } from '../../src/cameras/camera-events.js';
+import type { CameraInfo } from '../../src/cameras/camera-info.js';
+import type { RecognizedEvent } from '../../src/cameras/events.js';
 import { CameraManager, InvalidCameraSourceError } from '../../src/cameras/camera-manager.js';
 import { envCamera } from '../../src/cameras/env-camera.js';
 import { cameraId } from '../../src/domain/ids.js';

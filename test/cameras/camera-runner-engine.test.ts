@@ -4,7 +4,7 @@
 // voting. Lossless file mode, so the result does not depend on machine load;
 // bench/camera.bench.ts measures the real-time behaviour.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FrameEvent, RecognizedEvent } from '../../src/cameras/camera-events.js';
+import type { FrameEvent, TrackDecided } from '../../src/cameras/events.js';
 import { CameraRunner } from '../../src/cameras/camera-runner.js';
 import { cameraId } from '../../src/domain/ids.js';
 import { realParts, type RealParts } from './real-engine-fixture.js';
@@ -13,7 +13,7 @@ import { WALKBY_MP4, peopleAt, readWalkby } from './walkby.js';
 const segments = readWalkby();
 let parts: RealParts;
 const frames: FrameEvent[] = [];
-const recognized: RecognizedEvent[] = [];
+const recognized: TrackDecided[] = [];
 let runner: CameraRunner;
 
 beforeAll(async () => {
@@ -43,7 +43,7 @@ afterAll(async () => {
   await parts?.engine.close();
 });
 
-const name = (r: RecognizedEvent): string => parts.nameOf.get(r.employeeId)!;
+const name = (r: TrackDecided): string => parts.nameOf.get(r.employeeId)!;
 const segmentOf = (ms: number) => segments.find((s) => ms >= s.startMs && ms < s.endMs)!;
 
 describe('live pipeline with the real engine on the walk-by video', () => {

@@ -2,7 +2,7 @@
 // with a stand-in engine that sees what walkby.csv says (see
 // camera-runner-engine.test.ts for the real models).
 import { describe, expect, it } from 'vitest';
-import type { FrameEvent, RecognizedEvent } from '../../src/cameras/camera-events.js';
+import type { FrameEvent, TrackDecided } from '../../src/cameras/events.js';
 import { CameraRunner } from '../../src/cameras/camera-runner.js';
 import { cameraId } from '../../src/domain/ids.js';
 import { FakeWalkbyEngine, NAME_OF, fakeRecognize } from './fake-walkby-engine.js';
@@ -10,9 +10,9 @@ import { WALKBY_MP4, peopleAt, readWalkby } from './walkby.js';
 
 const segments = readWalkby();
 
-async function play(engine: FakeWalkbyEngine, predictInterval = 1): Promise<{ frames: FrameEvent[]; recognized: RecognizedEvent[]; runner: CameraRunner }> {
+async function play(engine: FakeWalkbyEngine, predictInterval = 1): Promise<{ frames: FrameEvent[]; recognized: TrackDecided[]; runner: CameraRunner }> {
   const frames: FrameEvent[] = [];
-  const recognized: RecognizedEvent[] = [];
+  const recognized: TrackDecided[] = [];
   const runner = new CameraRunner({
     cameraId: cameraId(1),
     source: { kind: 'file', path: WALKBY_MP4, loop: false },
@@ -36,7 +36,7 @@ async function play(engine: FakeWalkbyEngine, predictInterval = 1): Promise<{ fr
 }
 
 /** Names per walk-by segment, in the order recognized events came. */
-function namesBySegment(recognized: RecognizedEvent[]): string[][] {
+function namesBySegment(recognized: TrackDecided[]): string[][] {
   return segments
     .filter((s) => s.people.length > 0)
     .map((s) =>
@@ -127,7 +127,7 @@ describe('CameraRunner with people it does not know', () => {
   it('names only enrolled people; strangers stay unknown and raise no event', async () => {
     const engine = new FakeWalkbyEngine({ blurEvery: 7 });
     const frames: FrameEvent[] = [];
-    const recognized: RecognizedEvent[] = [];
+    const recognized: TrackDecided[] = [];
     // Only obama is enrolled.
     const onlyObama = (faces: Parameters<typeof fakeRecognize>[0]) =>
       fakeRecognize(faces).map((d) =>

@@ -4,7 +4,7 @@
 // real capture without the ONNX models.
 import { employeeId, modelPackId, type EmployeeId } from '../../src/domain/ids.js';
 import type { CapturedFrame } from '../../src/cameras/capture.js';
-import type { FaceDecision, FaceToRecognize } from '../../src/cameras/decision.js';
+import type { FaceDecision, FaceToRecognize } from '../../src/cameras/face-decision.js';
 import type { AnalyzeOptions, DetectedFace, FaceQuality, FrameAnalysis } from '../../src/vision/types.js';
 import { peopleAt, readWalkby } from './walkby.js';
 
@@ -31,6 +31,8 @@ export interface FakeEngineOptions {
   blurEvery?: number;
   /** Simulated engine time per call, ms. */
   delayMs?: number;
+  /** People shown as photos: P(live) 0.004 (others 0.9), when liveness is asked; every 5th of their frames 0.3. */
+  spoofed?: readonly string[];
 }
 
 export class FakeWalkbyEngine {
@@ -79,6 +81,10 @@ export class FakeWalkbyEngine {
           face.embedding = direction(person, n);
         }
         face.alignedJpeg = new Uint8Array([0xff, 0xd8, person, 0xff, 0xd9]);
+        if (options.liveness) {
+          // A photo scores low, with the odd frame that fools the model: the track's median decides.
+          face.liveness = this.options.spoofed?.includes(name) ? (n % 5 === 0 ? 0.3 : 0.004) : 0.9;
+        }
       }
       return face;
     });

@@ -3,11 +3,11 @@
 // camera pipeline's end-to-end test and benchmark.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RecognizeFaces } from '../../src/cameras/decision.js';
+import type { RecognizeFaces } from '../../src/cameras/face-decision.js';
 import { employeeId, modelPackId, type EmployeeId } from '../../src/domain/ids.js';
 import type { PoolFaceEngine } from '../../src/engine/pool-face-engine.js';
 import { startTestEngine, testPipelineConfig } from '../helpers/test-engine.js';
-import { decisionParams } from '../../src/recognition/decision.js';
+import { decisionParams } from '../../src/recognition/decision-rules.js';
 import { Recognizer } from '../../src/recognition/recognizer.js';
 import { Gallery } from '../../src/vision/gallery.js';
 import type { PipelineConfig } from '../../src/vision/pack-config.js';

@@ -46,7 +46,7 @@ describe('parseCameraSource', () => {
       throw new Error(parsed.error);
     }
     expect(formatCameraSource(parsed.source)).toBe('rtsp://admin:s3cret@cam/ch1');
-    expect(describeCameraSource(parsed.source)).toBe('rtsp://admin:***@cam/ch1');
+    expect(describeCameraSource(parsed.source)).toBe('rtsp://***:***@cam/ch1');
     expect(redactSource('http://cam/x')).toBe('http://cam/x');
     expect(describeCameraSource({ kind: 'file', path: '/v.mp4', loop: true })).toBe('/v.mp4 (loop)');
   });

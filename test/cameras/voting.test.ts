@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FaceDecision } from '../../src/cameras/decision.js';
+import type { FaceDecision } from '../../src/cameras/face-decision.js';
 import { TrackVoting } from '../../src/cameras/voting.js';
 import { employeeId } from '../../src/domain/ids.js';
 

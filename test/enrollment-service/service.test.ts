@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { augmentEncodedCrop } from '../../src/enrollment/decode-crop.js';
-import type { EnrollmentProgressEvent } from '../../src/enrollment/progress-event.js';
+import type { EnrollmentProgressEvent } from '../../src/enrollment/events.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { headTurnFrames } from './pose-frames.js';
 import { FACES_DIR as FACES } from '../helpers/shared-faces.js';

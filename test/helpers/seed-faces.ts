@@ -93,7 +93,7 @@ export async function seedPeopleFromPhotos(
       }
     }
     templates.push({ embedding: meanUnit(samples), quality: 1, kind: 'mean', source: 'seed' });
-    await storeTemplates(app.deps.prisma, employee.id, engine.modelId, templates);
+    await storeTemplates(app.deps.prisma, app.deps.templateCipher, employee.id, engine.modelId, templates);
     await app.services.recognitionModels.refreshEmployee(employee.id);
     out.push({ name, employee, photos, templateCount: templates.length });
   }

@@ -1,18 +1,28 @@
-// A local TCP proxy in front of a server (MariaDB by default) that a test can
-// cut and restore, to make the database unreachable without touching the real
-// server: cut() destroys every open connection and refuses new ones.
+// A local TCP relay in front of a server (MariaDB by default, or Redis) that a
+// test can cut and restore, to make the server unreachable without touching
+// it. Three ways to cut, as an operator's bad day has them:
+// - 'refuse': every open connection dropped, new ones refused (ECONNREFUSED): a stopped server;
+// - 'reset': open connections dropped, new ones accepted and closed at once: a crashing server;
+// - 'blackhole': open connections frozen (nothing forwarded either way), new ones accepted
+//   and never answered: a network partition. Only timeouts get a client out of it.
+// restore() forwards again; connections frozen by a blackhole are dropped then (the
+// server gave up on them long ago).
 import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
+
+export type CutMode = 'refuse' | 'reset' | 'blackhole';
+export const CUT_MODES: readonly CutMode[] = ['refuse', 'reset', 'blackhole'];
 
 export interface TcpProxy {
   /** The port clients connect to (127.0.0.1). */
   readonly port: number;
-  /** Rewrites a mysql:// URL to go through the proxy. */
-  urlFor(databaseUrl: string): string;
-  /** Drops all open connections and stops accepting (clients get ECONNREFUSED). */
-  cut(): Promise<void>;
-  /** Accepts connections again on the same port. */
+  /** Rewrites a mysql:// or redis:// URL to go through the proxy. */
+  urlFor(url: string): string;
+  /** Cuts the relay; default 'refuse'. Resolves once the mode is in force. */
+  cut(mode?: CutMode): Promise<void>;
+  /** Forwards again on the same port. */
   restore(): Promise<void>;
   readonly isCut: boolean;
+  readonly mode: CutMode | 'open';
   /** Connections accepted since start. */
   readonly connectionCount: number;
   close(): Promise<void>;
@@ -21,10 +31,11 @@ export interface TcpProxy {
 export async function startTcpProxy(target: { host?: string; port?: number } = {}): Promise<TcpProxy> {
   const targetHost = target.host ?? '127.0.0.1';
   const targetPort = target.port ?? 3306;
+  /** Live relayed pairs, and sockets held open by a blackhole. */
   const sockets = new Set<Socket>();
   let server: Server | undefined;
   let port = 0;
-  let isCut = false;
+  let mode: CutMode | 'open' = 'open';
   let connectionCount = 0;
 
   const track = (s: Socket): void => {
@@ -34,18 +45,36 @@ export async function startTcpProxy(target: { host?: string; port?: number } = {
     s.on('error', () => s.destroy());
   };
 
+  const relay = (client: Socket): void => {
+    const upstream = connect(targetPort, targetHost);
+    track(upstream);
+    client.pipe(upstream);
+    upstream.pipe(client);
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  };
+
+  const onConnection = (client: Socket): void => {
+    connectionCount += 1;
+    track(client);
+    switch (mode) {
+      case 'open':
+        relay(client);
+        return;
+      case 'reset':
+      case 'refuse':
+        client.destroy();
+        return;
+      case 'blackhole':
+        // Accepted, read from (so the client's writes succeed), never answered.
+        client.on('data', () => undefined);
+        return;
+    }
+  };
+
   const listen = (): Promise<void> =>
     new Promise((resolve, reject) => {
-      const srv = createServer((client) => {
-        connectionCount += 1;
-        const upstream = connect(targetPort, targetHost);
-        track(client);
-        track(upstream);
-        client.pipe(upstream);
-        upstream.pipe(client);
-        client.on('close', () => upstream.destroy());
-        upstream.on('close', () => client.destroy());
-      });
+      const srv = createServer(onConnection);
       srv.once('error', reject);
       srv.listen(port, '127.0.0.1', () => {
         port = (srv.address() as AddressInfo).port;
@@ -54,12 +83,15 @@ export async function startTcpProxy(target: { host?: string; port?: number } = {
       });
     });
 
-  const stop = (): Promise<void> =>
+  const dropAll = (): void => {
+    for (const s of sockets) {
+      s.destroy();
+    }
+    sockets.clear();
+  };
+
+  const stopListening = (): Promise<void> =>
     new Promise((resolve) => {
-      for (const s of sockets) {
-        s.destroy();
-      }
-      sockets.clear();
       if (!server) {
         resolve();
         return;
@@ -69,6 +101,29 @@ export async function startTcpProxy(target: { host?: string; port?: number } = {
       srv.close(() => resolve());
     });
 
+  const freezeAll = (): void => {
+    for (const s of sockets) {
+      s.unpipe();
+      s.removeAllListeners('data');
+      // Keep reading into the void so neither side sees back-pressure: bytes just vanish.
+      s.on('data', () => undefined);
+    }
+  };
+
+  const restore = async (): Promise<void> => {
+    if (mode === 'open') {
+      return;
+    }
+    const was = mode;
+    mode = 'open';
+    if (was === 'blackhole') {
+      dropAll();
+    }
+    if (!server) {
+      await listen();
+    }
+  };
+
   await listen();
 
   return {
@@ -76,31 +131,43 @@ export async function startTcpProxy(target: { host?: string; port?: number } = {
       return port;
     },
     get isCut() {
-      return isCut;
+      return mode !== 'open';
+    },
+    get mode() {
+      return mode;
     },
     get connectionCount() {
       return connectionCount;
     },
-    urlFor(databaseUrl: string) {
-      const u = new URL(databaseUrl);
+    urlFor(url: string) {
+      const u = new URL(url);
       u.hostname = '127.0.0.1';
       u.port = String(port);
       return u.toString();
     },
-    async cut() {
-      isCut = true;
-      await stop();
-    },
-    async restore() {
-      if (!isCut) {
-        return;
+    async cut(next: CutMode = 'refuse') {
+      if (mode !== 'open') {
+        await restore();
       }
-      await listen();
-      isCut = false;
+      mode = next;
+      switch (next) {
+        case 'refuse':
+          dropAll();
+          await stopListening();
+          return;
+        case 'reset':
+          dropAll();
+          return;
+        case 'blackhole':
+          freezeAll();
+          return;
+      }
     },
+    restore,
     async close() {
-      isCut = true;
-      await stop();
+      mode = 'refuse';
+      dropAll();
+      await stopListening();
     },
   };
 }

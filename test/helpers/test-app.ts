@@ -57,6 +57,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     DATABASE_URL: db.url,
     SECRET_KEY: randomBytes(24).toString('hex'),
+    TEMPLATE_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     ADMIN_API_KEY: adminKey,
     DATA_DIR: dataDir,
     ...options.env,

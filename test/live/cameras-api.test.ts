@@ -22,7 +22,10 @@ let t: TestApp;
 
 beforeAll(async () => {
   // A camera from the environment that cannot open: a missing file.
-  t = await startTestApp({ env: { CAMERA_SOURCE: '/nonexistent/door.mp4', CAMERA_LOOP: 'true' } });
+  // API file sources must be inside CAMERA_MEDIA_DIRS (the environment's CAMERA_SOURCE is trusted).
+  t = await startTestApp({
+    env: { CAMERA_SOURCE: '/nonexistent/door.mp4', CAMERA_LOOP: 'true', CAMERA_MEDIA_DIRS: `/nonexistent,${resolve(process.cwd(), 'videos')}` },
+  });
 });
 afterAll(async () => {
   await t?.stop();
@@ -73,13 +76,13 @@ describe('cameras', () => {
       return;
     }
     expect(camera.sourceKind).toBe('rtsp');
-    expect(camera.source).toBe('rtsp://user:***@127.0.0.1:1/x');
+    expect(camera.source).toBe('rtsp://***:***@127.0.0.1:1/x');
     const info = await waitFor(
       'reconnecting',
       () => t.gql(CameraInfoDocument, { cameraId: camera.id }),
       (r) => (r.data?.cameraInfo[0]?.reconnectAttempt ?? 0) >= 1,
     );
-    expect(info.data?.cameraInfo[0]).toMatchObject({ state: 'reconnecting', source: 'rtsp://user:***@127.0.0.1:1/x' });
+    expect(info.data?.cameraInfo[0]).toMatchObject({ state: 'reconnecting', source: 'rtsp://***:***@127.0.0.1:1/x' });
     const health = await t.rest('GET', '/api/v1/system/health', { key: null });
     expect(health.status).toBe(200);
 

@@ -3,7 +3,7 @@
 // the ring is bounded and filled in with names, and a failing write is
 // reported, not thrown.
 import { describe, expect, it } from 'vitest';
-import type { RecognizedEvent } from '../../src/cameras/camera-events.js';
+import type { RecognizedEvent } from '../../src/cameras/events.js';
 import type { RecognitionEvent, RecordResult } from '../../src/attendance/types.js';
 import { cameraId, employeeId, type EmployeeId } from '../../src/domain/ids.js';
 import type { EmployeeLabel } from '../../src/live/employee-directory.js';
@@ -36,7 +36,7 @@ describe('recognition sink', () => {
     let maxActive = 0;
     const recent = new RecentRecognitions(10);
     const sink = createRecognitionSink({
-      hub: { publishRecognized: (e) => order.push(`publish ${e.trackId}`) },
+      publish: (e) => order.push(`publish ${e.trackId}`),
       recent,
       directory,
       sessionStart: () => 42,
@@ -63,7 +63,7 @@ describe('recognition sink', () => {
     const recent = new RecentRecognitions(10);
     let calls = 0;
     const sink = createRecognitionSink({
-      hub: { publishRecognized: () => undefined },
+      publish: () => undefined,
       recent,
       directory,
       sessionStart: () => null,

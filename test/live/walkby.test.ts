@@ -5,9 +5,9 @@
 // never read their sockets. Checked: identities arrive in walkby.csv's order,
 // nobody is named while out of view, one attendance log per person, all
 // readers get the same events, and the stalled ones hold nobody up.
+import { dirname } from 'node:path';
 import { print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CameraEventHub } from '../../src/cameras/event-hub.js';
 import { peopleAt, readWalkby, WALKBY_MP4, type WalkbySegment } from '../cameras/walkby.js';
 import {
   CameraInfoDocument,
@@ -19,6 +19,7 @@ import {
   type RecognizedSubscription,
 } from '../graphql/generated.js';
 import { seedPeopleFromPhotos } from '../helpers/seed-faces.js';
+import { waitUntil } from '../helpers/wait.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import {
   graphqlWsCollector,
@@ -45,21 +46,13 @@ let legacy: ReturnType<typeof legacyCollector>;
 const stalled: { close(): void }[] = [];
 let info: { framesProcessed: number; framesDropped: number; recognitions: number; stoppedReason: string | null } | undefined;
 
-async function waitFor(what: string, ok: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await ok())) {
-    if (Date.now() > until) {
-      throw new Error(`timed out waiting for ${what}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const waitFor = (what: string, ok: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> => waitUntil(what, ok, timeoutMs, 50);
 
 const names = (items: RecognizedSubscription[]): string[] => items.map((i) => nameOf.get(i.recognized.employeeId) ?? '?');
 
 beforeAll(async () => {
   segments = readWalkby();
-  t = await startTestApp();
+  t = await startTestApp({ env: { CAMERA_MEDIA_DIRS: dirname(WALKBY_MP4) } });
   for (const person of await seedPeopleFromPhotos(t.app)) {
     nameOf.set(person.employee.id, person.name);
   }
@@ -78,10 +71,10 @@ beforeAll(async () => {
   legacy = legacyCollector(t.url, `token=${viewerKey}&camera_id=${cameraId}`);
   stalled.push(stalledLegacyClient(t.port, `api_key=${viewerKey}&camera_id=${cameraId}`));
   stalled.push(await stalledGraphqlWsClient(t.url, viewerKey, print(RecognitionFramesDocument), { cameraId }));
-  // Subscriptions are live once the hub holds them; no protocol message says so.
-  const hub = t.app.services.cameras.events as CameraEventHub;
+  // Subscriptions are live once their buffers exist; no protocol message says so.
+  const live = t.app.live;
   await waitFor('subscribers', () => {
-    const n = hub.subscriberCount();
+    const n = live.subscriberCount();
     return n.recognized >= 12 && n.frames >= 4;
   }, 20_000);
 

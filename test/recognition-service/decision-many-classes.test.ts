@@ -2,7 +2,7 @@
 // is sure; the decision uses the top person's share against the runner-up.
 import { describe, expect, it } from 'vitest';
 import { employeeId } from '../../src/domain/ids.js';
-import { decide, decisionParams } from '../../src/recognition/decision.js';
+import { decide, decisionParams } from '../../src/recognition/decision-rules.js';
 
 const A = employeeId(1);
 const params = decisionParams();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { employeeId, modelPackId } from '../../src/domain/ids.js';
-import { decisionParams } from '../../src/recognition/decision.js';
+import { decisionParams } from '../../src/recognition/decision-rules.js';
 import type { Classifier } from '../../src/recognition/classifier.js';
 import { Recognizer } from '../../src/recognition/recognizer.js';
 import { Gallery } from '../../src/vision/gallery.js';

@@ -38,6 +38,7 @@ export class WorkerPool<TTask, TResult> {
     message: (slot, msg) => this.onMessage(slot, msg),
     exit: (slot, code) => this.onExit(slot, code),
     initTimeout: (slot) => this.initFailed(slot, new Error(`worker did not finish init within ${this.opts.initTimeoutMs} ms`)),
+    messageError: (slot, err) => this.log?.error({ err, threadId: slot.worker.threadId }, 'worker message could not be deserialized'),
   };
   private nextId = 1;
   private completed = 0;

@@ -44,6 +44,8 @@ export interface SlotEvents<TTask> {
   message(slot: WorkerSlot<TTask>, msg: WorkerToMain): void;
   exit(slot: WorkerSlot<TTask>, exitCode: number): void;
   initTimeout(slot: WorkerSlot<TTask>): void;
+  /** A message from the worker could not be deserialized (its task then times out). */
+  messageError(slot: WorkerSlot<TTask>, err: Error): void;
 }
 
 /** Starts a worker thread on `entry` and reports what it does to `events`. */
@@ -73,9 +75,7 @@ export function startWorkerSlot<TTask>(
   worker.on('error', (err) => {
     slot.crashError = err;
   });
-  worker.on('messageerror', (err) => {
-    opts.logger?.error({ err, threadId: worker.threadId, pool: opts.name }, 'worker message could not be deserialized');
-  });
+  worker.on('messageerror', (err) => events.messageError(slot, err));
   worker.on('exit', (code) => events.exit(slot, code));
   if (opts.unref) {
     // After the listeners: attaching a 'message' listener refs the worker's port again.

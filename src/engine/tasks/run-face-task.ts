@@ -47,11 +47,14 @@ function analysisBuffers(analysis: FrameAnalysis): ArrayBuffer[] {
     if (face.alignedJpeg) {
       transfer.push(bufferOf(face.alignedJpeg));
     }
+    if (face.landmarks68) {
+      transfer.push(bufferOf(face.landmarks68));
+    }
   }
   return transfer;
 }
 
 /** Each embedding and crop owns its buffer (made by the pipeline in this worker), so moving it detaches nothing shared. */
-function bufferOf(view: Float32Array | Uint8Array): ArrayBuffer {
+function bufferOf(view: Float32Array | Float64Array | Uint8Array): ArrayBuffer {
   return view.buffer as ArrayBuffer;
 }

@@ -3,7 +3,7 @@
 // evidence for the recognition decision computed only for the identities the cosine search
 // shortlisted. Cost per face: one dot product per shortlisted identity, whatever the workforce.
 import type { EmployeeId } from '../../domain/ids.js';
-import type { SvmEvidence } from '../decision.js';
+import type { SvmEvidence } from '../decision-rules.js';
 import { plattProbability, type PlattParams } from '../svm/platt.js';
 import type { LocalProblemOptions } from './local-problem.js';
 

@@ -1,7 +1,7 @@
 // Grid search over (C, gamma) by stratified k-fold cross-validation. The kernel matrix is derived
 // from the Gram matrix once per gamma and shared by every C and every fold.
 import type { SvmBackend } from './backend.js';
-import { scoreFold } from './decision.js';
+import { scoreFold } from './fold-scores.js';
 import type { Fold } from './folds.js';
 import type { Gram } from './gram.js';
 import { kernelMatrix } from './kernel.js';

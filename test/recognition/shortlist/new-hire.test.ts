@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { employeeId, modelPackId, type EmployeeId } from '../../../src/domain/ids.js';
 import { classifierFor } from '../../../src/recognition/classifier.js';
-import { decisionParams } from '../../../src/recognition/decision.js';
+import { decisionParams } from '../../../src/recognition/decision-rules.js';
 import { Recognizer } from '../../../src/recognition/recognizer.js';
 import { fitEmployeeMachine, meanDirection, withMachines } from '../../../src/recognition/shortlist/incremental.js';
 import { shortlistEvidence, type ShortlistModel } from '../../../src/recognition/shortlist/shortlist-model.js';

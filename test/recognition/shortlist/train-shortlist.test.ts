@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { employeeId, modelPackId } from '../../../src/domain/ids.js';
 import { classifierFor } from '../../../src/recognition/classifier.js';
-import { decisionParams } from '../../../src/recognition/decision.js';
+import { decisionParams } from '../../../src/recognition/decision-rules.js';
 import { Recognizer } from '../../../src/recognition/recognizer.js';
 import { adaptiveCap, trainShortlist } from '../../../src/recognition/shortlist/train-shortlist.js';
 import { syntheticProbes, syntheticTrainingSet, type SyntheticOptions } from '../../../src/recognition/svm/synthetic-embeddings.js';

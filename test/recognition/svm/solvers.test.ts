@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createLibsvmBackend } from '../../../src/recognition/svm/backend-libsvm.js';
 import { createMlSvmBackend } from '../../../src/recognition/svm/backend-ml-svm.js';
 import { createSmoBackend } from '../../../src/recognition/svm/backend-smo.js';
-import { scoreFold } from '../../../src/recognition/svm/decision.js';
+import { scoreFold } from '../../../src/recognition/svm/fold-scores.js';
 import { computeGram } from '../../../src/recognition/svm/gram.js';
 import { kernelMatrix } from '../../../src/recognition/svm/kernel.js';
 import { predictSvm } from '../../../src/recognition/svm/predict-svm.js';

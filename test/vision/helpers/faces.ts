@@ -13,6 +13,7 @@ export const pipelineConfig: PipelineConfig = {
   intraOpThreads: 1,
   detectionThreshold: 0.7,
   maxImagePixels: 40_000_000,
+  livenessPackDir: FACEPLUGIN_DIR,
 };
 
 export type LabelledPhoto = FaceLabel;

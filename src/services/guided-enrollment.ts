@@ -1,0 +1,334 @@
+// Live guided enrollment sessions: start, frames with instant feedback
+// (analysed concurrently, applied in order), completion, cancel and expiry.
+//
+// Lifecycle: start writes an EnrollmentSession row (active, expiresAt) and
+// keeps the coverage state in memory. Nothing else is written until
+// completion, which stores the Employee (if new), the templates and the
+// session's end in one transaction: an abandoned or refused session leaves no
+// employee and no templates. A scheduled sweep (src/services/create-services.ts)
+// expires sessions past their TTL.
+import { randomUUID } from 'node:crypto';
+import type { Config } from '../config.js';
+import type { Caller } from '../auth/caller.js';
+import { can } from '../auth/permissions.js';
+import { writeAudit } from '../audit/audit-repository.js';
+import { DuplicateEmployeeCodeError, EmployeeNotFoundError, ForbiddenError, parseInput, ValidationError } from '../domain/errors.js';
+import { employeeId as toEmployeeId, type EmployeeId } from '../domain/ids.js';
+import { requireFaceEngine } from '../engine/require-face-engine.js';
+import { planSessionCompletion } from '../enrollment/completion.js';
+import { coverageSummary, createCoverage, mergeCoverageParams } from '../enrollment/coverage.js';
+import {
+  DuplicateIdentityError,
+  EnrollmentSessionClosedError,
+  EnrollmentSessionExpiredError,
+  EnrollmentSessionNotFoundError,
+  InconsistentIdentityError,
+  InsufficientCoverageError,
+} from '../enrollment/enrollment-errors.js';
+import { sessionView, type EnrollmentResult, type EnrollmentSessionView, type StartEnrollmentInput } from '../enrollment/enrollment-views.js';
+import type { EnrollmentProgressEvent, EnrollmentSessionStatus } from '../enrollment/events.js';
+import type { FrameFeedback } from '../enrollment/feedback-types.js';
+import { DEFAULT_FRAME_FEEDBACK_PARAMS, evaluateFrame, type FrameFeedbackParams } from '../enrollment/frame-feedback.js';
+import { chainStep, SessionStore, type LiveSession, type PendingEmployee } from '../enrollment/session-store.js';
+import { countTemplates } from '../enrollment/template-builder.js';
+import type { Employee } from '../generated/prisma/client.js';
+import { replaceTemplatesInTx } from '../recognition/template-repository.js';
+import { isUniqueViolation } from '../db/prisma-errors.js';
+import { newEmployeeSchema, type EnrollmentServiceDeps, type EnrollmentSteps } from './enrollment-steps.js';
+
+export interface GuidedEnrollment {
+  /** Marks sessions left active by a previous run as expired. */
+  start(): Promise<void>;
+  /** Forgets the live sessions (their rows expire on the next start). */
+  stop(): void;
+  startSession(caller: Caller | null, input: StartEnrollmentInput): Promise<EnrollmentSessionView>;
+  submitFrame(caller: Caller | null, sessionId: string, bytes: Uint8Array, meta: { frameNumber: number; timestamp?: number | null }): Promise<FrameFeedback>;
+  complete(caller: Caller | null, sessionId: string): Promise<EnrollmentResult>;
+  cancel(caller: Caller | null, sessionId: string): Promise<EnrollmentSessionView>;
+  getSession(caller: Caller | null, sessionId: string): Promise<EnrollmentSessionView>;
+  /** Expires sessions past their TTL now; returns how many. */
+  sweep(): Promise<number>;
+  readonly liveSessions: number;
+}
+
+const SWEEP_INTERVAL_MS = 15_000;
+
+/** How often expired sessions are swept: every 15 s, or half the TTL when that is shorter. */
+export function enrollmentSweepIntervalMs(config: Pick<Config, 'ENROLLMENT_SESSION_TTL_SECONDS'>): number {
+  return Math.min(SWEEP_INTERVAL_MS, config.ENROLLMENT_SESSION_TTL_SECONDS * 500);
+}
+
+export function createGuidedEnrollment(deps: EnrollmentServiceDeps, steps: EnrollmentSteps): GuidedEnrollment {
+  const { config, prisma, sessions } = deps;
+  const { log, analyzeFrame, duplicateCheck, templatesFor, afterStore } = steps;
+  const store = new SessionStore();
+  const frameParams: FrameFeedbackParams = {
+    ...DEFAULT_FRAME_FEEDBACK_PARAMS,
+    livenessThreshold: deps.liveness.enabled ? deps.liveness.threshold : null,
+  };
+  const coverageParams = mergeCoverageParams({
+    requirement: { ringMin: config.ENROLLMENT_RING_SECTORS, minFramesPerSector: config.ENROLLMENT_MIN_FRAMES_PER_SECTOR },
+  });
+
+  const publish = (event: Omit<EnrollmentProgressEvent, 'at'>): void => {
+    deps.events.publish('enrollmentProgress', event.sessionId, { ...event, at: deps.clock().toISOString() });
+  };
+
+  /** Kiosks drive only the sessions they started, and only for new employees. */
+  // The owner comes from the session's row (startedByKeyId); the live copy mirrors it.
+  const authorize = (caller: Caller | null, session: { startedBy: number | null }): void => {
+    if (caller !== null && !can(caller.role, 'enrollment:write') && session.startedBy !== caller.apiKeyId) {
+      throw new ForbiddenError('This key may only use enrollment sessions it started');
+    }
+  };
+
+  /** Ends a live session in the database and memory; false if it had already ended. */
+  const close = async (
+    live: LiveSession,
+    status: Exclude<EnrollmentSessionStatus, 'active' | 'completed'>,
+    failureReason: string | null,
+  ): Promise<boolean> => {
+    store.delete(live.id);
+    const ended = await sessions.end(live.id, { status, failureReason, frameCount: live.frameCount, coverage: coverageSummary(live.state) });
+    publish({ sessionId: live.id, status, feedback: null, employeeId: null });
+    return ended;
+  };
+
+  /** The live session, or the typed reason why there is none. */
+  const liveSession = async (caller: Caller | null, sessionId: string): Promise<LiveSession> => {
+    const live = store.get(sessionId);
+    if (live !== undefined) {
+      authorize(caller, live);
+      if (live.expiresAt.getTime() <= deps.clock().getTime()) {
+        await close(live, 'expired', 'session expired');
+        throw new EnrollmentSessionExpiredError(sessionId);
+      }
+      return live;
+    }
+    const row = await sessions.find(sessionId);
+    if (row === null) {
+      throw new EnrollmentSessionNotFoundError(sessionId);
+    }
+    authorize(caller, { startedBy: row.startedByKeyId });
+    if (row.status === 'expired' || row.status === 'active') {
+      // 'active' without memory: the server restarted (or another instance holds it).
+      throw new EnrollmentSessionExpiredError(sessionId);
+    }
+    throw new EnrollmentSessionClosedError(sessionId, row.status);
+  };
+
+  const service: GuidedEnrollment = {
+    get liveSessions() {
+      return store.size;
+    },
+
+    async start() {
+      // Memory of sessions from a previous run is gone: they cannot complete.
+      const count = await sessions.expireLeftActive(deps.startedAt);
+      if (count > 0) {
+        log.info({ count }, 'expired enrollment sessions left active by a previous run');
+      }
+    },
+
+    stop() {
+      store.clear();
+    },
+
+    async sweep() {
+      const now = deps.clock();
+      let n = 0;
+      for (const live of store.expired(now)) {
+        if (!live.completing && (await close(live, 'expired', 'session expired'))) {
+          n++;
+        }
+      }
+      await sessions.expireOverdue(now, store.ids());
+      return n;
+    },
+
+    async startSession(caller, input) {
+      requireFaceEngine(deps);
+      const now = deps.clock();
+      let employeeId: EmployeeId | null = null;
+      let pending: PendingEmployee | null = null;
+      if ('employeeId' in input) {
+        if (caller !== null && !can(caller.role, 'enrollment:write')) {
+          throw new ForbiddenError(`Role ${caller.role} may not re-enroll an existing employee`);
+        }
+        const employee = await prisma.employee.findUnique({ where: { id: input.employeeId } });
+        if (employee === null || employee.erasedAt !== null) {
+          throw new EmployeeNotFoundError(input.employeeId);
+        }
+        employeeId = toEmployeeId(employee.id);
+      } else {
+        const parsed = parseInput(newEmployeeSchema, input.employee, ['employee']);
+        pending = { employeeCode: parsed.employeeCode, fullName: parsed.fullName, email: parsed.email ?? null, department: parsed.department ?? null };
+        if ((await prisma.employee.count({ where: { employeeCode: pending.employeeCode } })) > 0) {
+          throw new DuplicateEmployeeCodeError(pending.employeeCode);
+        }
+      }
+      const id = randomUUID();
+      const expiresAt = new Date(now.getTime() + config.ENROLLMENT_SESSION_TTL_SECONDS * 1000);
+      const row = await sessions.create({ id, employeeId, pendingEmployee: pending, startedByKeyId: caller?.apiKeyId ?? null, expiresAt, createdAt: now });
+      const live: LiveSession = {
+        id,
+        employeeId,
+        pendingEmployee: pending,
+        startedBy: caller?.apiKeyId ?? null,
+        createdAt: now,
+        expiresAt,
+        state: createCoverage(coverageParams),
+        frameCount: 0,
+        completing: false,
+        tail: Promise.resolve(),
+      };
+      store.add(live);
+      log.info({ sessionId: id, employeeId, employeeCode: pending?.employeeCode }, 'enrollment session started');
+      return sessionView(row, live);
+    },
+
+    async submitFrame(caller, sessionId, bytes, meta) {
+      const engine = requireFaceEngine(deps);
+      if (!Number.isInteger(meta.frameNumber) || meta.frameNumber < 0) {
+        throw new ValidationError([{ path: ['frameNumber'], message: 'must be a non-negative integer' }]);
+      }
+      const live = await liveSession(caller, sessionId);
+      if (live.completing) {
+        throw new EnrollmentSessionClosedError(sessionId, 'active', `Enrollment session ${sessionId} is being completed`);
+      }
+      const timestamp = meta.timestamp ?? deps.clock().getTime();
+      return chainStep(live, analyzeFrame(engine, bytes, true), (input) => {
+        if (store.get(sessionId) !== live) {
+          // Expired, cancelled or completed while this frame was analysed.
+          throw new EnrollmentSessionClosedError(sessionId, 'active', `Enrollment session ${sessionId} ended while the frame was analysed`);
+        }
+        const result = evaluateFrame(live.state, input, { frameNumber: meta.frameNumber, timestamp }, frameParams);
+        live.state = result.state;
+        live.frameCount++;
+        if (result.feedback.status === 'rejected' && result.feedback.rejection === 'not_live' && !live.attackReported) {
+          live.attackReported = true;
+          const face = input.kind === 'analysis' ? input.analysis.faces.find((f) => f.liveness !== undefined && f.liveness < deps.liveness.threshold) : undefined;
+          void deps.liveness.report(caller, {
+            source: 'enrollment',
+            cameraId: caller?.cameraId ?? null,
+            reason: 'spoof',
+            detail: `enrollment session ${sessionId}: a camera frame was judged not live`,
+            livenessScore: face?.liveness ?? null,
+            resembled: null,
+          });
+        }
+        publish({ sessionId, status: 'active', feedback: result.feedback, employeeId: null });
+        return result.feedback;
+      });
+    },
+
+    async complete(caller, sessionId) {
+      const engine = requireFaceEngine(deps);
+      const live = await liveSession(caller, sessionId);
+      if (live.completing) {
+        throw new EnrollmentSessionClosedError(sessionId, 'active', `Enrollment session ${sessionId} is already being completed`);
+      }
+      live.completing = true;
+      try {
+        // Frames already submitted count: wait for them to be applied.
+        await live.tail;
+        const plan = planSessionCompletion(live.state);
+        const summary = coverageSummary(live.state);
+        if (!plan.ok) {
+          if (plan.reason === 'inconsistent_identity') {
+            await close(live, 'cancelled', plan.message);
+            throw new InconsistentIdentityError(plan.message);
+          }
+          // Not enough yet: the session stays open so the user can keep going.
+          const missing = plan.reason === 'insufficient_coverage' ? plan.missing : summary.missing;
+          throw new InsufficientCoverageError(plan.message, missing, summary.covered);
+        }
+        try {
+          await duplicateCheck(plan.meanEmbedding, live.employeeId ?? undefined);
+        } catch (error) {
+          if (error instanceof DuplicateIdentityError) {
+            await close(live, 'cancelled', error.message);
+          }
+          throw error;
+        }
+        const templates = await templatesFor(engine, plan.frames, plan.meanEmbedding, sessionId, 'enrollment', sessionId);
+        const now = deps.clock();
+        const { employee, created } = await prisma
+          .$transaction(async (tx) => {
+            let employee: Employee;
+            let created = false;
+            if (live.pendingEmployee !== null) {
+              // Started by a kiosk (no enrollment:write): not recognized until an operator approves.
+              const awaitingApproval = config.ENROLLMENT_APPROVAL && caller !== null && !can(caller.role, 'enrollment:write');
+              employee = await tx.employee.create({ data: { ...live.pendingEmployee, awaitingApproval } });
+              created = true;
+            } else {
+              const found = await tx.employee.findUnique({ where: { id: live.employeeId ?? -1 } });
+              if (found === null || found.erasedAt !== null) {
+                throw new EmployeeNotFoundError(live.employeeId ?? -1);
+              }
+              employee = found;
+            }
+            await replaceTemplatesInTx(tx, deps.templateCipher, employee.id, engine.modelId, templates);
+            const completed = await sessions.completeInTx(tx, sessionId, {
+              employeeId: employee.id,
+              completedAt: now,
+              frameCount: live.frameCount,
+              coverage: summary,
+            });
+            if (!completed) {
+              throw new EnrollmentSessionClosedError(sessionId, 'expired', `Enrollment session ${sessionId} ended before it could complete`);
+            }
+            await writeAudit(tx, caller, {
+              action: created ? 'enrollment.create' : 'enrollment.reenroll',
+              entityType: 'employee',
+              entityId: employee.id,
+              after: { sessionId, modelId: engine.modelId, templates: countTemplates(templates), coverage: summary.covered },
+            });
+            return { employee, created };
+          })
+          .catch((error: unknown) => {
+            throw isUniqueViolation(error) && live.pendingEmployee ? new DuplicateEmployeeCodeError(live.pendingEmployee.employeeCode) : error;
+          });
+        store.delete(sessionId);
+        publish({ sessionId, status: 'completed', feedback: null, employeeId: employee.id });
+        log.info({ sessionId, employeeId: employee.id, templates: templates.length }, 'enrollment completed');
+        await afterStore(employee, created);
+        return {
+          sessionId,
+          employee,
+          created,
+          templates: countTemplates(templates),
+          coverage: summary,
+          keptFrames: plan.frames.map((f) => f.frameNumber),
+          dropped: plan.dropped,
+        };
+      } finally {
+        live.completing = false;
+      }
+    },
+
+    async cancel(caller, sessionId) {
+      const live = await liveSession(caller, sessionId);
+      if (live.completing) {
+        throw new EnrollmentSessionClosedError(sessionId, 'active', `Enrollment session ${sessionId} is being completed`);
+      }
+      await close(live, 'cancelled', 'cancelled');
+      return service.getSession(caller, sessionId);
+    },
+
+    async getSession(caller, sessionId) {
+      const live = store.get(sessionId);
+      if (live !== undefined) {
+        authorize(caller, live);
+      }
+      const row = await sessions.find(sessionId);
+      if (row === null) {
+        throw new EnrollmentSessionNotFoundError(sessionId);
+      }
+      authorize(caller, { startedBy: row.startedByKeyId });
+      return sessionView(row, live);
+    },
+  };
+  return service;
+}

@@ -1,0 +1,118 @@
+// Health for operators and load balancers. Liveness needs nothing (the process
+// answers); readiness names each part a request needs: the database, the face
+// engine (ONNX models loaded in its workers) and the recognition models
+// (templates and classifier read from the database). The database answer is
+// shared for `ttlMs`, and concurrent callers share one ping, so probes and
+// GraphQL `health` cost at most one round trip a second.
+import type { PrismaClient } from '../generated/prisma/client.js';
+import type { FaceEngine } from '../engine/face-engine.js';
+import type { RecognitionModels } from './recognition-models.js';
+
+export const HEALTH_PARTS = ['database', 'face_engine', 'models'] as const;
+export type HealthPart = (typeof HEALTH_PARTS)[number];
+
+export interface PartCheck {
+  ok: boolean;
+  /** What an operator should know; never an internal error message (the routes are public). */
+  detail: string;
+}
+
+export type Readiness =
+  | { ready: true; checks: Record<HealthPart, PartCheck>; failing: [] }
+  | { ready: false; checks: Record<HealthPart, PartCheck>; failing: HealthPart[] };
+
+export interface HealthChecks {
+  /** The database answered `SELECT 1` within the timeout (answer reused for ttlMs). */
+  database(): Promise<boolean>;
+  /** Every part; a not yet loaded gallery is loaded now (bounded by the timeout) when the database is up. */
+  readiness(): Promise<Readiness>;
+}
+
+export interface HealthDeps {
+  prisma: Pick<PrismaClient, '$queryRaw'>;
+  faceEngine: Pick<FaceEngine, 'modelId'> | null;
+  models: Pick<RecognitionModels, 'ready' | 'status'>;
+  /** How long a database answer is reused. */
+  ttlMs?: number;
+  /** A check not done by then counts as failed. */
+  timeoutMs?: number;
+}
+
+const TIMED_OUT = Symbol('timed out');
+
+/** `work`'s result, or TIMED_OUT after `ms`; the timer never keeps the process alive. */
+async function within<T>(work: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
+    timer = setTimeout(() => resolve(TIMED_OUT), ms);
+    timer.unref();
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function createHealthChecks(deps: HealthDeps): HealthChecks {
+  const ttlMs = deps.ttlMs ?? 1_000;
+  const timeoutMs = deps.timeoutMs ?? 2_000;
+  // Monotonic: an injected or adjusted wall clock must not freeze or skip the cache.
+  let cached: { up: boolean; at: number } | undefined;
+  let inFlight: Promise<boolean> | undefined;
+
+  const ping = async (): Promise<boolean> => {
+    try {
+      return (await within(deps.prisma.$queryRaw`SELECT 1`, timeoutMs)) !== TIMED_OUT;
+    } catch {
+      return false;
+    }
+  };
+
+  const database = (): Promise<boolean> => {
+    if (cached !== undefined && performance.now() - cached.at < ttlMs) {
+      return Promise.resolve(cached.up);
+    }
+    inFlight ??= ping().then((up) => {
+      cached = { up, at: performance.now() };
+      inFlight = undefined;
+      return up;
+    });
+    return inFlight;
+  };
+
+  const modelsCheck = async (databaseUp: boolean): Promise<PartCheck> => {
+    if (deps.faceEngine === null) {
+      return { ok: false, detail: 'no face engine' };
+    }
+    if (deps.models.status().loadedAt === null) {
+      if (!databaseUp) {
+        return { ok: false, detail: 'not loaded: the database is unreachable' };
+      }
+      // The first load failed or has not finished (the database was down at start): try now.
+      const loaded = await within(deps.models.ready().then(() => true, () => false), timeoutMs);
+      if (loaded !== true) {
+        return { ok: false, detail: loaded === TIMED_OUT ? 'still loading' : 'loading failed; retried on the next check' };
+      }
+    }
+    const s = deps.models.status();
+    return { ok: true, detail: `${s.templateCount} templates of ${s.employeeCount} employees, ${s.method}` };
+  };
+
+  return {
+    database,
+    async readiness() {
+      const databaseUp = await database();
+      const checks: Record<HealthPart, PartCheck> = {
+        database: databaseUp ? { ok: true, detail: 'up' } : { ok: false, detail: 'unreachable' },
+        face_engine:
+          deps.faceEngine === null
+            ? { ok: false, detail: 'not started: face models missing or unreadable (see the server log)' }
+            : { ok: true, detail: deps.faceEngine.modelId },
+        models: await modelsCheck(databaseUp),
+      };
+      const failing = HEALTH_PARTS.filter((part) => !checks[part].ok);
+      return failing.length === 0 ? { ready: true, checks, failing: [] } : { ready: false, checks, failing };
+    },
+  };
+}
