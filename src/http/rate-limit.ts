@@ -35,7 +35,8 @@ export async function installRateLimit(app: FastifyInstance, config: RateLimitCo
   const redis =
     config.REDIS_URL === undefined
       ? undefined
-      : new Redis(config.REDIS_URL, { connectTimeout: 500, maxRetriesPerRequest: 1, enableOfflineQueue: false });
+      : // Fail fast (a Redis that accepts and never answers included): requests then pass unlimited.
+        new Redis(config.REDIS_URL, { connectTimeout: 500, commandTimeout: 250, maxRetriesPerRequest: 1, enableOfflineQueue: false });
   redis?.on('error', (error: unknown) => app.log.warn({ err: error }, 'rate-limit redis error (requests are let through meanwhile)'));
   await app.register(rateLimit, {
     global: true,
