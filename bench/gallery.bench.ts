@@ -1,4 +1,4 @@
-// Gallery top-1 search: JS loop vs the ONNX Runtime MatMul fast path, for
+// Gallery top-1 search: JS loop on the calling thread vs the search worker, for
 // 1k / 10k / 100k random unit templates of 512 floats. Prints a table and
 // writes bench/results/gallery.json.  Run: npm run bench:gallery
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -8,12 +8,15 @@ import { Gallery } from '../src/vision/gallery.js';
 import { randomRows, randomUnit, rng } from '../test/vision/gallery-fixtures.js';
 
 const DIM = 512;
-const SIZES = [1_000, 10_000, 100_000];
+// `--sizes 100000 --paths worker` runs a part (e.g. on a busy machine, the figure that matters).
+const argOf = (name: string): string | undefined => process.argv[process.argv.indexOf(`--${name}`) + 1];
+const SIZES = (process.argv.includes('--sizes') ? (argOf('sizes') ?? '') : '1000,10000,100000').split(',').map(Number);
+const PATHS = (process.argv.includes('--paths') ? (argOf('paths') ?? '') : 'js,worker').split(',') as ('js' | 'worker')[];
 const BATCH = 4;
 
 interface Row {
   templates: number;
-  path: 'js' | 'ort';
+  path: 'js' | 'worker';
   query: 'top1' | `top1 x${number} batch` | 'bestPerEmployee k=2';
   runs: number;
   p50Ms: number;
@@ -52,7 +55,7 @@ for (const n of SIZES) {
   const queries = Array.from({ length: 16 }, () => randomUnit(rand, DIM));
   let qi = 0;
   const next = (): Float32Array => queries[qi++ % queries.length]!;
-  for (const path of ['js', 'ort'] as const) {
+  for (const path of PATHS) {
     const gallery = Gallery.fromRows(rows, { scorer: path });
     const runs = n >= 100_000 ? (path === 'js' ? 10 : 40) : n >= 10_000 ? 60 : 200;
     results.push({ templates: n, path, query: 'top1', runs, ...(await measure(runs, () => gallery.top1(next()))) });
@@ -88,7 +91,7 @@ writeFileSync(
       // Other processes share these cores: a high load average inflates every number.
       loadAverage1m: Math.round(loadavg()[0]! * 100) / 100,
       dim: DIM,
-      note: 'ort = onnxruntime-node MatMul per block of <= 8192 templates, 2 intra-op threads; js = plain loop; random unit vectors',
+      note: 'worker = gallery search worker on the shared blocks (int8 MatMulInteger, 2 intra-op threads, then exact re-scoring); js = plain loop on the calling thread; random unit vectors',
       results,
     },
     null,

@@ -135,10 +135,10 @@ try {
       trainerMs: trained.trainingMs,
       serverProcessCpuMs: Math.round((cpu.user + cpu.system) / 1000),
       phaseMs: Object.fromEntries(Object.entries(trained.metrics.phaseMs).map(([k, v]) => [k, Math.round(v)])),
-      grid: `${new Set(trained.metrics.grid.map((g) => g.C)).size}x${new Set(trained.metrics.grid.map((g) => g.gamma)).size}`,
+      grid: `${new Set(trained.metrics.grid.map((g) => g.C)).size}x${new Set(trained.metrics.grid.map((g) => ('gamma' in g ? g.gamma : 0))).size}`,
       folds: trained.metrics.folds,
       cvAccuracy: trained.metrics.cvAccuracy,
-      backend: trained.metrics.backend,
+      backend: 'backend' in trained.metrics ? trained.metrics.backend : trained.metrics.strategy,
       retrainWith55EmployeesMs: retrain.kind === 'trained' ? retrain.trainingMs : null,
     },
     recognize: {

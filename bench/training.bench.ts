@@ -1,146 +1,114 @@
-// SVM training benchmark: 50 employees x 40 templates of 512-d synthetic face-like embeddings
-// (intra-class cosine ~0.7, inter-class ~0.15), full grid search (3 C x 3 gamma x 5 folds) + refit
-// + calibration, for each backend. Prints a table and writes bench/results/training.json.
-// Target: <= 10 s per training on this 2-core machine. `npm run bench:training [-- --quick]`
+// Training and decision at growing workforces, on synthetic face-like 512-d embeddings
+// (intra-class cosine ~0.7, inter-class ~0.15: src/recognition/svm/synthetic-embeddings.ts).
+// Each size runs in its own child process, so peak memory (max RSS) is that size's alone.
+// Per size: training wall and CPU time, peak memory, CV accuracy, and the recognition decision
+// (cosine shortlist from the gallery + classifier + rules) on fresh probes of enrolled people and
+// of strangers: accuracy, misnamed, strangers named, decision latency p50/p95, and the same
+// decision's latency on a 5-employee gallery in the same process (the ratio target is <= 1.5).
+//
+//   npm run bench:training -- --employees 50,200,1000,5000 --templates 40 --templates-at 5000:20
+//   [--trainer shortlist|global|both]  (global = the multi-class RBF SVM of src/recognition/svm)
+//   [--probes 2] (per enrolled person, at most 2,000 in all)  [--out bench/results/training.json]
+//   [--service]  through the real app instead: N employees' templates in a fresh MariaDB
+//   database, the training service (load, low-priority worker, persist, make live), then
+//   recognize (real engine on a real photo + decision) at that size; a 5-employee run is added
+//   for the recognize ratio. Writes bench/results/training-service.json.
+import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
-import { createMlSvmBackend } from '../src/recognition/svm/backend-ml-svm.js';
-import { stratifiedFolds } from '../src/recognition/svm/folds.js';
-import { computeGram } from '../src/recognition/svm/gram.js';
-import { kernelMatrix } from '../src/recognition/svm/kernel.js';
-import { packUnitRows } from '../src/recognition/svm/vectors.js';
-import { predictSvm } from '../src/recognition/svm/predict-svm.js';
-import { serializeSvm } from '../src/recognition/svm/serialize-svm.js';
-import { syntheticProbe, syntheticTrainingSet, type SyntheticOptions } from '../src/recognition/svm/synthetic-embeddings.js';
-import { trainSvm } from '../src/recognition/svm/train-svm.js';
-import type { SvmBackendName, TrainOptions } from '../src/recognition/svm/types.js';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { execSync } from 'node:child_process';
+import { measureServiceSize, type ServiceSizeResult } from './support/training-service-size.js';
+import { measureSize, type SizeResult, type Trainer } from './support/training-size.js';
 
-const quick = process.argv.includes('--quick');
-const data: SyntheticOptions = { classes: 50, perClass: 40, dim: 512, intraCos: 0.7, interCos: 0.15, seed: 11 };
-const set = syntheticTrainingSet(data);
-const cpuMs = (): number => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
+const arg = (name: string): string | undefined => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 };
 
-interface Row {
-  backend: SvmBackendName;
-  grid: string;
-  wallMs: number;
-  cpuMs: number;
-  phaseMs: Record<string, number>;
-  cvAccuracy: number;
-  best: { C: number; gamma: number };
-  svCount: number;
-  modelBytes: number;
-  heldOutAccuracy: number;
-  predictMsMean: number;
-  predictMsP95: number;
-  /** CPU time per prediction: wall times above include waiting for a core on a loaded machine. */
-  predictCpuMsMean: number;
+if (process.argv.includes('--child')) {
+  const [employees, templates, trainer, probes] = process.argv.slice(process.argv.indexOf('--child') + 1);
+  const result =
+    trainer === 'service'
+      ? await measureServiceSize(Number(employees), Number(templates))
+      : await measureSize(Number(employees), Number(templates), trainer as Trainer, Number(probes));
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+  process.exit(0);
 }
 
-async function run(backend: SvmBackendName, grid: Partial<TrainOptions>): Promise<Row> {
-  const opts: TrainOptions = { kernel: 'rbf', C: 1, gamma: 'scale', backend, seed: 1, ...grid };
-  const c0 = cpuMs();
-  const t0 = performance.now();
-  const r = await trainSvm(set, opts);
-  const wallMs = performance.now() - t0;
-  const used = cpuMs() - c0;
-  if (r.kind !== 'trained') {
-    throw new Error('not trained');
-  }
-  // Held-out probes: fresh samples of every class (generated first: only predictSvm is timed).
-  const probes = Array.from({ length: data.classes * 4 }, (_, i) => ({
-    employeeId: Math.floor(i / 4) + 1,
-    x: syntheticProbe(data, Math.floor(i / 4), 1000 + i),
-  }));
-  // JIT warm-up of the prediction path, not timed.
-  for (const probe of probes.slice(0, 50)) {
-    predictSvm(r.model, probe.x);
-  }
-  let ok = 0;
-  const times: number[] = [];
-  const predictCpu0 = cpuMs();
-  for (const probe of probes) {
-    const t = performance.now();
-    const p = predictSvm(r.model, probe.x);
-    times.push(performance.now() - t);
-    if (p.employeeId === probe.employeeId) {
-      ok++;
-    }
-  }
-  const predictCpuMsMean = (cpuMs() - predictCpu0) / times.length;
-  times.sort((a, b) => a - b);
-  return {
-    backend,
-    grid: grid.cGrid ? `${grid.cGrid.length}x${grid.gammaGrid?.length ?? 1} (reduced)` : '3x3',
-    wallMs,
-    cpuMs: used,
-    phaseMs: r.metrics.phaseMs,
-    cvAccuracy: r.metrics.cvAccuracy,
-    best: r.metrics.best,
-    svCount: r.model.svCount,
-    modelBytes: serializeSvm(r.model).length,
-    heldOutAccuracy: ok / times.length,
-    predictMsMean: times.reduce((a, b) => a + b, 0) / times.length,
-    predictMsP95: times[Math.floor(times.length * 0.95)] ?? 0,
-    predictCpuMsMean,
-  };
+const sizes = (arg('employees') ?? '50,200,1000').split(',').map(Number);
+const defaultTemplates = Number(arg('templates') ?? 40);
+const perSize = new Map(
+  (arg('templates-at') ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map((p) => p.split(':').map(Number) as [number, number]),
+);
+const service = process.argv.includes('--service');
+const trainerArg = arg('trainer') ?? 'shortlist';
+const trainers: Trainer[] = trainerArg === 'both' ? ['global', 'shortlist'] : [trainerArg as Trainer];
+const probes = Number(arg('probes') ?? 2);
+const out = arg('out') ?? fileURLToPath(new URL(service ? './results/training-service.json' : './results/training.json', import.meta.url));
+
+function runChild<R = SizeResult>(employees: number, templates: number, trainer: Trainer | 'service'): Promise<R> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [...process.execArgv, '--expose-gc', fileURLToPath(import.meta.url), '--child', String(employees), String(templates), trainer, String(probes)],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let text = '';
+    child.stdout.on('data', (b: Buffer) => (text += b.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const line = text.trim().split('\n').at(-1) ?? '';
+      if (code !== 0 || !line.startsWith('{')) {
+        reject(new Error(`size ${employees}x${templates} (${trainer}) failed with exit code ${code}`));
+        return;
+      }
+      resolve(JSON.parse(line) as R);
+    });
+  });
 }
 
-const fmt = (ms: number): string => (ms / 1000).toFixed(2).padStart(7);
-console.log(`SVM training, ${data.classes} employees x ${data.perClass} templates, ${data.dim}-d; ${cpus().length} cores, load ${loadavg()[0]?.toFixed(1)}`);
-console.log('backend  grid            wall s   cpu s    gram s   grid s  refit s  calib s  cvAcc  heldOut  SVs   model KB  predict ms (wall mean/p95, cpu mean)');
-const print = (r: Row): void =>
+const load = (): string => loadavg().map((v) => v.toFixed(2)).join(' ');
+const machine = `${cpus()[0]?.model ?? 'cpu'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`;
+console.log(`${machine}; load before: ${load()}`);
+if (service) {
   console.log(
-    `${r.backend.padEnd(8)} ${r.grid.padEnd(14)} ${fmt(r.wallMs)} ${fmt(r.cpuMs)} ${fmt(r.phaseMs.gram ?? 0)} ${fmt(r.phaseMs.grid ?? 0)} ${fmt(r.phaseMs.refit ?? 0)} ${fmt(r.phaseMs.calibrate ?? 0)}  ${r.cvAccuracy.toFixed(3)}  ${r.heldOutAccuracy.toFixed(3)}   ${String(r.svCount).padStart(4)}  ${(r.modelBytes / 1024).toFixed(0).padStart(6)}    ${r.predictMsMean.toFixed(3)} / ${r.predictMsP95.toFixed(3)}, ${r.predictCpuMsMean.toFixed(3)}`,
+    'employees x tpl  store s  train s   cpu s  peak MiB (in train)  strategy   cvAcc  recognize p50/p95 ms  decide p50  | 5 staff: recognize decide  ratio  named (method)',
   );
-
-const rows: Row[] = [];
-// Warm-up (JIT) on a small set, not measured.
-await trainSvm(syntheticTrainingSet({ ...data, classes: 5, perClass: 10 }), { kernel: 'rbf', C: 1, gamma: 'scale' });
-for (const [backend, extra] of [
-  ['smo', {}],
-  ['smo', { kernel: 'linear' }],
-  ...(quick ? [] : [['libsvm', {}]]),
-] as [SvmBackendName, Partial<TrainOptions>][]) {
-  const row = await run(backend, extra);
-  if (extra.kernel === 'linear') {
-    row.grid = '3 (linear)';
+  const rows: (ServiceSizeResult & { loadAfter: string })[] = [];
+  for (const employees of [5, ...sizes.filter((n) => n !== 5)]) {
+    const templates = perSize.get(employees) ?? defaultTemplates;
+    const r = await runChild<ServiceSizeResult>(employees, templates, 'service');
+    rows.push({ ...r, loadAfter: load() });
+    const ratio = r.recognizeP50Ms / r.smallRecognizeP50Ms;
+    console.log(
+      `${String(employees).padStart(9)} x ${String(templates).padEnd(3)} ${(r.storeMs / 1000).toFixed(1).padStart(7)} ${(r.trainWallMs / 1000).toFixed(2).padStart(7)} ${(r.trainCpuMs / 1000).toFixed(2).padStart(7)} ${String(Math.round(r.peakRssMiB)).padStart(9)} (${String(Math.round(r.trainRssMiB)).padStart(5)})  ${r.strategy.padEnd(9)}  ${r.cvAccuracy.toFixed(3)}  ${r.recognizeP50Ms.toFixed(1).padStart(8)} / ${r.recognizeP95Ms.toFixed(1).padEnd(8)}  ${r.decideP50Ms.toFixed(2).padStart(9)}  | ${r.smallRecognizeP50Ms.toFixed(1).padStart(17)} ${r.smallDecideP50Ms.toFixed(2).padStart(6)}  ${ratio.toFixed(2).padStart(5)}  ${r.named ?? '-'} (${r.method ?? '-'})`,
+    );
   }
-  rows.push(row);
-  print(row);
+  const uptime = execSync('uptime').toString().trim();
+  console.log(`load after: ${load()}  (${uptime})`);
+  writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString(), machine, uptime, rows }, null, 2)}\n`);
+  process.exit(0);
 }
-
-// ml-svm's simplified SMO (one-vs-rest, no kernel cache, O(m^2) per pass) cannot run the full grid
-// in a benchmark: time one binary fit (one class vs the rest of one training fold, ~1,600 samples,
-// on the same precomputed kernel) and extrapolate to 9 grid points x 5 folds x 50 classes + refit.
-const packed = packUnitRows(set.vectors, data.dim ?? 512);
-const gram = computeGram(packed, set.vectors.length, data.dim ?? 512);
-const kernel = kernelMatrix(gram, { type: 'rbf', gamma: 1 });
-const classOf = Int32Array.from(set.labels, (l) => l - 1);
-const fold = stratifiedFolds(classOf, data.classes, 5, 1)[0];
-const c0 = cpuMs();
-const t0 = performance.now();
-createMlSvmBackend().fit({
-  kernel,
-  n: set.vectors.length,
-  classOf: Int32Array.from(classOf, (c) => (c === 0 ? 0 : 1)),
-  classCount: 1,
-  train: fold?.train ?? new Int32Array(0),
-  C: 1,
-  seed: 1,
-});
-const mlBinary = { wallMs: performance.now() - t0, cpuMs: cpuMs() - c0, samples: fold?.train.length ?? 0 };
-const fits = 9 * 5 * data.classes + data.classes;
-const mlSvm = { binaryFit: mlBinary, fitsInFullGrid: fits, extrapolatedCpuMs: mlBinary.cpuMs * fits };
 console.log(
-  `ml-svm   one binary fit (${mlBinary.samples} samples): wall ${fmt(mlBinary.wallMs)} s, cpu ${fmt(mlBinary.cpuMs)} s; ` +
-    `full grid = ${fits} such fits ~ ${(mlSvm.extrapolatedCpuMs / 60_000).toFixed(0)} min cpu (extrapolated)`,
+  'trainer    employees x tpl  train s   cpu s  peak MiB  cvAcc   named  misnamed  strangers  decide p50/p95 ms  (5 staff p50)  ratio',
 );
+const rows: (SizeResult & { loadAfter: string })[] = [];
+for (const trainer of trainers) {
+  for (const employees of sizes) {
+    const templates = perSize.get(employees) ?? defaultTemplates;
+    const r = await runChild(employees, templates, trainer);
+    rows.push({ ...r, loadAfter: load() });
+    console.log(
+      `${trainer.padEnd(10)} ${String(employees).padStart(9)} x ${String(templates).padEnd(3)} ${(r.trainWallMs / 1000).toFixed(2).padStart(7)} ${(r.trainCpuMs / 1000).toFixed(2).padStart(7)} ${String(Math.round(r.peakRssMiB)).padStart(9)}  ${r.cvAccuracy.toFixed(3)}  ${r.named.toFixed(3)}  ${r.misnamed.toFixed(4).padStart(8)}  ${r.strangersNamed.toFixed(4).padStart(9)}  ${r.decideP50Ms.toFixed(2).padStart(7)} / ${r.decideP95Ms.toFixed(2).padEnd(7)}  ${r.smallDecideP50Ms.toFixed(2).padStart(12)}  ${(r.decideP50Ms / r.smallDecideP50Ms).toFixed(2).padStart(5)}`,
+    );
+    console.log(`           phases ms ${JSON.stringify(Object.fromEntries(Object.entries(r.phaseMs).map(([k, v]) => [k, Math.round(v)])))} best ${JSON.stringify(r.best)}; by svm ${r.bySvm.toFixed(3)}`);
+  }
+}
+const uptime = execSync('uptime').toString().trim();
+console.log(`load after: ${load()}  (${uptime})`);
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-writeFileSync(
-  new URL('./results/training.json', import.meta.url),
-  `${JSON.stringify({ date: new Date().toISOString(), node: process.version, cores: cpus().length, load1: loadavg()[0], data, target: { trainingMs: 10_000 }, rows, mlSvm }, null, 2)}\n`,
-);
+writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString(), machine, uptime, rows }, null, 2)}\n`);

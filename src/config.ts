@@ -78,6 +78,10 @@ export const configSchema = z.object({
   SVM_GAMMA: z.union([z.literal('scale'), z.coerce.number().positive()]).default('scale'),
   SVM_MAX_TEMPLATES_PER_EMPLOYEE: z.coerce.number().int().min(1).default(40),
   SVM_BACKEND: z.enum(['smo', 'libsvm', 'ml-svm']).default('smo'),
+  // Classifier: the multi-class SVM up to SVM_GLOBAL_MAX_EMPLOYEES, the shortlist machines above
+  // (docs/recognition-scaling.md); or one of them always.
+  SVM_STRATEGY: z.enum(['auto', 'global', 'shortlist']).default('auto'),
+  SVM_GLOBAL_MAX_EMPLOYEES: z.coerce.number().int().min(0).default(60),
   AUTO_RETRAIN: bool.default(true),
   ENROLLMENT_SESSION_TTL_SECONDS: z.coerce.number().int().positive().default(600),
   // Pose coverage needed to complete an enrollment: centre + this many of the 8 ring directions,

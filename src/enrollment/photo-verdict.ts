@@ -6,7 +6,13 @@ import { chooseFace } from './face-choice.js';
 import type { QualityVerdict } from './feedback-types.js';
 import { DEFAULT_FRAME_FEEDBACK_PARAMS, type FrameFeedbackParams, type FrameInput } from './frame-feedback.js';
 import { DEFAULT_POSE_SECTOR_PARAMS, classifyPose, type PoseSectorParams } from './pose-sectors.js';
-import { assessQuality } from './quality-verdict.js';
+import { assessQuality, PHOTO_QUALITY_PARAMS } from './quality-verdict.js';
+
+/**
+ * Photos are judged like live frames, except that a face is cut off only when its eyes, nose or
+ * mouth are outside the picture: ID-badge and passport photos are cropped tight around the face.
+ */
+export const PHOTO_FEEDBACK_PARAMS: FrameFeedbackParams = { ...DEFAULT_FRAME_FEEDBACK_PARAMS, quality: PHOTO_QUALITY_PARAMS };
 
 export type PhotoRejection = 'invalid_image' | 'no_face' | 'multiple_faces' | 'low_quality' | 'no_embedding';
 
@@ -28,7 +34,7 @@ const REASON_TEXT: Record<string, string> = {
 export function evaluatePhoto(
   input: FrameInput,
   index: number,
-  params: FrameFeedbackParams = DEFAULT_FRAME_FEEDBACK_PARAMS,
+  params: FrameFeedbackParams = PHOTO_FEEDBACK_PARAMS,
   sectors: PoseSectorParams = DEFAULT_POSE_SECTOR_PARAMS,
 ): PhotoVerdict {
   const label = `Photo ${index + 1}`;

@@ -7,6 +7,7 @@
 // - extreme_pose: the engine's issue is IGNORED here. The engine flags pose for
 //   recognition, but enrollment deliberately asks for turned heads; its limit
 //   is the ring's outer radius (pose-sectors.ts) plus a roll limit.
+import { landmarksCutOff } from '../vision/quality.js';
 import type { DetectedFace, QualityIssue } from '../vision/types.js';
 import type { QualityVerdict } from './feedback-types.js';
 import { DEFAULT_LANDMARK_RANGES, isPlausibleFace, type LandmarkRanges } from './landmark-geometry.js';
@@ -26,8 +27,14 @@ export interface QualityParams {
   /** Faces with a lower detector score are treated as partly hidden. */
   occlusionMinDetectionScore: number;
   landmarkRanges: LandmarkRanges;
-  /** A box reaching this fraction of its side beyond the image border is cut off. */
+  /** This fraction of the box side beyond the image border makes the face cut off. */
   cutOffTolerance: number;
+  /**
+   * What must be inside the picture: the whole face box ('box': live frames, where the person can
+   * step back) or the eyes, nose and mouth ('landmarks': still photos such as ID badges, cropped
+   * tight around the face, which are whole when their features are).
+   */
+  cutOffBy: 'box' | 'landmarks';
   /** In-plane roll is undone by alignment, but beyond this the landmarks are unreliable. */
   maxRoll: number;
   /** Below this FaceQuality.score the frame is refused even without a named reason ('blur' is reported). */
@@ -42,15 +49,28 @@ export const DEFAULT_QUALITY_PARAMS: QualityParams = {
   occlusionMinDetectionScore: 0.75,
   landmarkRanges: DEFAULT_LANDMARK_RANGES,
   cutOffTolerance: 0.05,
+  cutOffBy: 'box',
   maxRoll: 35,
   minScore: 0,
 };
 
 const REASON_ORDER: readonly QualityIssue[] = ['cut_off', 'too_small', 'too_dark', 'too_bright', 'occluded', 'blur', 'extreme_pose'];
 
-export function isCutOff(box: DetectedFace['box'], width: number, height: number, tolerance: number): boolean {
-  const [x1, y1, x2, y2] = box;
+/** Still photos: the landmark rule (more lenient); live frames: the box rule. */
+export const PHOTO_QUALITY_PARAMS: QualityParams = { ...DEFAULT_QUALITY_PARAMS, cutOffBy: 'landmarks' };
+
+export function isCutOff(
+  face: Pick<DetectedFace, 'box' | 'landmarks'>,
+  width: number,
+  height: number,
+  tolerance: number,
+  by: QualityParams['cutOffBy'] = 'box',
+): boolean {
+  const [x1, y1, x2, y2] = face.box;
   const margin = Math.max(x2 - x1, y2 - y1) * tolerance;
+  if (by === 'landmarks') {
+    return landmarksCutOff(face.landmarks, width, height, margin);
+  }
   return x1 < -margin || y1 < -margin || x2 > width + margin || y2 > height + margin;
 }
 
@@ -61,8 +81,9 @@ export function assessQuality(
   pose: PoseSectorParams = DEFAULT_POSE_SECTOR_PARAMS,
 ): QualityVerdict {
   const q = face.quality;
-  const reasons = new Set<QualityIssue>(q.issues.filter((i) => i !== 'extreme_pose'));
-  if (isCutOff(face.box, frame.width, frame.height, params.cutOffTolerance)) {
+  // The engine's cut_off is replaced by this file's (same landmark rule, enrollment's tolerance).
+  const reasons = new Set<QualityIssue>(q.issues.filter((i) => i !== 'extreme_pose' && i !== 'cut_off'));
+  if (isCutOff(face, frame.width, frame.height, params.cutOffTolerance, params.cutOffBy)) {
     reasons.add('cut_off');
   }
   if (q.faceSize < params.minFaceSize) {

@@ -22,7 +22,7 @@ export class RateLimitedError extends DomainError {
 
 type RateLimitConfig = Pick<
   Config,
-  'RATE_LIMIT_ENABLED' | 'RATE_LIMIT_MAX' | 'RATE_LIMIT_ANONYMOUS_MAX' | 'RATE_LIMIT_WINDOW_SECONDS' | 'REDIS_URL' | 'REDIS_PREFIX'
+  'RATE_LIMIT_ENABLED' | 'RATE_LIMIT_MAX' | 'RATE_LIMIT_ANONYMOUS_MAX' | 'RATE_LIMIT_WINDOW_SECONDS' | 'REDIS_URL'
 >;
 
 /** Liveness probes are never limited (load balancers poll them from one address). */
@@ -35,9 +35,8 @@ export async function installRateLimit(app: FastifyInstance, config: RateLimitCo
   const redis =
     config.REDIS_URL === undefined
       ? undefined
-      : // commandTimeout: a Redis that stays connected but never answers (a partition) fails the count, so
-        // skipOnError lets the request through instead of holding it for ever.
-        new Redis(config.REDIS_URL, { connectTimeout: 500, commandTimeout: 500, maxRetriesPerRequest: 1, enableOfflineQueue: false });
+      : // Fail fast (a Redis that accepts and never answers included): requests then pass unlimited.
+        new Redis(config.REDIS_URL, { connectTimeout: 500, commandTimeout: 250, maxRetriesPerRequest: 1, enableOfflineQueue: false });
   redis?.on('error', (error: unknown) => app.log.warn({ err: error }, 'rate-limit redis error (requests are let through meanwhile)'));
   await app.register(rateLimit, {
     global: true,
@@ -47,8 +46,7 @@ export async function installRateLimit(app: FastifyInstance, config: RateLimitCo
     allowList: (request) => isHealthRoute(request),
     // A Redis outage must not turn into 500s: requests pass unlimited until it is back.
     skipOnError: true,
-    // Under REDIS_PREFIX like every other key: `<prefix>:rate:<key>`.
-    ...(redis ? { redis, nameSpace: `${config.REDIS_PREFIX}:rate:` } : {}),
+    ...(redis ? { redis, nameSpace: 'face-attendance-rate:' } : {}),
     errorResponseBuilder: (_request, context) => new RateLimitedError(Math.max(1, Math.ceil(context.ttl / 1000))),
   });
   if (redis) {

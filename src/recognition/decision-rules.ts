@@ -52,6 +52,12 @@ export type RecognitionDecision =
 /** Minimal structural view of an SVM prediction (src/recognition/svm predictSvm's result fits). */
 export interface SvmEvidence {
   ranking: readonly { employeeId: number; probability: number }[];
+  /**
+   * Probability that the face is none of the ranked people (the shortlist classifier's "open"
+   * share); absent for the closed-set multi-class SVM. It counts against the top person in the
+   * pairwise share, so a stranger is never confirmed by a classifier that merely ranks.
+   */
+  open?: number;
 }
 
 export interface DecisionParams {
@@ -163,7 +169,9 @@ export function decide(evidence: FaceEvidence, params: DecisionParams): Recognit
   }
 
   const svmTop = evidence.svm?.ranking[0];
-  const svmRelative = svmTop ? svmTop.probability / (svmTop.probability + (evidence.svm?.ranking[1]?.probability ?? 0) || 1) : 0;
+  const svmRelative = svmTop
+    ? svmTop.probability / (svmTop.probability + (evidence.svm?.ranking[1]?.probability ?? 0) + (evidence.svm?.open ?? 0) || 1)
+    : 0;
   if (
     svmTop &&
     svmTop.employeeId === best.employeeId &&

@@ -1,13 +1,13 @@
 // Payloads of the recognition topics. `trainingProgress`: the training service
-// reports each phase of an SVM training (started, grid search progress,
+// reports each phase of a classifier training (started, grid search progress,
 // finished, failed). `classifierActivated`: a trained classifier went live on
 // one instance; the others load it from the database. JSON-safe (ISO
 // strings), as the Redis event target requires.
-import type { TrainPhase } from './svm/types.js';
+import type { ClassifierPhase } from './train-classifier.js';
 
 export interface TrainingProgressEvent {
   status: 'started' | 'running' | 'finished' | 'failed';
-  phase: TrainPhase | null;
+  phase: ClassifierPhase | null;
   done: number;
   total: number;
   message: string | null;

@@ -5,23 +5,19 @@
 import type { ModelPackId } from '../domain/ids.js';
 import type { GallerySearch } from '../vision/gallery-search.js';
 import type { FaceQuality, QualityIssue } from '../vision/types.js';
-import { decide, NO_FACE, type DecisionParams, type RecognitionDecision, type SvmEvidence } from './decision-rules.js';
-
-/**
- * What the recognizer needs from a trained SVM. Structural on purpose, so any
- * model fits, e.g. `{ predict: (x) => predictSvm(model, x) }`.
- */
-export interface SvmClassifier {
-  predict(x: Float32Array): SvmEvidence;
-}
+import type { Classifier } from './classifier.js';
+import { decide, NO_FACE, type DecisionParams, type RecognitionDecision } from './decision-rules.js';
 
 interface State {
   gallery: GallerySearch | undefined;
-  svm: SvmClassifier | undefined;
+  svm: Classifier | undefined;
 }
 
-/** Persons looked up per face: the best and the runner-up decide; a third is spare context. */
-const CANDIDATES = 3;
+/**
+ * Persons looked up per face (the cosine shortlist): the best and the runner-up decide the cosine
+ * rule; the classifier weighs all of them, so its cost per face is the same for 5 or 5,000 staff.
+ */
+export const SHORTLIST = 5;
 
 export class Recognizer {
   // One immutable object, replaced whole: a recognize() call reads it once, so
@@ -49,12 +45,12 @@ export class Recognizer {
   }
 
   /** undefined = no live model (none trained, or its class set no longer matches the gallery). */
-  setSvm(svm: SvmClassifier | undefined): void {
+  setSvm(svm: Classifier | undefined): void {
     this.state = { ...this.state, svm };
   }
 
   /** Gallery and SVM together, e.g. after a retrain that also reloaded templates. */
-  swap(next: { gallery: GallerySearch | undefined; svm: SvmClassifier | undefined }): void {
+  swap(next: { gallery: GallerySearch | undefined; svm: Classifier | undefined }): void {
     this.state = { gallery: next.gallery, svm: next.svm };
   }
 
@@ -77,7 +73,7 @@ export class Recognizer {
       gallery && gallery.size > 0 && present.length > 0
         ? await gallery.bestPerEmployeeBatch(
             present.map((p) => p.e),
-            CANDIDATES,
+            SHORTLIST,
           )
         : present.map(() => []);
     const out: RecognitionDecision[] = embeddings.map(() => NO_FACE);
@@ -86,7 +82,7 @@ export class Recognizer {
       const lowQuality = issues.some((issue) => params.lowQualityIssues.has(issue));
       const found = candidates[k] ?? [];
       // The SVM is skipped for empty galleries and low-quality faces (decide ignores it there).
-      const svmEvidence = svm && found.length > 0 && !lowQuality ? svm.predict(e) : undefined;
+      const svmEvidence = svm && found.length > 0 && !lowQuality ? svm.evidence(e, found) : undefined;
       out[i] = decide({ candidates: found, issues, ...(svmEvidence ? { svm: svmEvidence } : {}) }, params);
     });
     return out;

@@ -7,7 +7,7 @@ import type { AppContext } from '../context.js';
 import type { Loaders } from '../loaders.js';
 import { can } from '../auth/permissions.js';
 import { requireCaller } from '../http/route-auth.js';
-import { ForbiddenError } from '../domain/errors.js';
+import { ForbiddenError, ValidationError } from '../domain/errors.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, employeeFieldSchemas as f } from '../services/employee-service.js';
 import { errorResponses, idParams, isoDate, isoDateOrNull } from './common.js';
 
@@ -45,6 +45,12 @@ const listQuery = z.object({
   department: z.string().optional(),
   is_active: z.enum(['true', 'false']).optional(),
   search: z.string().optional().describe('Substring of full name, employee code or e-mail'),
+});
+
+const importBody = z.object({
+  model_id: z.string().describe('The loaded model pack (GET /api/v1/system/info: model_pack.loaded)'),
+  embeddings: z.array(z.array(z.number())).describe('Face embeddings of that pack, one per template (1 to 200)'),
+  replace: z.boolean().optional().describe("true: replace the employee's templates of this pack; false (default): add"),
 });
 
 const deleteQuery = z.object({
@@ -153,6 +159,34 @@ export const employeeRoutes: FastifyPluginAsyncZod<{ deps: AppContext }> = async
         isActive: b.is_active,
       });
       return toJson(employee, deps.newLoaders());
+    },
+  });
+
+  app.post('/employees/:id/templates', {
+    config: { auth: 'enrollment:write' },
+    schema: {
+      tags: ['employees'],
+      summary: 'Import face templates (embeddings of the loaded model pack, e.g. from another installation)',
+      params: idParams,
+      body: importBody,
+      response: { 201: z.object({ templates: z.number().int().describe('Templates stored by this request') }), ...errorResponses(401, 403, 404, 409, 422) },
+    },
+    handler: async (request, reply) => {
+      const b = request.body;
+      try {
+        const result = await deps.services.templateImport.importTemplates(requireCaller(request), request.params.id, {
+          modelId: b.model_id,
+          embeddings: b.embeddings,
+          replace: b.replace ?? false,
+        });
+        return await reply.status(201).send({ templates: result.templates });
+      } catch (error) {
+        // The service names fields as GraphQL does; this API's field is model_id.
+        if (error instanceof ValidationError) {
+          throw new ValidationError(error.issues.map((i) => ({ ...i, path: i.path.map((p) => (p === 'modelId' ? 'model_id' : p)) })));
+        }
+        throw error;
+      }
     },
   });
 

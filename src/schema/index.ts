@@ -15,5 +15,6 @@ import './enrollment.js';
 import './enrollment-approval.js';
 import './presentation-attack.js';
 import './liveness-challenge.js';
+import './template-import.js';
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -26,10 +26,12 @@ import { createLivenessChallengeService, type LivenessChallengeService } from '.
 import { createLivenessService, type LivenessService } from './liveness-service.js';
 import { createJobScheduler, type JobScheduler } from './scheduled-jobs.js';
 import { createSystemService, type SystemService } from './system-service.js';
+import { createTemplateImportService, type TemplateImportService } from './template-import-service.js';
 import { createTrainingService, type TrainingService } from './training-service.js';
 import type { RecognitionEvent } from '../attendance/types.js';
 import { observedAttendanceWrite, observedPublisher, observedRecognition } from '../metrics/service-metrics.js';
 import { createClusterParts } from '../cluster/cluster-parts.js';
+import { createTrainPool, fitMachineInWorker, type TrainPool } from '../recognition/svm/train-in-worker.js';
 import { createApprovalService, type ApprovalService } from './approval-service.js';
 import { createErasureService, type ErasureService } from './erasure-service.js';
 import { createIdempotencyStore, type IdempotencyStore } from '../idempotency/idempotency-store.js';
@@ -46,6 +48,7 @@ export interface Services {
   readonly training: TrainingService;
   readonly recognition: RecognitionService;
   readonly enrollment: EnrollmentService;
+  readonly templateImport: TemplateImportService;
   readonly employeeDirectory: EmployeeDirectory;
   readonly cameras: CameraService;
   readonly liveness: LivenessService;
@@ -165,6 +168,9 @@ export function createServices(deps: ServiceDeps): ComposedServices {
   });
   // Recognitions handed to attendance, counted by result (logged, duplicate, queued...).
   const attendanceWrites = { recordRecognition: observedAttendanceWrite((event: RecognitionEvent) => attendance.recordRecognition(event), metrics) };
+  // One training worker (a low-priority thread): full trainings and new hires' machines.
+  let trainPool: TrainPool | undefined;
+  const trainPoolOf = (): TrainPool => (trainPool ??= createTrainPool());
   const recognitionModels = createRecognitionModels({
     prisma,
     config,
@@ -174,6 +180,7 @@ export function createServices(deps: ServiceDeps): ComposedServices {
     clock,
     templates,
     classifierModels,
+    fitMachine: (model, input) => fitMachineInWorker(trainPoolOf(), model, input),
   });
   // Readiness reports the models' loading (and completes it when the database is back).
   const system = createSystemService({
@@ -202,6 +209,7 @@ export function createServices(deps: ServiceDeps): ComposedServices {
         return live;
       },
     },
+    pool: trainPoolOf,
     ...(clustered && { lock: clustered.trainingLock }),
   });
   const liveness = createLivenessService({ prisma, config, log: log('liveness'), clock, events, models: recognitionModels });
@@ -255,6 +263,17 @@ export function createServices(deps: ServiceDeps): ComposedServices {
     classifierModels,
     idempotency,
   });
+  const templateImport = createTemplateImportService({
+    prisma,
+    templateCipher: deps.templateCipher,
+    config,
+    log: deps.log,
+    clock,
+    events,
+    faceEngine,
+    models: recognitionModels,
+    training,
+  });
   const employeeDirectory = createEmployeeDirectory(prisma, { known: (id) => recognitionModels.employee(id) });
   const cameras = createCameraService({
     cameras: cameraRows,
@@ -306,7 +325,13 @@ export function createServices(deps: ServiceDeps): ComposedServices {
     // Follows employee changes; loads gallery and SVM so they are live before the first request.
     { name: 'recognition models', needsDatabase: true, start: () => recognitionModels.start(), stop: () => recognitionModels.stop() },
     // Debounced automatic retraining and the training worker.
-    { name: 'training', stop: () => training.close() },
+    {
+      name: 'training',
+      stop: async () => {
+        await training.close();
+        await trainPool?.close();
+      },
+    },
     // Sessions a previous run left active are expired.
     { name: 'enrollment sessions', needsDatabase: true, start: () => enrollment.start(), stop: () => enrollment.stop() },
     // Saves the environment's camera; enabled cameras then start in the background.
@@ -377,6 +402,7 @@ export function createServices(deps: ServiceDeps): ComposedServices {
       training,
       recognition,
       enrollment,
+      templateImport,
       employeeDirectory,
       cameras,
       idempotency,

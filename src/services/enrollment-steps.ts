@@ -2,6 +2,8 @@
 // (an undecodable image is an answer, not an error), the duplicate-identity
 // check, building the templates, and what follows a stored enrollment
 // (employeeChanged, gallery refresh, debounced retraining).
+import { analyzeWithPaddedRetry } from '../vision/padded-analysis.js';
+import type { AnalyzeOptions } from '../vision/types.js';
 import { z } from 'zod';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
@@ -67,7 +69,11 @@ export const newEmployeeSchema = z.object({
 
 export interface EnrollmentSteps {
   readonly log: Logger;
-  /** `camera`: a live session frame, judged for liveness; operator still photos are not (their templates say source 'photo'). */
+  /**
+   * `camera`: a live session frame, judged for liveness; operator still photos are not (their
+   * templates say source 'photo'), and a still that shows no face gets a second look on a padded
+   * copy (ID-badge photos are cropped tight around the face).
+   */
   readonly analyzeFrame: (engine: FaceEngine, bytes: Uint8Array, camera?: boolean) => Promise<FrameInput>;
   /** Throws DuplicateIdentityError when the face is already someone else's. */
   readonly duplicateCheck: (mean: Float32Array, exclude: EmployeeId | undefined) => Promise<void>;
@@ -83,7 +89,11 @@ export function createEnrollmentSteps(deps: EnrollmentServiceDeps): EnrollmentSt
 
   const analyzeFrame = async (engine: FaceEngine, bytes: Uint8Array, camera = false): Promise<FrameInput> => {
     try {
-      return { kind: 'analysis', analysis: await engine.analyze(bytes, { alignedCrops: true, liveness: camera && deps.liveness.enabled }) };
+      const options: AnalyzeOptions = { alignedCrops: true, liveness: camera && deps.liveness.enabled };
+      const analysis = camera
+        ? await engine.analyze(bytes, options)
+        : await analyzeWithPaddedRetry((image, o) => engine.analyze(image, o), bytes, options);
+      return { kind: 'analysis', analysis };
     } catch (error) {
       // An undecodable or oversized frame is feedback for the kiosk, not a failed request;
       // EngineBusyError (503) and the rest go to the caller as the engine raised them.

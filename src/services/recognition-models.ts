@@ -1,8 +1,10 @@
 // The live recognition models of this app, for the engine's model pack: the
 // gallery (every template of active employees under engine.modelId) and the
-// active SVM (ClassifierModel row of that pack) when its class set still
-// matches the gallery's employees. One per app, built and started by
-// src/services/create-services.ts.
+// active classifier (ClassifierModel row of that pack: the multi-class SVM or
+// the shortlist machines). Employees enrolled after the training are decided by
+// cosine until they are covered (classifier.ts); with shortlist machines a new
+// hire gets their own machine within milliseconds (new-hire-machine.ts). One per
+// app, built and started by src/services/create-services.ts.
 //
 // Every change (reload, one employee refreshed, a new SVM) goes through one
 // queue so two loads never interleave; searches never wait for it (the
@@ -15,20 +17,22 @@ import type { AppPubSub } from '../events/event-bus.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { ClassifierModelRepository } from '../recognition/classifier-model-repository.js';
 import { decisionParamsFromConfig } from '../recognition/decision-rules.js';
+import { classifierClasses, classifierFor, deserializeClassifier, isShortlistModel, type ClassifierModel } from '../recognition/classifier.js';
 import { Recognizer } from '../recognition/recognizer.js';
-import { deserializeSvm } from '../recognition/svm/serialize-svm.js';
-import { predictSvm } from '../recognition/svm/predict-svm.js';
-import type { SvmMetrics, SvmModel } from '../recognition/svm/types.js';
+import { withMachines, type MachineInput } from '../recognition/shortlist/incremental.js';
+import type { EmployeeMachine, ShortlistModel } from '../recognition/shortlist/shortlist-model.js';
+import type { ClassifierMetrics } from '../recognition/train-classifier.js';
 import { Gallery } from '../vision/gallery.js';
+import { machineInputFor } from './new-hire-machine.js';
 import type { EmployeeMatch } from '../vision/gallery-search.js';
 import type { TemplateRepository } from '../recognition/template-repository.js';
 
-/** A stored, trained SVM as the recognizer holds it. */
+/** A stored, trained classifier as the recognizer holds it. */
 export interface LiveSvm {
   /** ClassifierModel row id. */
   id: number;
-  model: SvmModel;
-  metrics: SvmMetrics | null;
+  model: ClassifierModel;
+  metrics: ClassifierMetrics | null;
   trainedAt: Date;
 }
 
@@ -46,7 +50,7 @@ export interface RecognitionModelsStatus {
   employeeCount: number;
   /** 'svm' when an SVM is live for the current gallery, 'cosine' otherwise, 'none' without an engine. */
   method: 'svm' | 'cosine' | 'none';
-  svm: { id: number; classCount: number; metrics: SvmMetrics | null; trainedAt: Date } | null;
+  svm: { id: number; classCount: number; metrics: ClassifierMetrics | null; trainedAt: Date } | null;
   loadedAt: Date | null;
 }
 
@@ -61,10 +65,12 @@ export interface RecognitionModels {
   reload(): Promise<void>;
   /** Re-reads one employee's templates (after enrollment, erase, deactivation); drops a stale SVM. */
   refreshEmployee(employeeId: number): Promise<void>;
-  /** Makes a freshly trained model live (training service); ignored if its class set does not match. */
+  /** Makes a freshly trained model live (training service); false if it cannot be (an employee it knows has left and it is a multi-class SVM). */
   activateSvm(svm: LiveSvm): Promise<boolean>;
   /** Re-reads the active classifier from the database (another instance trained it). */
   reloadClassifier(): Promise<void>;
+  /** Resolves when every change queued so far (refreshes, new-hire machines) has been applied. */
+  settled(): Promise<void>;
   /** null without a face engine. */
   recognizer(): Recognizer | null;
   /** Code and name of an employee in the gallery (active, not erased); undefined otherwise. */
@@ -84,6 +90,8 @@ export interface RecognitionModelsDeps {
   clock: () => Date;
   templates: TemplateRepository;
   classifierModels: ClassifierModelRepository;
+  /** Fits one employee's shortlist machine off the event loop (the training worker); absent: new hires stay on cosine until retrained. */
+  fitMachine?: (model: ShortlistModel, input: MachineInput) => Promise<EmployeeMachine>;
 }
 
 export function createRecognitionModels(deps: RecognitionModelsDeps): RecognitionModels {
@@ -110,19 +118,47 @@ export function createRecognitionModels(deps: RecognitionModelsDeps): Recognitio
     return next;
   };
 
-  const sameClasses = (model: SvmModel, g: Gallery): boolean => {
-    const ids = new Set(g.employees().map(Number));
-    return model.classes.length === ids.size && model.classes.every((c) => ids.has(c));
+  /**
+   * The stored classifier as it may be used with gallery `g`. New employees need nothing (they
+   * are decided by cosine until covered). Employees who left: their shortlist machines are
+   * dropped; a multi-class SVM holds their templates as support vectors, so it is not used until
+   * retrained (the old rule).
+   */
+  const usable = (model: ClassifierModel, g: Gallery): ClassifierModel | null => {
+    const gone = classifierClasses(model).filter((c) => g.templateCount(c) === 0);
+    if (gone.length === 0) {
+      return model;
+    }
+    return isShortlistModel(model) ? withMachines(model, new Map(), gone) : null;
   };
+  let live: ClassifierModel | null = null;
 
-  /** Puts the stored SVM live if it fits the gallery, else leaves cosine alone. */
+  /** Puts the stored classifier live as far as it fits the gallery, else leaves cosine alone. */
   const applySvm = (): void => {
     if (!recognizer || !gallery) {
       return;
     }
-    const live = stored && sameClasses(stored.model, gallery) ? stored : null;
-    const model = live?.model;
-    recognizer.swap({ gallery, svm: model ? { predict: (x) => predictSvm(model, x) } : undefined });
+    live = stored ? usable(stored.model, gallery) : null;
+    recognizer.swap({ gallery, svm: live ? classifierFor(live) : undefined });
+  };
+
+  /** A new hire (or re-enrolled employee) gets their own shortlist machine: one small fit, no retrain. */
+  const fitNewMachine = async (id: number): Promise<void> => {
+    const model = stored?.model;
+    if (!deps.fitMachine || !gallery || !model || !isShortlistModel(model)) {
+      return;
+    }
+    const input = await machineInputFor(gallery, employeeId(id), model);
+    if (!input) {
+      return;
+    }
+    const machine = await deps.fitMachine(model, input);
+    // Only if the same classifier is still the stored one (a full training may have replaced it).
+    if (stored?.model === model) {
+      stored = { ...stored, model: withMachines(model, new Map([[employeeId(id), machine]])) };
+      applySvm();
+      log.info({ employeeId: id }, 'shortlist machine fitted for a new or re-enrolled employee');
+    }
   };
 
   const loadActiveSvm = async (): Promise<LiveSvm | null> => {
@@ -136,8 +172,8 @@ export function createRecognitionModels(deps: RecognitionModelsDeps): Recognitio
     try {
       return {
         id: row.id,
-        model: deserializeSvm(deps.classifierModels.artifactOf(row)),
-        metrics: (row.metrics ?? null) as unknown as SvmMetrics | null,
+        model: deserializeClassifier(deps.classifierModels.artifactOf(row)),
+        metrics: (row.metrics ?? null) as unknown as ClassifierMetrics | null,
         trainedAt: row.createdAt,
       };
     } catch (error) {
@@ -271,6 +307,7 @@ export function createRecognitionModels(deps: RecognitionModelsDeps): Recognitio
         const [templates, names] = await Promise.all([deps.templates.load(engine.modelId, { employeeIds: [id] }), readEmployees([id])]);
         const embeddings = templates.filter((t) => t.embedding.length === engine.embeddingSize).map((t) => t.embedding);
         const name = names.get(id);
+        const before = gallery.templateCount(employeeId(id));
         // Gallery mutations are copy-on-write against running searches.
         if (embeddings.length === 0 || !name) {
           gallery.removeEmployee(employeeId(id));
@@ -280,14 +317,24 @@ export function createRecognitionModels(deps: RecognitionModelsDeps): Recognitio
           directory.set(id, name);
         }
         applySvm();
+        const model = stored?.model;
+        const changed = embeddings.length > 0 && name !== undefined && (before !== embeddings.length || (model && isShortlistModel(model) && !model.machines.has(employeeId(id))));
+        if (changed) {
+          // Queued behind this refresh, not awaited by it: the enrollment answers at once and the
+          // person is named by cosine meanwhile.
+          void serial(() => fitNewMachine(id)).catch((error: unknown) => log.error({ err: error, employeeId: id }, 'new-hire machine fit failed'));
+        }
       });
+    },
+    settled() {
+      return serial(() => Promise.resolve());
     },
     async activateSvm(svm) {
       await api.ready();
       return serial(async () => {
         stored = svm;
         applySvm();
-        return recognizer?.hasSvm ?? false;
+        return live !== null;
       });
     },
     async reloadClassifier() {
@@ -309,13 +356,13 @@ export function createRecognitionModels(deps: RecognitionModelsDeps): Recognitio
       return matches.map((m) => ({ ...m, similarity: m.score }));
     },
     status() {
-      const svm = recognizer?.hasSvm && stored ? stored : null;
+      const svm = live && stored ? { ...stored, model: live } : null;
       return {
         modelId,
         templateCount: gallery?.size ?? 0,
         employeeCount: gallery?.employeeCount ?? 0,
         method: recognizer ? (svm ? 'svm' : 'cosine') : 'none',
-        svm: svm ? { id: svm.id, classCount: svm.model.classes.length, metrics: svm.metrics, trainedAt: svm.trainedAt } : null,
+        svm: svm ? { id: svm.id, classCount: classifierClasses(svm.model).length, metrics: svm.metrics, trainedAt: svm.trainedAt } : null,
         loadedAt,
       };
     },

@@ -8,6 +8,7 @@
 // idempotent by src/idempotency/recognize-once.ts.
 import { newEventId } from '../attendance/event-id.js';
 import { DomainError } from '../domain/errors.js';
+import { analyzeWithPaddedRetry } from '../vision/padded-analysis.js';
 import type { Logger } from 'pino';
 import type { Caller } from '../auth/caller.js';
 import type { Config } from '../config.js';
@@ -111,7 +112,8 @@ async function recognizeFrame(deps: RecognitionServiceDeps, image: Uint8Array, o
   const wantSnapshots = logAttendance && deps.config.SNAPSHOTS_ENABLED;
   const [analysis] = await Promise.all([
     // Engine failures arrive as domain errors (400/413/503), mapped by the engine itself.
-    engine.analyze(image, {
+    // Tight crops (ID badges) get a second look on a padded copy when no face was found.
+    analyzeWithPaddedRetry((img, o) => engine.analyze(img, o), image, {
       embed: true,
       alignedCrops: wantSnapshots,
       maxFaces: deps.config.MAX_FACES_PER_FRAME,

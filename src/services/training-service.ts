@@ -10,9 +10,9 @@ import type { FaceEngine } from '../engine/face-engine.js';
 import type { EventPublisher } from '../events/event-bus.js';
 import type { ClassifierModel, Prisma } from '../generated/prisma/client.js';
 import type { ClassifierModelRepository } from '../recognition/classifier-model-repository.js';
-import { createTrainPool, trainSvmInWorker, type TrainPool } from '../recognition/svm/train-in-worker.js';
 import type { TrainingProgressEvent } from '../recognition/events.js';
-import type { SvmMetrics, TrainOptions } from '../recognition/svm/types.js';
+import { createTrainPool, trainClassifierInWorker, type TrainPool } from '../recognition/svm/train-in-worker.js';
+import type { ClassifierMetrics, ClassifierTrainOptions } from '../recognition/train-classifier.js';
 import type { StoredTemplate, TemplateRepository } from '../recognition/template-repository.js';
 import type { RecognitionModels } from './recognition-models.js';
 
@@ -20,7 +20,7 @@ export type TrainOutcome =
   | {
       kind: 'trained';
       classifierModelId: number;
-      metrics: SvmMetrics;
+      metrics: ClassifierMetrics;
       employeeCount: number;
       /** Templates the SVM was trained on (after the per-employee cap). */
       templateCount: number;
@@ -73,7 +73,10 @@ function trainingTemplates(all: readonly StoredTemplate[]): StoredTemplate[] {
 }
 
 export interface TrainingServiceDeps {
-  config: Pick<Config, 'SVM_KERNEL' | 'SVM_C' | 'SVM_GAMMA' | 'SVM_MAX_TEMPLATES_PER_EMPLOYEE' | 'SVM_BACKEND' | 'AUTO_RETRAIN'>;
+  config: Pick<
+    Config,
+    'SVM_KERNEL' | 'SVM_C' | 'SVM_GAMMA' | 'SVM_MAX_TEMPLATES_PER_EMPLOYEE' | 'SVM_BACKEND' | 'SVM_STRATEGY' | 'SVM_GLOBAL_MAX_EMPLOYEES' | 'AUTO_RETRAIN'
+  >;
   log: Logger;
   clock: () => Date;
   events: EventPublisher;
@@ -84,6 +87,8 @@ export interface TrainingServiceDeps {
   models: Pick<RecognitionModels, 'activateSvm'>;
   /** Several instances: one trainer at a time across all of them (a Redis lock); others wait, then find the result. */
   lock?: { exclusive<T>(fn: () => Promise<T>): Promise<T> };
+  /** The training worker pool, shared with the new-hire machine fits (created on first use when absent). */
+  pool?: () => TrainPool;
 }
 
 export function createTrainingService(deps: TrainingServiceDeps): TrainingService {
@@ -102,12 +107,14 @@ export function createTrainingService(deps: TrainingServiceDeps): TrainingServic
     if (!engine) {
       throw new UnavailableError('face models not installed: run npm run models:fetch');
     }
-    const all = await deps.templates.load(engine.modelId);
-    const templates = trainingTemplates(all);
+    // `let`: dropped once the worker has its packed copy (5,000 x 20 templates are ~200 MB here).
+    let all: StoredTemplate[] | undefined = await deps.templates.load(engine.modelId);
+    let templates: StoredTemplate[] | undefined = trainingTemplates(all);
+    const templateCount = templates.length;
     const fingerprint = fingerprintOf(all);
     const employeeCount = fingerprint.employees.length;
     if (employeeCount < 2) {
-      return { kind: 'skipped', reason: 'fewer_than_two_employees', employeeCount, templateCount: templates.length };
+      return { kind: 'skipped', reason: 'fewer_than_two_employees', employeeCount, templateCount };
     }
     const active = await deps.classifierModels.active(engine.modelId);
     const activeParams = active?.params as { fingerprint?: unknown } | null | undefined;
@@ -115,17 +122,23 @@ export function createTrainingService(deps: TrainingServiceDeps): TrainingServic
       return { kind: 'skipped', reason: 'unchanged', employeeCount, templateCount: active.templateCount, classifierModelId: active.id };
     }
 
-    const options: Omit<TrainOptions, 'onProgress' | 'signal'> = {
-      kernel: deps.config.SVM_KERNEL,
-      C: deps.config.SVM_C,
-      gamma: deps.config.SVM_GAMMA,
-      maxPerClass: deps.config.SVM_MAX_TEMPLATES_PER_EMPLOYEE,
-      backend: deps.config.SVM_BACKEND,
+    const options: ClassifierTrainOptions = {
+      strategy: deps.config.SVM_STRATEGY,
+      globalMaxEmployees: deps.config.SVM_GLOBAL_MAX_EMPLOYEES,
+      svm: {
+        kernel: deps.config.SVM_KERNEL,
+        C: deps.config.SVM_C,
+        gamma: deps.config.SVM_GAMMA,
+        maxPerClass: deps.config.SVM_MAX_TEMPLATES_PER_EMPLOYEE,
+        backend: deps.config.SVM_BACKEND,
+      },
+      shortlist: { C: deps.config.SVM_C, maxPerClass: deps.config.SVM_MAX_TEMPLATES_PER_EMPLOYEE },
     };
-    publish({ status: 'started', phase: null, done: 0, total: 0, message: `${employeeCount} employees, ${templates.length} templates` });
-    pool ??= createTrainPool();
+    publish({ status: 'started', phase: null, done: 0, total: 0, message: `${employeeCount} employees, ${templateCount} templates` });
+    pool ??= deps.pool?.() ?? createTrainPool();
     const trainedModelId = `${engine.modelId}:${deps.clock().toISOString()}`;
-    const result = await trainSvmInWorker(
+    // trainClassifierInWorker packs the set into one transferable array before its first await.
+    const job = trainClassifierInWorker(
       {
         vectors: templates.map((t) => t.embedding),
         labels: templates.map((t) => Number(t.employeeId)),
@@ -135,13 +148,17 @@ export function createTrainingService(deps: TrainingServiceDeps): TrainingServic
       options,
       { pool, onProgress: (p) => publish({ status: 'running', phase: p.phase, done: p.done, total: p.total, message: null }) },
     );
+    all = undefined;
+    templates = undefined;
+    const result = await job;
     if (result.kind === 'skipped') {
       return { kind: 'skipped', reason: result.reason, employeeCount: result.classCount, templateCount: result.templateCount };
     }
     const trainingMs = Math.round(result.trainingMs);
     const params = {
       ...options,
-      gamma: result.model.gamma,
+      strategy: result.metrics.strategy,
+      gamma: 'kind' in result.model ? 0 : result.model.gamma,
       C: result.model.C,
       gammaSeed: deps.config.SVM_GAMMA,
       cSeed: deps.config.SVM_C,
@@ -150,7 +167,7 @@ export function createTrainingService(deps: TrainingServiceDeps): TrainingServic
     };
     const saved = await deps.classifierModels.saveActive({
       modelId: engine.modelId,
-      kind: `svm-${result.model.kernel}`,
+      kind: 'kind' in result.model ? 'shortlist-linear' : `svm-${result.model.kernel}`,
       artifact: new Uint8Array(result.modelBytes),
       params: params as unknown as Prisma.InputJsonValue,
       metrics: result.metrics as unknown as Prisma.InputJsonValue,
@@ -235,7 +252,10 @@ export function createTrainingService(deps: TrainingServiceDeps): TrainingServic
       closed = true;
       clearTimeout(timer);
       await current?.catch(() => undefined);
-      await pool?.close();
+      // A pool handed in by the composition root is closed there.
+      if (!deps.pool) {
+        await pool?.close();
+      }
     },
   };
   return service;

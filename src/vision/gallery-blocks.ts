@@ -1,25 +1,46 @@
-// Template storage for the gallery: rows live in blocks stored TRANSPOSED
-// ([dim, cap] per block, column c = one template). Why:
-// - ONNX Runtime's MatMul q[B,dim] x G[dim,cap] runs ~3x faster than the
-//   row-major G[n,dim] x q^T form here (MLAS' GEMV path, 7 ms vs 19 ms for
-//   100k x 512), with no per-run transposition and no model rebuild;
-// - one block per ORT run keeps each synchronous run ~1 ms, so the event
-//   loop is never blocked for a whole 100k search;
-// - appending a template writes one column of the last block; removal moves
-//   the last column into the hole (swap-compact); no big copies ever.
-// Block capacities double from FIRST_CAP to MAX_CAP so a small gallery stays
-// small (2 MB at 512 floats) and a large one runs in few, big blocks.
+// Template storage for the gallery: rows (unit vectors) live row-major in blocks of
+// SharedArrayBuffer memory, with each row's employee slot beside it. Why:
+// - the search worker (gallery-search-worker.ts) reads the very same memory: a query sends a
+//   few buffer handles, never the gallery (100k x 512 floats = 200 MB);
+// - row-major rows are what the worker's int8 copy and the exact re-scoring of a few
+//   candidates read (one contiguous run per template);
+// - appending writes one row of the last block; removal moves the last row into the hole
+//   (swap-compact); no big copies ever, except copy-on-write of a block a search still reads.
+// Block capacities double from FIRST_CAP to MAX_CAP so a small gallery stays small (2 MB at
+// 512 floats) and a large one is a few big blocks (one ONNX Runtime run each in the worker).
 
 export interface Block {
-  /** dim * cap floats; element (j, c) at j * cap + c. Columns >= the live count are garbage. */
-  data: Float32Array;
+  /** Unique in the process: the worker keys its int8 copy of a block by it. */
+  readonly id: number;
+  /** cap * dim floats, row-major; rows >= the live count are garbage. */
+  f32: Float32Array;
+  /** Employee slot of each row. */
+  slot: Int32Array;
+  /**
+   * meta[0]: generation, bumped whenever a row the worker may already have copied is
+   * overwritten in place (removal), so it re-reads the block.
+   */
+  meta: Int32Array;
   readonly cap: number;
-  /** Global row index of column 0. */
+  /** Global row index of row 0. */
   readonly start: number;
 }
 
 export const FIRST_CAP = 1024;
-export const MAX_CAP = 8192;
+export const MAX_CAP = 32_768;
+
+let nextBlockId = 1;
+
+function sharedBlock(dim: number, cap: number, start: number): Block {
+  return {
+    id: nextBlockId++,
+    f32: new Float32Array(new SharedArrayBuffer(cap * dim * 4)),
+    slot: new Int32Array(new SharedArrayBuffer(cap * 4)),
+    meta: new Int32Array(new SharedArrayBuffer(4)),
+    cap,
+    start,
+  };
+}
 
 export class BlockStore {
   blocks: Block[] = [];
@@ -32,56 +53,68 @@ export class BlockStore {
     return last ? last.start + last.cap : 0;
   }
 
-  /** Block holding a row and the row's column inside it. */
-  locate(row: number): { block: Block; index: number; col: number } {
-    // Few blocks (13 for 100k rows): a linear scan from the end is cheapest.
+  /** Block holding a row and the row's index inside it. */
+  locate(row: number): { block: Block; index: number; local: number } {
+    // Few blocks (8 for 100k rows): a linear scan from the end is cheapest.
     for (let i = this.blocks.length - 1; i >= 0; i--) {
       const block = this.blocks[i]!;
       if (row >= block.start) {
-        return { block, index: i, col: row - block.start };
+        return { block, index: i, local: row - block.start };
       }
     }
     throw new RangeError(`row ${row} out of range`);
   }
 
   /** Appends a (normalised) vector as the next row; returns its row index. */
-  append(v: Float32Array): number {
+  append(v: Float32Array, slot: number): number {
     if (this.count === this.capacity()) {
       const last = this.blocks.at(-1);
       const cap = last ? Math.min(MAX_CAP, last.cap * 2) : FIRST_CAP;
-      this.blocks.push({ data: new Float32Array(this.dim * cap), cap, start: this.capacity() });
+      this.blocks.push(sharedBlock(this.dim, cap, this.capacity()));
     }
     const row = this.count++;
-    this.writeColumn(row, v);
+    const { block, local } = this.locate(row);
+    block.f32.set(v, local * this.dim);
+    block.slot[local] = slot;
     return row;
   }
 
-  writeColumn(row: number, v: Float32Array): void {
-    const { block, col } = this.locate(row);
-    const { data, cap } = block;
-    for (let j = 0; j < this.dim; j++) {
-      data[j * cap + col] = v[j]!;
-    }
+  slotOf(row: number): number {
+    const { block, local } = this.locate(row);
+    return block.slot[local]!;
   }
 
   readRow(row: number, out = new Float32Array(this.dim)): Float32Array {
-    const { block, col } = this.locate(row);
-    const { data, cap } = block;
-    for (let j = 0; j < this.dim; j++) {
-      out[j] = data[j * cap + col]!;
-    }
+    const { block, local } = this.locate(row);
+    out.set(block.f32.subarray(local * this.dim, (local + 1) * this.dim));
     return out;
   }
 
-  /** Copies row `from` over row `to` (the caller then drops the last row). */
+  /** Copies row `from` (and its slot) over row `to`; the caller then drops the last row. */
   moveRow(from: number, to: number): void {
-    this.writeColumn(to, this.readRow(from));
+    const src = this.locate(from);
+    const dst = this.locate(to);
+    dst.block.f32.set(src.block.f32.subarray(src.local * this.dim, (src.local + 1) * this.dim), dst.local * this.dim);
+    dst.block.slot[dst.local] = src.block.slot[src.local]!;
+    Atomics.add(dst.block.meta, 0, 1);
   }
 
-  /** Replaces a block's data with a private copy (copy-on-write for in-flight searches). */
+  /** Marks every block from `row` on as rewritten (rows were dropped there: later appends reuse them). */
+  touchFrom(row: number): void {
+    for (const block of this.blocks) {
+      if (block.start + block.cap > row) {
+        Atomics.add(block.meta, 0, 1);
+      }
+    }
+  }
+
+  /** Replaces a block with a private copy under a new id (copy-on-write for in-flight searches). */
   detachBlock(index: number): void {
-    const block = this.blocks[index]!;
-    this.blocks[index] = { ...block, data: block.data.slice() };
+    const old = this.blocks[index]!;
+    const copy = sharedBlock(this.dim, old.cap, old.start);
+    copy.f32.set(old.f32);
+    copy.slot.set(old.slot);
+    this.blocks[index] = copy;
   }
 
   /** Drops empty trailing blocks beyond the first after removals. */

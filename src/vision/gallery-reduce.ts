@@ -51,11 +51,12 @@ export class BestPerSlot {
     this.bestRow = new Int32Array(slots).fill(-1);
   }
 
-  offerBlock(s: Scores, offset: number, count: number, firstRow: number, rowSlot: Int32Array): void {
+  /** `slots[c]` is the employee slot of row firstRow + c (a block's own slot column). */
+  offerBlock(s: Scores, offset: number, count: number, firstRow: number, slots: Int32Array): void {
     const { best, bestRow } = this;
     for (let c = 0; c < count; c++) {
       const v = s[offset + c]!;
-      const slot = rowSlot[firstRow + c]!;
+      const slot = slots[c]!;
       if (v > best[slot]!) {
         best[slot] = v;
         bestRow[slot] = firstRow + c;

@@ -1,17 +1,20 @@
 // In-memory gallery of the L2-normalised templates of ONE model pack (the
-// embeddings of different packs never meet). Rows live in transposed blocks
-// (gallery-blocks.ts) with a parallel Int32Array of employee ids; scores come
-// from plain JS for small galleries and ONNX Runtime's MatMul for large ones
-// (gallery-ort-scorer.ts); rankings from gallery-reduce.ts.
+// embeddings of different packs never meet). Rows live in shared row-major
+// blocks with their employee slot (gallery-blocks.ts). Small searches run here
+// in plain JS (gallery-exact.ts); large ones in the gallery search worker
+// (gallery-quantized-search.ts: int8 pass + exact re-scoring), which reads the
+// same shared memory, so the event loop never scans 100k templates and no
+// template is copied per query. Rankings from gallery-reduce.ts.
 //
-// Mutations are synchronous; searches are async (one block per await). A
-// removal while a search is in flight copies what it would overwrite first
-// (copy-on-write), so a search always sees the gallery as it was when it began.
+// Mutations are synchronous; searches are async. A removal while a search is in
+// flight copies what it would overwrite first (copy-on-write), so a search
+// always sees the gallery as it was when it began.
 import { employeeId, type EmployeeId } from '../domain/ids.js';
 import { BlockStore, type Block } from './gallery-blocks.js';
+import { exactBlockScores } from './gallery-exact.js';
 import { BestPerSlot, TopK } from './gallery-reduce.js';
-import { jsScorer, type BlockScorer } from './gallery-scorer.js';
-import { sharedOrtScorer } from './gallery-ort-scorer.js';
+import type { SearchHit } from './gallery-search-protocol.js';
+import { sharedGallerySearchPool, type GallerySearchPool } from './gallery-search-pool.js';
 import type { EmployeeMatch, GallerySearch, TemplateMatch } from './gallery-search.js';
 
 export interface GalleryRow {
@@ -20,36 +23,38 @@ export interface GalleryRow {
 }
 
 export interface GalleryOptions {
-  /** 'auto' (default): JS below `ortMinRows` templates x queries, ONNX Runtime above. */
-  scorer?: 'auto' | 'js' | 'ort';
-  /** Default 2048 (templates x queries): below it the JS loop takes < ~1 ms and needs no ORT session. */
-  ortMinRows?: number;
-  /** Provides the ORT scorer (default: one shared process-wide session). */
-  ortScorer?: () => Promise<BlockScorer>;
+  /** 'auto' (default): JS here below `workerMinRows` templates x queries, the search worker above. */
+  scorer?: 'auto' | 'js' | 'worker';
+  /** Default 2048 (templates x queries): below it the JS loop takes < ~1 ms, less than a message round trip. */
+  workerMinRows?: number;
+  /** The search worker (default: one shared process-wide worker). */
+  searchPool?: () => GallerySearchPool;
 }
 
 interface View {
   blocks: Block[];
   count: number;
-  ids: Int32Array;
-  rowSlot: Int32Array;
   slotEmployee: number[];
+}
+
+interface Hit {
+  row: number;
+  employeeId: EmployeeId;
+  score: number;
 }
 
 const FREE = -1;
 
 export class Gallery implements GallerySearch {
   private readonly store: BlockStore;
-  private ids: Int32Array = new Int32Array(1024);
-  /** Dense employee index per row, for per-employee reductions. */
-  private rowSlot: Int32Array = new Int32Array(1024);
+  /** Employee id of each dense slot (FREE when unused); rows carry their slot. */
   private slotEmployee: number[] = [];
   private readonly slotOf = new Map<number, number>();
   private readonly slotTemplates: number[] = [];
   private readonly freeSlots: number[] = [];
   private readers = 0;
   private viewedSinceCopy = false;
-  private readonly options: Required<Omit<GalleryOptions, 'ortScorer'>> & Pick<GalleryOptions, 'ortScorer'>;
+  private readonly options: Required<GalleryOptions>;
 
   constructor(
     readonly dim: number,
@@ -59,7 +64,11 @@ export class Gallery implements GallerySearch {
       throw new RangeError(`invalid embedding size ${dim}`);
     }
     this.store = new BlockStore(dim);
-    this.options = { scorer: options.scorer ?? 'auto', ortMinRows: options.ortMinRows ?? 2048, ortScorer: options.ortScorer };
+    this.options = {
+      scorer: options.scorer ?? 'auto',
+      workerMinRows: options.workerMinRows ?? 2048,
+      searchPool: options.searchPool ?? sharedGallerySearchPool,
+    };
   }
 
   /** Builds a gallery; `dim` defaults to the first row's length. */
@@ -101,16 +110,8 @@ export class Gallery implements GallerySearch {
       this.slotTemplates[slot] = 0;
     }
     this.slotTemplates[slot]!++;
-    const row = this.store.count;
-    if (row === this.ids.length) {
-      // Growing allocates new arrays: views of in-flight searches keep the old ones.
-      this.ids = grow(this.ids);
-      this.rowSlot = grow(this.rowSlot);
-    }
-    this.store.append(v);
-    this.ids[row] = id;
-    this.rowSlot[row] = slot;
-    return row;
+    // Appends write past the count of every in-flight search's view: no copy needed.
+    return this.store.append(v, slot);
   }
 
   addMany(rows: readonly GalleryRow[]): void {
@@ -125,26 +126,28 @@ export class Gallery implements GallerySearch {
     if (slot === undefined) {
       return 0;
     }
+    const { store } = this;
     const holes: number[] = [];
-    for (let r = 0; r < this.store.count; r++) {
-      if (this.rowSlot[r] === slot) {
-        holes.push(r);
+    for (const block of store.blocks) {
+      const live = Math.min(block.cap, store.count - block.start);
+      for (let r = 0; r < live; r++) {
+        if (block.slot[r] === slot) {
+          holes.push(block.start + r);
+        }
       }
     }
     this.copyIfShared(holes[0]!);
-    const { store } = this;
+    // Rows from the first hole on change (moved or dropped, later reused by appends).
+    store.touchFrom(holes[0]!);
     for (const hole of holes) {
       // Drop trailing rows of this employee, then fill the hole with the last row.
-      while (store.count > 0 && this.rowSlot[store.count - 1] === slot) {
+      while (store.count > 0 && store.slotOf(store.count - 1) === slot) {
         store.count--;
       }
       if (hole >= store.count) {
         break;
       }
-      const last = store.count - 1;
-      store.moveRow(last, hole);
-      this.ids[hole] = this.ids[last]!;
-      this.rowSlot[hole] = this.rowSlot[last]!;
+      store.moveRow(store.count - 1, hole);
       store.count--;
     }
     store.trim();
@@ -171,6 +174,30 @@ export class Gallery implements GallerySearch {
     return this.store.readRow(row);
   }
 
+  /** Copies of an employee's stored (normalised) templates, row-major. */
+  rowsOf(id: EmployeeId): Float32Array {
+    const slot = this.slotOf.get(id);
+    const out = new Float32Array((slot === undefined ? 0 : this.slotTemplates[slot]!) * this.dim);
+    let n = 0;
+    for (const block of this.store.blocks) {
+      const live = Math.min(block.cap, this.store.count - block.start);
+      for (let r = 0; r < live && slot !== undefined; r++) {
+        if (block.slot[r] === slot) {
+          out.set(block.f32.subarray(r * this.dim, (r + 1) * this.dim), n++ * this.dim);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The employee a row belongs to. */
+  employeeAt(row: number): EmployeeId | undefined {
+    if (row < 0 || row >= this.store.count) {
+      return undefined;
+    }
+    return employeeId(this.slotEmployee[this.store.slotOf(row)]!);
+  }
+
   async top1(query: Float32Array): Promise<TemplateMatch | undefined> {
     return (await this.topK(query, 1))[0];
   }
@@ -184,72 +211,67 @@ export class Gallery implements GallerySearch {
   }
 
   async topKBatch(queries: readonly Float32Array[], k: number): Promise<TemplateMatch[][]> {
-    const accs = queries.map(() => new TopK(k));
-    const view = await this.scan(queries, (b, data, offset, count, start) => accs[b]!.offerBlock(data, offset, count, start));
-    return accs.map((acc) =>
-      acc.rows.map((row, i) => ({ row, employeeId: employeeId(view.ids[row]!), score: acc.scores[i]! })),
-    );
+    return this.search(queries, 'rows', k);
   }
 
   async bestPerEmployeeBatch(queries: readonly Float32Array[], k: number): Promise<EmployeeMatch[][]> {
-    const slots = this.slotEmployee.length;
-    const accs = queries.map(() => new BestPerSlot(slots));
-    const view = await this.scan(queries, (b, data, offset, count, start, v) =>
-      accs[b]!.offerBlock(data, offset, count, start, v.rowSlot),
-    );
-    return accs.map((acc) =>
-      acc.top(k).map((m) => ({ employeeId: employeeId(view.slotEmployee[m.slot]!), score: m.score, row: m.row })),
-    );
+    return this.search(queries, 'slots', k);
   }
 
-  /** Scores every live row against every query, block by block, feeding `sink`. */
-  private async scan(
-    queries: readonly Float32Array[],
-    sink: (query: number, data: Float32Array | Float64Array, offset: number, count: number, start: number, view: View) => void,
-  ): Promise<View> {
+  /**
+   * Best rows ('rows') or best employees by their best row ('slots') of every query. Employee ids
+   * are resolved before anything can change the gallery (slots are reused after a removal).
+   */
+  private async search(queries: readonly Float32Array[], mode: 'rows' | 'slots', k: number): Promise<Hit[][]> {
     const nq = queries.length;
     const packed = new Float32Array(nq * this.dim);
     queries.forEach((q, b) => packed.set(normalised(q, this.dim), b * this.dim));
     const view = this.capture();
-    if (nq === 0 || view.count === 0) {
-      return view;
+    if (nq === 0 || view.count === 0 || k <= 0) {
+      return queries.map(() => []);
+    }
+    const hit = (row: number, slot: number, score: number): Hit => ({ row, employeeId: employeeId(view.slotEmployee[slot]!), score });
+    const { scorer, workerMinRows, searchPool } = this.options;
+    if (scorer === 'js' || (scorer === 'auto' && view.count * nq < workerMinRows)) {
+      return this.searchHere(view, packed, nq, mode, k).map((list) => list.map((h) => hit(h.row, h.slot, h.score)));
     }
     this.readers++;
     try {
-      const scorer = await this.pickScorer(view.count * nq);
-      for (const block of view.blocks) {
-        const count = Math.min(block.cap, view.count - block.start);
-        if (count <= 0) {
-          break;
-        }
-        const { data, stride } = await scorer.score(packed, nq, this.dim, block, count);
-        for (let b = 0; b < nq; b++) {
-          sink(b, data, b * stride, count, block.start, view);
-        }
-      }
-      return view;
+      const blocks = view.blocks.map((b) => ({ ...b, count: Math.max(0, Math.min(b.cap, view.count - b.start)) }));
+      const result = await searchPool().run({ dim: this.dim, blocks, queries: packed, nq, mode, k, slots: view.slotEmployee.length });
+      return result.hits.map((list) => list.map((h) => hit(h.row, h.slot >= 0 ? h.slot : this.slotAt(view, h.row), h.score)));
     } finally {
       this.readers--;
     }
   }
 
-  private pickScorer(work: number): BlockScorer | Promise<BlockScorer> {
-    const { scorer, ortMinRows, ortScorer } = this.options;
-    if (scorer === 'js' || (scorer === 'auto' && work < ortMinRows)) {
-      return jsScorer;
+  /** Exact scan in this thread (small galleries). */
+  private searchHere(view: View, packed: Float32Array, nq: number, mode: 'rows' | 'slots', k: number): SearchHit[][] {
+    const slots = view.slotEmployee.length;
+    const accs = Array.from({ length: nq }, () => (mode === 'rows' ? new TopK(k) : new BestPerSlot(slots)));
+    for (const block of view.blocks) {
+      const count = Math.min(block.cap, view.count - block.start);
+      if (count <= 0) {
+        break;
+      }
+      const scores = exactBlockScores(packed, nq, this.dim, block.f32, count);
+      accs.forEach((acc, b) => acc.offerBlock(scores, b * count, count, block.start, block.slot));
     }
-    return (ortScorer ?? sharedOrtScorer)();
+    return accs.map((acc) =>
+      acc instanceof TopK
+        ? acc.rows.map((row, i) => ({ row, slot: this.slotAt(view, row), score: acc.scores[i]! }))
+        : acc.top(k).map((m) => ({ row: m.row, slot: m.slot, score: m.score })),
+    );
+  }
+
+  private slotAt(view: View, row: number): number {
+    const block = view.blocks.findLast((b) => row >= b.start)!;
+    return block.slot[row - block.start]!;
   }
 
   private capture(): View {
     this.viewedSinceCopy = true;
-    return {
-      blocks: this.store.blocks.slice(),
-      count: this.store.count,
-      ids: this.ids,
-      rowSlot: this.rowSlot,
-      slotEmployee: this.slotEmployee,
-    };
+    return { blocks: this.store.blocks.slice(), count: this.store.count, slotEmployee: this.slotEmployee };
   }
 
   /** Before overwriting rows >= firstRow while a search may read them, give the gallery private copies. */
@@ -257,8 +279,6 @@ export class Gallery implements GallerySearch {
     if (this.readers === 0 || !this.viewedSinceCopy) {
       return;
     }
-    this.ids = this.ids.slice();
-    this.rowSlot = this.rowSlot.slice();
     this.slotEmployee = this.slotEmployee.slice();
     // Later appends write into the tail blocks too, so every block from the first hole on is copied.
     this.store.blocks.forEach((block, i) => {
@@ -268,12 +288,6 @@ export class Gallery implements GallerySearch {
     });
     this.viewedSinceCopy = false;
   }
-}
-
-function grow(a: Int32Array): Int32Array<ArrayBuffer> {
-  const out = new Int32Array(a.length * 2);
-  out.set(a);
-  return out;
 }
 
 /** A unit-length copy; throws on a wrong length or a zero / non-finite vector. */

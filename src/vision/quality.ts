@@ -14,9 +14,18 @@ export const QUALITY_LIMITS = {
   minFaceSize: 48,
   maxYaw: 45,
   maxPitch: 35,
-  /** Part of the box side allowed outside the image before it counts as cut off (0: any). */
+  /** Part of the box side a landmark may lie outside the image before the face counts as cut off. */
   cutOffTolerance: 0,
 } as const;
+
+/**
+ * A face is cut off when one of its five landmarks (eyes, nose tip, mouth corners) lies outside
+ * the picture: a face whose features are all inside is whole, even when its detector box (chin,
+ * forehead, ears) reaches past the border, as on tight ID-badge photos.
+ */
+export function landmarksCutOff(points: FivePoints, width: number, height: number, margin = 0): boolean {
+  return points.some(([x, y]) => x < -margin || y < -margin || x > width + margin || y > height + margin);
+}
 
 export interface QualityInput {
   /** Aligned crop. */
@@ -38,8 +47,7 @@ export function assessQuality(q: QualityInput): FaceQuality {
   const L = QUALITY_LIMITS;
 
   const [x1, y1, x2, y2] = q.box;
-  const tol = L.cutOffTolerance * Math.max(x2 - x1, y2 - y1);
-  const cutOff = x1 < -tol || y1 < -tol || x2 > q.imageWidth + tol || y2 > q.imageHeight + tol;
+  const cutOff = landmarksCutOff(q.points, q.imageWidth, q.imageHeight, L.cutOffTolerance * Math.max(x2 - x1, y2 - y1));
 
   const issues: QualityIssue[] = [];
   if (sharpness < L.minSharpness) {issues.push('blur');}

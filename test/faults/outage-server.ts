@@ -53,6 +53,7 @@ export async function startOutageServer(env: Record<string, string> = {}): Promi
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     DATABASE_URL: relay.urlFor(db.url),
     SECRET_KEY: randomBytes(24).toString('hex'),
+    TEMPLATE_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     ADMIN_API_KEY: adminKey,
     DATA_DIR: dataDir,
     ...DB_TIMEOUTS,

@@ -9,6 +9,7 @@
 // restart with events queued: the next process writes them.
 // ATTENDANCE_DEDUPE_MINUTES=0, so every event is its own log and "exactly
 // once" can be counted event by event.
+import { dirname } from 'node:path';
 import { print } from 'graphql';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -138,7 +139,8 @@ async function countLogs(eventIds: readonly string[]): Promise<number> {
 }
 
 beforeAll(async () => {
-  s = await startOutageServer({ ATTENDANCE_DEDUPE_MINUTES: '0' });
+  // The walk-by camera reads a video file: only inside CAMERA_MEDIA_DIRS.
+  s = await startOutageServer({ ATTENDANCE_DEDUPE_MINUTES: '0', CAMERA_MEDIA_DIRS: dirname(WALKBY_MP4) });
   frames = PHOTOS.map((p) => Buffer.from(readFacePhoto(p)).toString('base64'));
   await seedPeopleFromPhotos(s.app, ['obama', 'biden', 'kit_harington'], { augmentations: 1 });
   keys.kiosk = (await newKey('kiosk')).key;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { employeeId, modelPackId } from '../../src/domain/ids.js';
 import { decisionParams } from '../../src/recognition/decision-rules.js';
-import { Recognizer, type SvmClassifier } from '../../src/recognition/recognizer.js';
+import type { Classifier } from '../../src/recognition/classifier.js';
+import { Recognizer } from '../../src/recognition/recognizer.js';
 import { Gallery } from '../../src/vision/gallery.js';
 import { near, randomUnit, rng } from '../vision/gallery-fixtures.js';
 
@@ -13,8 +14,9 @@ const rows = centres.flatMap((c, p) => Array.from({ length: 5 }, () => ({ employ
 const params = decisionParams({ threshold: 0.45, margin: 0.08 });
 
 /** The worst case for safety: an SVM that is always sure it is looking at `id`. */
-const alwaysSure = (id: number): SvmClassifier => ({
-  predict: () => ({ ranking: [{ employeeId: id, probability: 0.99 }, { employeeId: 99, probability: 0.01 }] }),
+const alwaysSure = (id: number): Classifier => ({
+  evidence: () => ({ ranking: [{ employeeId: id, probability: 0.99 }, { employeeId: 99, probability: 0.01 }] }),
+  covers: () => true,
 });
 
 describe('Recognizer', () => {

@@ -70,26 +70,55 @@ describe('Gallery search (JS path) vs brute force', () => {
   });
 });
 
-describe('Gallery fast path (ONNX Runtime MatMul)', () => {
-  it('gives the same rankings as the JS path', async () => {
+describe('Gallery search worker (int8 pass + exact re-scoring on shared blocks)', () => {
+  it('gives the same rankings and scores as the JS path', async () => {
     const js = Gallery.fromRows(rows, { scorer: 'js' });
-    const ort = Gallery.fromRows(rows, { scorer: 'ort' });
+    const ort = Gallery.fromRows(rows, { scorer: 'worker' });
     for (const q of queries) {
       const [a, b] = [await js.topK(q, 10), await ort.topK(q, 10)];
       expect(b.map((m) => m.row)).toEqual(a.map((m) => m.row));
       b.forEach((m, i) => expect(m.score).toBeCloseTo(a[i]!.score, 5));
-      expect((await ort.bestPerEmployee(q, 5)).map((m) => m.employeeId)).toEqual(
-        (await js.bestPerEmployee(q, 5)).map((m) => m.employeeId),
-      );
+      const [pa, pb] = [await js.bestPerEmployee(q, 5), await ort.bestPerEmployee(q, 5)];
+      expect(pb.map((m) => [m.employeeId, m.row])).toEqual(pa.map((m) => [m.employeeId, m.row]));
+      pb.forEach((m, i) => expect(m.score).toBeCloseTo(pa[i]!.score, 5));
     }
     const [batchJs, batchOrt] = [await js.bestPerEmployeeBatch(queries, 3), await ort.bestPerEmployeeBatch(queries, 3)];
     expect(batchOrt.map((l) => l.map((m) => m.row))).toEqual(batchJs.map((l) => l.map((m) => m.row)));
   });
 
-  it("'auto' switches to ORT above ortMinRows and stays correct", async () => {
-    const auto = Gallery.fromRows(rows, { ortMinRows: 1000 });
+  it("'auto' switches to the worker above workerMinRows and stays correct", async () => {
+    const auto = Gallery.fromRows(rows, { workerMinRows: 1000 });
     const want = bruteForce(rows, queries[1]!);
     expect((await auto.top1(queries[1]!))?.row).toBe(want[0]!.index);
+  });
+
+  it('stays exact among near-ties (many templates within the int8 error of each other)', async () => {
+    const r = rng(5);
+    const centre = randomUnit(r, DIM);
+    // 3,000 templates of 150 people all at cosine ~0.6-0.62 of one face: ranking them needs the exact pass.
+    const crowd = Array.from({ length: 3000 }, (_, i) => ({ employeeId: employeeId(1 + (i % 150)), embedding: near(r, centre, 0.6 + 0.02 * r()) }));
+    const worker = Gallery.fromRows(crowd, { scorer: 'worker' });
+    const want = bruteForce(crowd, centre);
+    expect((await worker.topK(centre, 20)).map((m) => m.row)).toEqual(want.slice(0, 20).map((s) => s.index));
+    const perEmployee = bruteForcePerEmployee(crowd, centre).slice(0, 10);
+    expect((await worker.bestPerEmployee(centre, 10)).map((m) => m.row)).toEqual(perEmployee.map((s) => s.index));
+  });
+
+  it('follows appends and in-place removals between searches (its int8 copy is refreshed)', async () => {
+    const list = rows.slice(0, 4000);
+    const gallery = Gallery.fromRows(list, { scorer: 'worker' });
+    const q = queries[0]!;
+    expect((await gallery.top1(q))?.row).toBe(17);
+    const victim = list[17]!.employeeId;
+    gallery.removeEmployee(victim); // no search in flight: rows are moved in place
+    const remaining = list.filter((r) => r.employeeId !== victim);
+    const want = bruteForce(remaining, q);
+    const got = await gallery.topK(q, 5);
+    got.forEach((m, i) => expect(m.score).toBeCloseTo(want[i]!.score, 5));
+    expect(got.map((m) => m.employeeId)).toEqual(want.slice(0, 5).map((s) => s.employeeId));
+    gallery.add(employeeId(5151), near(rng(8), q, 0.95));
+    expect(await gallery.bestPerEmployee(q, 1)).toMatchObject([{ employeeId: 5151 }]);
+    expect((await gallery.bestPerEmployee(q, 1))[0]!.score).toBeCloseTo(0.95, 2);
   });
 });
 
@@ -142,7 +171,7 @@ describe('Gallery mutations', () => {
     expect((await gallery.top1(queries[0]!))?.row).toBe(want[0]!.index);
   });
 
-  for (const scorer of ['js', 'ort'] as const) {
+  for (const scorer of ['js', 'worker'] as const) {
     it(`a search in flight sees the gallery as it began (${scorer})`, async () => {
       const list = rows.slice(0, 5000);
       const gallery = Gallery.fromRows(list, { scorer });

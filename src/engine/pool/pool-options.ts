@@ -26,6 +26,11 @@ export interface PoolOptions {
   restartBackoff?: { initialMs: number; maxMs: number };
   /** Samples kept for latency percentiles. Default 1000. */
   latencyWindow?: number;
+  /**
+   * Idle workers do not keep the process alive (a process-wide helper pool nobody closes); a task
+   * in flight still does, through its timeout timer.
+   */
+  unref?: boolean;
 }
 
 /** PoolOptions with every default filled in. */

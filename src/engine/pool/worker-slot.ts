@@ -77,6 +77,10 @@ export function startWorkerSlot<TTask>(
   });
   worker.on('messageerror', (err) => events.messageError(slot, err));
   worker.on('exit', (code) => events.exit(slot, code));
+  if (opts.unref) {
+    // After the listeners: attaching a 'message' listener refs the worker's port again.
+    worker.unref();
+  }
   return slot;
 }
 

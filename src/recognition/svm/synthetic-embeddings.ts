@@ -80,3 +80,23 @@ export function syntheticProbe(opts: SyntheticOptions, c: number, seed: number):
   }
   return perturb(centre, Math.sqrt(1 / (opts.intraCos ?? 0.7) - 1), createRng(seed));
 }
+
+/**
+ * `perClass` fresh samples of each class in `classes` (centres computed once: syntheticProbe
+ * recomputes them per call, too slow for thousands of classes). Classes at or beyond
+ * `opts.classes` are people who were never enrolled (strangers), from the same generator.
+ */
+export function syntheticProbes(
+  opts: SyntheticOptions,
+  classes: readonly number[],
+  perClass: number,
+  seed: number,
+): { c: number; employeeId: number; x: Float32Array }[] {
+  const total = Math.max(opts.classes, ...classes.map((c) => c + 1));
+  const centres = syntheticCentres({ ...opts, classes: total });
+  const scale = Math.sqrt(1 / (opts.intraCos ?? 0.7) - 1);
+  const rng = createRng(seed);
+  return classes.flatMap((c) =>
+    Array.from({ length: perClass }, () => ({ c, employeeId: (opts.firstId ?? 1) + c, x: perturb(centres[c] as Float32Array, scale, rng) })),
+  );
+}

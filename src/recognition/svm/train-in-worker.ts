@@ -1,21 +1,26 @@
-// trainSvmInWorker: trainSvm in a worker thread of the generic pool, with progress over a
-// MessageChannel. Pass a long-lived pool (createTrainPool) or let it start a one-off worker.
+// trainClassifierInWorker: trainClassifier in a worker thread of the generic pool, with progress
+// over a MessageChannel; fitMachineInWorker: one employee's shortlist machine there too. Pass a
+// long-lived pool (createTrainPool) or let it start a one-off worker. The worker lowers its own
+// thread's scheduling priority (train-worker-entry.ts): a training never starves live cameras.
 import { MessageChannel } from 'node:worker_threads';
 import { WorkerPool } from '../../engine/pool/worker-pool.js';
-import { deserializeSvm } from './serialize-svm.js';
-import { packTrainingSet, type ProgressMessage, type TrainTask, type TrainTaskResult } from './train-task.js';
-import type { TrainOptions, TrainProgress, TrainResult, TrainingSet } from './types.js';
+import { deserializeClassifier } from '../classifier.js';
+import type { MachineInput } from '../shortlist/incremental.js';
+import type { EmployeeMachine, ShortlistModel } from '../shortlist/shortlist-model.js';
+import type { ClassifierPhase, ClassifierTrainOptions, ClassifierTrainResult } from '../train-classifier.js';
+import { packTrainingSet, type MachineTask, type ProgressMessage, type TrainTask, type TrainTaskResult } from './train-task.js';
+import type { SvmMetrics, SvmModel, TrainOptions, TrainingSet } from './types.js';
 
-export type TrainPool = WorkerPool<TrainTask, TrainTaskResult>;
+export type TrainPool = WorkerPool<TrainTask | MachineTask, TrainTaskResult>;
 
 /** Training result plus the serialized model, ready to be stored as is. */
 export type WorkerTrainResult =
-  | Extract<TrainResult, { kind: 'skipped' }>
-  | (Extract<TrainResult, { kind: 'trained' }> & { modelBytes: Uint8Array });
+  | Extract<ClassifierTrainResult, { kind: 'skipped' }>
+  | (Extract<ClassifierTrainResult, { kind: 'trained' }> & { modelBytes: Uint8Array });
 
 export interface TrainInWorkerOptions {
   signal?: AbortSignal;
-  onProgress?: (p: TrainProgress) => void;
+  onProgress?: (p: { phase: ClassifierPhase; done: number; total: number }) => void;
   /** Reuse a pool; without it a single worker is started for this training and closed after. */
   pool?: TrainPool;
   /** Default 10 minutes: a training is long but must not hang forever. */
@@ -25,7 +30,7 @@ export interface TrainInWorkerOptions {
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
 
 export function createTrainPool(opts: { taskTimeoutMs?: number; queueLimit?: number } = {}): TrainPool {
-  return new WorkerPool<TrainTask, TrainTaskResult>({
+  return new WorkerPool<TrainTask | MachineTask, TrainTaskResult>({
     workerFile: new URL(`./train-worker-entry${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url),
     size: 1,
     queueLimit: opts.queueLimit ?? 4,
@@ -34,9 +39,36 @@ export function createTrainPool(opts: { taskTimeoutMs?: number; queueLimit?: num
   });
 }
 
+/** The multi-class SVM alone (strategy 'global'), as before the shortlist classifier existed. */
 export async function trainSvmInWorker(
   set: TrainingSet,
   opts: Omit<TrainOptions, 'onProgress' | 'signal'>,
+  run: TrainInWorkerOptions = {},
+): Promise<WorkerTrainResult & ({ kind: 'skipped' } | { model: SvmModel; metrics: SvmMetrics })> {
+  const r = await trainClassifierInWorker(set, { strategy: 'global', globalMaxEmployees: 0, svm: opts, shortlist: { C: opts.C } }, run);
+  if (r.kind === 'trained' && (!('strategy' in r.metrics) || r.metrics.strategy !== 'global' || 'kind' in r.model)) {
+    throw new Error('expected a multi-class SVM');
+  }
+  return r as WorkerTrainResult & ({ kind: 'skipped' } | { model: SvmModel; metrics: SvmMetrics });
+}
+
+/** One employee's shortlist machine (new hire, re-enrollment), off the event loop. */
+export async function fitMachineInWorker(
+  pool: TrainPool,
+  model: Pick<ShortlistModel, 'C' | 'local' | 'cap'>,
+  input: MachineInput,
+  timeoutMs = 30_000,
+): Promise<EmployeeMachine> {
+  const result = await pool.run({ kind: 'machine', model: { C: model.C, local: model.local, cap: model.cap }, input }, { timeoutMs });
+  if (result.kind !== 'machine') {
+    throw new Error('the training worker did not return a machine');
+  }
+  return result.machine;
+}
+
+export async function trainClassifierInWorker(
+  set: TrainingSet,
+  opts: ClassifierTrainOptions,
   run: TrainInWorkerOptions = {},
 ): Promise<WorkerTrainResult> {
   const pool = run.pool ?? createTrainPool({ taskTimeoutMs: run.timeoutMs ?? DEFAULT_TIMEOUT_MS });
@@ -66,8 +98,11 @@ export async function trainSvmInWorker(
     if (result.kind === 'skipped') {
       return result;
     }
+    if (result.kind === 'machine') {
+      throw new Error('the training worker returned a machine for a training');
+    }
     const { modelBytes, ...rest } = result;
-    return { ...rest, model: deserializeSvm(modelBytes), modelBytes };
+    return { ...rest, model: deserializeClassifier(modelBytes), modelBytes };
   } finally {
     port1.close();
     if (!run.pool) {
