@@ -6,7 +6,7 @@
 // to faces far from e. Each problem has O(templates x neighbours) rows whatever the gallery
 // size, which is what makes training linear in the number of employees.
 import type { Rng } from '../../math/seeded-random.js';
-import { normaliseInPlace } from '../svm/vectors.js';
+import { dotRows, normaliseInPlace } from '../svm/vectors.js';
 import type { LinearProblem } from './linear-svm.js';
 
 export interface ClassRows {
@@ -75,24 +75,8 @@ export function nearestClasses(centroids: Float32Array, k: number, dim: number, 
     for (let b0 = a0; b0 < k; b0 += TILE) {
       const b1 = Math.min(k, b0 + TILE);
       for (let a = a0; a < a1; a++) {
-        const oa = a * dim;
         for (let b = Math.max(b0, a + 1); b < b1; b++) {
-          const ob = b * dim;
-          let s0 = 0;
-          let s1 = 0;
-          let s2 = 0;
-          let s3 = 0;
-          let j = 0;
-          for (; j + 3 < dim; j += 4) {
-            s0 += (centroids[oa + j] as number) * (centroids[ob + j] as number);
-            s1 += (centroids[oa + j + 1] as number) * (centroids[ob + j + 1] as number);
-            s2 += (centroids[oa + j + 2] as number) * (centroids[ob + j + 2] as number);
-            s3 += (centroids[oa + j + 3] as number) * (centroids[ob + j + 3] as number);
-          }
-          for (; j < dim; j++) {
-            s0 += (centroids[oa + j] as number) * (centroids[ob + j] as number);
-          }
-          const s = s0 + s1 + s2 + s3;
+          const s = dotRows(centroids, a, centroids, b, dim);
           offer(a, b, s);
           offer(b, a, s);
         }
