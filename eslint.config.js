@@ -10,7 +10,7 @@ import tseslint from 'typescript-eslint';
 // Domain and infrastructure code: the live path and everything it is made of.
 const lowerLayers = [
   'attendance', 'audit', 'auth', 'cameras', 'db', 'domain', 'employees', 'engine', 'enrollment',
-  'events', 'live', 'math', 'recognition', 'vision',
+  'cluster', 'events', 'live', 'math', 'recognition', 'vision',
 ].map((dir) => `./src/${dir}`);
 const appShell = ['./src/app.ts', './src/main.ts', './src/context.ts', './src/loaders.ts'];
 const transports = ['./src/http', './src/rest', './src/resolvers', './src/schema'];

@@ -8,6 +8,9 @@ import type { PrismaClient } from './generated/prisma/client.js';
 import type { FaceEngine } from './engine/face-engine.js';
 import type { Authenticator } from './auth/authenticator.js';
 import type { AppPubSub, EventPublisher } from './events/event-bus.js';
+import type { Cluster } from './cluster/cluster.js';
+import type { InstanceId } from './cluster/instance-id.js';
+import type { AppMetrics } from './metrics/app-metrics.js';
 import type { TemplateCipher } from './crypto/template-cipher.js';
 
 export interface AppDeps {
@@ -23,6 +26,12 @@ export interface AppDeps {
   /** null without installed models: features that need it answer 503. */
   readonly faceEngine: FaceEngine | null;
   readonly startedAt: Date;
+  /** This process among the instances of the deployment (stable for its lifetime). */
+  readonly instanceId: InstanceId;
+  /** Shared state with the other instances; null without REDIS_URL (one instance). */
+  readonly cluster: Cluster | null;
+  /** Prometheus metrics of this instance (GET /metrics). */
+  readonly metrics: AppMetrics;
   /** Encrypts face embeddings and classifier artifacts at rest (TEMPLATE_ENCRYPTION_KEY). */
   readonly templateCipher: TemplateCipher;
 }

@@ -41,6 +41,12 @@ import { sessionRoutes } from './rest/session.js';
 import { registerWebApp } from './http/web-app.js';
 import { CAMERA_PREVIEW_PATH, serveCameraPreviews } from './http/camera-preview-ws.js';
 import { startFaceEngine } from './engine/start-face-engine.js';
+import { createCluster } from './cluster/cluster.js';
+import { newInstanceId } from './cluster/instance-id.js';
+import { AppMetrics } from './metrics/app-metrics.js';
+import { instrumentFaceEngine } from './metrics/instrument-engine.js';
+import { graphqlMetricsPlugin } from './metrics/graphql-metrics.js';
+import { installMetrics } from './http/metrics-route.js';
 import { retryUntilDone } from './db/retry-until-done.js';
 import type { BackgroundRetry } from './db/retry-until-done.js';
 
@@ -84,12 +90,18 @@ const DATABASE_RETRY_MS = 5_000;
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
 export async function buildApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
-  const log = overrides.logger ?? createLogger(config);
+  const instanceId = newInstanceId();
+  // Every line says which instance wrote it.
+  const log = (overrides.logger ?? createLogger(config)).child({ instanceId });
   const prisma =
     overrides.prisma ??
     createPrisma(config.DATABASE_URL, { connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS, queryTimeoutMs: config.DB_QUERY_TIMEOUT_MS });
   const clock = overrides.clock ?? (() => new Date());
-  const bus = createEventBus({ redisUrl: config.REDIS_URL, log: log.child({ component: 'event-bus' }) });
+  const bus = createEventBus({ redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX, log: log.child({ component: 'event-bus' }) });
+  const cluster =
+    config.REDIS_URL === undefined
+      ? null
+      : createCluster({ redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX, instanceId, log: log.child({ component: 'cluster' }) });
   const authenticator = createAuthenticator({
     prisma,
     secretKey: config.SECRET_KEY,
@@ -99,7 +111,9 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   });
   // The web app's session cookies (sign-in exchanges a key for one).
   const sessions = createSessionAuth({ prisma, secretKey: config.SECRET_KEY, clock });
-  const ownEngine = overrides.faceEngine === undefined ? await startFaceEngine(config, log.child({ component: 'face-engine' })) : null;
+  const ownEngine = overrides.faceEngine === undefined ? await startFaceEngine(config, log.child({ component: 'face-engine' }), cluster) : null;
+  const metrics = new AppMetrics(instanceId);
+  const engine = overrides.faceEngine === undefined ? ownEngine : overrides.faceEngine;
   const deps: AppDeps = {
     config,
     prisma,
@@ -109,9 +123,13 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     pubsub: bus.pubsub,
     eventBusKind: bus.kind,
     authenticator,
-    faceEngine: overrides.faceEngine === undefined ? ownEngine : overrides.faceEngine,
+    // Every caller's tasks are timed and their failures counted, whichever engine serves them.
+    faceEngine: engine === null ? null : instrumentFaceEngine(engine, metrics),
     startedAt: clock(),
     templateCipher: templateCipherFromConfig(config),
+    instanceId,
+    cluster,
+    metrics,
   };
   const composed = createServices({ ...deps, ...(overrides.jobIntervals && { jobIntervals: overrides.jobIntervals }) });
   const { services } = composed;
@@ -146,6 +164,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   // Cookie parsing and Set-Cookie for the web app's session (also loads the parser session-auth.ts uses).
   await http.register(fastifyCookie);
   installRouteAuth(http, authenticator, sessions);
+  // GET /metrics and the latency histogram of every route.
+  installMetrics(http, metrics, config);
   // Per-key (or per-IP without a key) request budgets: 429 + Retry-After. Before the routes, after auth.
   await installRateLimit(http, config);
   http.addHook('onRequest', async (request, reply) => {
@@ -157,7 +177,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     await http.register(plugin, { prefix: API_PREFIX, deps: appContext });
   }
   await http.register(sessionRoutes, { prefix: API_PREFIX, authenticator, sessions });
-  const yoga = createGraphQl(deps, appContext);
+  const yoga = createGraphQl(deps, appContext, [graphqlMetricsPlugin(metrics)]);
   mountGraphQl(http, yoga, { graphiql: config.GRAPHIQL, revocations });
   await registerDocsRoutes(http);
   await registerWebApp(http);
@@ -243,6 +263,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
         // Cameras, jobs, sessions, training, models, the outbox: reverse start order.
         await composed.stop();
         await ownEngine?.close();
+        await cluster?.close();
         authenticator.close();
         await bus.close();
         if (overrides.prisma === undefined) {

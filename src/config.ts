@@ -119,8 +119,24 @@ export const configSchema = z.object({
   CAMERA_FPS: z.coerce.number().positive().default(25),
   PREDICT_INTERVAL: z.coerce.number().int().min(1).default(1),
 
-  // Scale-out
+  // Scale-out (docs/deploy.md)
   REDIS_URL: optionalString,
+  // Every Redis key, pub/sub channel and job queue starts with `<prefix>:`, so deployments can share one Redis.
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be 1-64 letters, digits, _ . - (no colon)')
+    .default('face-attendance'),
+  // local: face work in this process's worker threads; queue: jobs on Redis (BullMQ) for `npm run worker` processes.
+  FACE_ENGINE: z.enum(['local', 'queue']).default('local'),
+  // Queue engine: tries per job (a crashed or killed worker's job goes to another), and jobs a worker process takes at once
+  // (0 = twice its WORKER_POOL_SIZE, so a thread never waits for the next job).
+  ENGINE_QUEUE_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(0).max(256).default(0),
+  // Camera ownership with Redis: a lease this long, renewed every third of it; a dead owner's cameras move after it.
+  CAMERA_LEASE_TTL_MS: z.coerce.number().int().min(1_000).max(60_000).default(5_000),
+  // GET /metrics: allowed with `Authorization: Bearer <METRICS_TOKEN>`, or from these networks (CIDR, comma-separated).
+  METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  METRICS_ALLOW: z.string().default('127.0.0.1/32,::1/128'),
 
   // Abuse limits (src/http/graphql-armor.ts, src/http/rate-limit.ts)
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(1).default(12),
@@ -163,12 +179,28 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
   const parsed = configSchema.safeParse(env);
   if (parsed.success) {
     const { GRAPHIQL, ...rest } = parsed.data;
-    return { ok: true, config: { ...rest, GRAPHIQL: GRAPHIQL ?? rest.NODE_ENV === 'development' } };
+    const config: Config = { ...rest, GRAPHIQL: GRAPHIQL ?? rest.NODE_ENV === 'development' };
+    const problems = crossFieldProblems(config);
+    return problems.length === 0 ? { ok: true, config } : { ok: false, problems };
   }
   return {
     ok: false,
     problems: parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`),
   };
+}
+
+/** Settings that are each valid but not together. */
+function crossFieldProblems(config: Config): string[] {
+  const problems: string[] = [];
+  if (config.FACE_ENGINE === 'queue' && config.REDIS_URL === undefined) {
+    problems.push('FACE_ENGINE: queue needs REDIS_URL (the jobs go through Redis)');
+  }
+  for (const network of config.METRICS_ALLOW.split(',').map((n) => n.trim()).filter((n) => n !== '')) {
+    if (!/^[0-9a-fA-F.:]+\/\d{1,3}$/.test(network)) {
+      problems.push(`METRICS_ALLOW: ${network} is not a CIDR network (e.g. 10.0.0.0/8)`);
+    }
+  }
+  return problems;
 }
 
 /** Parses process.env or prints every problem and exits. Only main.ts and scripts call this. */
@@ -199,6 +231,26 @@ export type EngineConfig = z.infer<typeof engineConfigSchema>;
 
 export function loadEngineConfigOrExit(env: Record<string, string | undefined> = process.env): EngineConfig {
   const parsed = engineConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  - ${i.path.join('.') || '(env)'}: ${i.message}`);
+    process.stderr.write(`Invalid configuration:\n${problems.join('\n')}\n`);
+    process.exit(1);
+  }
+  return parsed.data;
+}
+
+/** What `npm run worker` (a face-engine queue worker, no HTTP, no database) reads. */
+export const workerConfigSchema = engineConfigSchema.extend({
+  NODE_ENV: configSchema.shape.NODE_ENV,
+  LOG_LEVEL: configSchema.shape.LOG_LEVEL,
+  REDIS_URL: z.string().min(1, 'a worker needs REDIS_URL (where the jobs are)'),
+  REDIS_PREFIX: configSchema.shape.REDIS_PREFIX,
+  WORKER_CONCURRENCY: configSchema.shape.WORKER_CONCURRENCY,
+});
+export type WorkerConfig = z.infer<typeof workerConfigSchema>;
+
+export function loadWorkerConfigOrExit(env: Record<string, string | undefined> = process.env): WorkerConfig {
+  const parsed = workerConfigSchema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `  - ${i.path.join('.') || '(env)'}: ${i.message}`);
     process.stderr.write(`Invalid configuration:\n${problems.join('\n')}\n`);

@@ -7,6 +7,8 @@ export type CameraState = 'connecting' | 'connected' | 'reconnecting' | 'stopped
 
 export interface CameraInfo {
   cameraId: CameraId;
+  /** The server instance capturing the camera (null: none); set by the camera service. */
+  owner?: string | null;
   name: string | null;
   /** The source with any URL password hidden. */
   source: string;

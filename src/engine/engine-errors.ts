@@ -12,6 +12,7 @@
 //   PoolClosedError (server stopping)        EngineBusyError        503 + Retry-After   EngineBusyError
 //   WorkerInitError (models do not load)     UnavailableError       503    extensions.code UNAVAILABLE
 //   AbortError (the caller's own signal)     unchanged
+//   (queue engine: queue/queue-errors.ts maps its own failures onto the same errors)
 //   anything else (a bug)                    unchanged              500    masked
 import { DomainError, PayloadTooLargeError, UnavailableError, type DomainErrorCode } from '../domain/errors.js';
 import { isImageDecodeError } from '../vision/image-errors.js';
@@ -27,13 +28,14 @@ export class InvalidImageError extends DomainError {
   }
 }
 
-export type EngineBusyReason = 'queue_full' | 'timeout' | 'worker_crashed' | 'stopping';
+export type EngineBusyReason = 'queue_full' | 'timeout' | 'worker_crashed' | 'stopping' | 'no_workers';
 
 const BUSY_MESSAGES: Record<EngineBusyReason, string> = {
   queue_full: 'face engine busy: too many frames waiting',
   timeout: 'face engine busy: the frame took too long',
   worker_crashed: 'face engine busy: a worker failed and is being replaced',
   stopping: 'face engine is stopping',
+  no_workers: 'face engine busy: no queue worker is running',
 };
 
 /** A transient overload or fault of the engine: the same request may succeed after `retryAfterSeconds`. */

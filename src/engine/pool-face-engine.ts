@@ -8,7 +8,7 @@ import type { ModelPackId } from '../domain/ids.js';
 import type { PipelineConfig } from '../vision/pack-config.js';
 import type { AnalyzeOptions, FrameAnalysis } from '../vision/types.js';
 import { mapEngineFailure } from './engine-errors.js';
-import type { EngineStats, FaceEngine, RawFrame } from './face-engine.js';
+import type { EngineDescription, EngineStats, FaceEngine, RawFrame } from './face-engine.js';
 import { WorkerPool } from './pool/worker-pool.js';
 import { isResultOf, type FaceResultOf, type FaceTask, type FaceTaskKind, type FaceTaskOf, type FaceTaskResult } from './tasks/face-tasks.js';
 
@@ -95,6 +95,10 @@ export class PoolFaceEngine implements FaceEngine {
       workerRestarts: s.restarts,
       latencyMs: s.latencyMs,
     };
+  }
+
+  describe(): EngineDescription {
+    return { kind: 'local', workers: this.pool.stats().size, workerProcesses: [] };
   }
 
   close(): Promise<void> {

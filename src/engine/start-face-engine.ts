@@ -1,14 +1,31 @@
-// Starts the app's face engine from config and warms every worker with one
-// small image, so the first real request does not pay for session start-up.
+// Starts the app's face engine from config: FACE_ENGINE=local (default) a pool
+// of worker threads in this process, warmed with one small image per worker
+// so the first real request does not pay for session start-up; queue, a client
+// of the job queue served by `npm run worker` processes (queue/).
 // Missing or broken models are not fatal: the server runs without the engine
 // and face features answer 503 (require-face-engine.ts).
 import sharp from 'sharp';
 import type { Logger } from 'pino';
-import type { Config } from '../config.js';
+import type { Cluster } from '../cluster/cluster.js';
+import type { Config, EngineConfig } from '../config.js';
 import { pipelineConfigFrom } from '../vision/pack-config.js';
+import type { FaceEngine } from './face-engine.js';
 import { PoolFaceEngine } from './pool-face-engine.js';
+import { startQueueFaceEngine } from './queue/start-queue-engine.js';
 
-export async function startFaceEngine(config: Config, log: Logger): Promise<PoolFaceEngine | null> {
+export async function startFaceEngine(config: Config, log: Logger, cluster: Cluster | null): Promise<FaceEngine | null> {
+  if (config.FACE_ENGINE === 'queue') {
+    if (cluster === null) {
+      // parseConfig refuses FACE_ENGINE=queue without REDIS_URL; this is for hand-built configs.
+      throw new Error('FACE_ENGINE=queue needs REDIS_URL');
+    }
+    return startQueueFaceEngine(config, cluster, log);
+  }
+  return startPoolFaceEngine(config, log);
+}
+
+/** The worker-thread engine (also what a queue worker process runs its jobs on). */
+export async function startPoolFaceEngine(config: EngineConfig, log: Logger): Promise<PoolFaceEngine | null> {
   let engine: PoolFaceEngine;
   try {
     engine = await PoolFaceEngine.create({

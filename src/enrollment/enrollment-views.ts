@@ -41,7 +41,7 @@ export interface PhotoEnrollmentResult extends EnrollmentResult {
 }
 
 /** The view of a session: its row, with the live counts and coverage while it is in memory. */
-export function sessionView(row: EnrollmentSession, live: LiveSession | undefined): EnrollmentSessionView {
+export function sessionView(row: EnrollmentSession, live: Pick<LiveSession, 'frameCount' | 'state'> | undefined): EnrollmentSessionView {
   return {
     id: row.id,
     status: row.status,

@@ -8,6 +8,7 @@ import type { PubSub } from 'graphql-yoga';
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { createRedisClients } from './redis-clients.js';
 import type { Logger } from 'pino';
+import { prefixedEventTarget } from './prefixed-event-target.js';
 import type { AppTopics } from './topics.js';
 
 export type AppPubSub = PubSub<AppTopics>;
@@ -19,7 +20,14 @@ export interface EventBus {
   close(): Promise<void>;
 }
 
-export function createEventBus(options: { redisUrl?: string | undefined; log: Logger }): EventBus {
+export interface EventBusOptions {
+  redisUrl?: string | undefined;
+  /** REDIS_PREFIX: every channel is `<prefix>:<topic>` (default `face-attendance`, as the setting's). */
+  prefix?: string;
+  log: Logger;
+}
+
+export function createEventBus(options: EventBusOptions): EventBus {
   if (options.redisUrl === undefined) {
     // Every open subscription is a listener: many subscribers are normal here, not a leak.
     const eventTarget = new EventTarget();
@@ -28,8 +36,9 @@ export function createEventBus(options: { redisUrl?: string | undefined; log: Lo
   }
   // Subscribing puts a Redis connection in subscriber mode, hence two clients;
   // Redis going away loses events but never the process (redis-clients.ts).
+  // Every channel is under REDIS_PREFIX.
   const clients = createRedisClients(options.redisUrl, options.log);
-  const eventTarget = createRedisEventTarget<CustomEvent>(clients);
+  const eventTarget = prefixedEventTarget(createRedisEventTarget<CustomEvent>(clients), options.prefix ?? 'face-attendance');
   return {
     kind: 'redis',
     pubsub: createPubSub<AppTopics>({ eventTarget }),

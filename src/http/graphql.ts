@@ -5,7 +5,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GraphQLError } from 'graphql';
 import { createYoga, maskError as yogaMaskError } from 'graphql-yoga';
-import type { YogaServerInstance } from 'graphql-yoga';
+import type { Plugin, YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { AppDeps } from '../app-deps.js';
 import type { AppContext, RequestContext } from '../context.js';
@@ -29,7 +29,7 @@ export interface GraphQlServerContext {
 
 export type Yoga = YogaServerInstance<GraphQlServerContext, RequestContext>;
 
-export function createGraphQl(deps: Pick<AppDeps, 'config' | 'log'>, app: AppContext): Yoga {
+export function createGraphQl(deps: Pick<AppDeps, 'config' | 'log'>, app: AppContext, plugins: Plugin[] = []): Yoga {
   const log = deps.log.child({ component: 'graphql' });
   return createYoga<GraphQlServerContext, RequestContext>({
     schema,
@@ -56,7 +56,8 @@ export function createGraphQl(deps: Pick<AppDeps, 'config' | 'log'>, app: AppCon
     },
     // Stack traces and original messages only in development, whatever process.env says.
     maskedErrors: { maskError: exposeDomainErrors, isDev: deps.config.NODE_ENV === 'development' },
-    plugins: graphqlArmorPlugins(deps.config),
+    // The abuse limits, then what the app adds (metrics).
+    plugins: [...graphqlArmorPlugins(deps.config), ...plugins],
     // A JSON array body runs several operations; more than the limit is refused whole.
     batching: deps.config.GRAPHQL_BATCH_LIMIT > 0 ? { limit: deps.config.GRAPHQL_BATCH_LIMIT } : false,
     context: ({ caller, log: requestLog, requestId }) =>

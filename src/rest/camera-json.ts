@@ -11,6 +11,7 @@ const iso = (ms: number | null): string | null => (ms === null ? null : new Date
 export const cameraInfoJson = z
   .object({
     camera_id: z.number().int(),
+    owner: z.string().nullable().describe('The server instance capturing the camera (instance_id of /system/info); null when none does'),
     name: z.string().nullable(),
     source: z.string().describe('Any URL password shown as ***'),
     state: z.enum(['connecting', 'connected', 'reconnecting', 'stopped']),
@@ -39,6 +40,7 @@ export const cameraInfoJson = z
 export function toCameraInfoJson(i: CameraInfo): z.output<typeof cameraInfoJson> {
   return {
     camera_id: i.cameraId,
+    owner: i.owner ?? null,
     name: i.name,
     source: i.source,
     state: i.state,

@@ -58,6 +58,14 @@ const infoJson = z.object({
   model_pack: z.object({ configured: z.string(), loaded: z.string().nullable(), embedding_size: z.number().nullable() }),
   uptime_seconds: z.number().int(),
   started_at: z.string(),
+  instance_id: z.string().describe('This server process among the instances of the deployment'),
+  face_engine: z
+    .object({
+      kind: z.enum(['local', 'queue']),
+      workers: z.number().int(),
+      worker_processes: z.array(z.object({ id: z.string(), host: z.string(), threads: z.number().int(), jobs: z.number().int() })),
+    })
+    .nullable(),
   config: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
 });
 
@@ -166,6 +174,11 @@ export const systemRoutes: FastifyPluginAsyncZod<{ deps: AppContext }> = async (
         },
         uptime_seconds: i.uptimeSeconds,
         started_at: isoDate(i.startedAt),
+        instance_id: i.instanceId,
+        face_engine:
+          i.faceEngine === null
+            ? null
+            : { kind: i.faceEngine.kind, workers: i.faceEngine.workers, worker_processes: i.faceEngine.workerProcesses },
         config: i.config,
       };
     },

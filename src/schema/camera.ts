@@ -32,6 +32,11 @@ const ms = (value: number | null): Date | null => (value === null ? null : new D
 export const CameraInfoRef = builder.objectRef<CameraInfo>('CameraInfo').implement({
   fields: (t) => ({
     cameraId: t.int({ resolve: (i) => i.cameraId }),
+    owner: t.string({
+      nullable: true,
+      description: 'The server instance capturing the camera (its systemInfo.instanceId); null when none does.',
+      resolve: (i) => i.owner ?? null,
+    }),
     name: t.exposeString('name', { nullable: true }),
     source: t.exposeString('source', { description: 'Any URL password is shown as ***.' }),
     state: t.field({ type: CameraStateEnum, resolve: (i) => i.state }),

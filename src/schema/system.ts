@@ -2,7 +2,7 @@
 import { builder } from './builder.js';
 import type { Health, SystemInfo, SystemStatus } from '../services/system-service.js';
 import { systemResolvers as r } from '../resolvers/system.js';
-import type { EngineStats } from '../engine/face-engine.js';
+import type { EngineDescription, EngineStats } from '../engine/face-engine.js';
 
 const HealthRef = builder.objectRef<Health>('Health').implement({
   fields: (t) => ({
@@ -62,6 +62,28 @@ const ModelPackRef = builder.objectRef<SystemInfo['modelPack']>('ModelPackInfo')
   }),
 });
 
+const EngineKindEnum = builder.enumType('FaceEngineKind', {
+  description: 'local: worker threads in the server process; queue: jobs on Redis for `npm run worker` processes.',
+  values: ['local', 'queue'] as const,
+});
+
+const WorkerProcessRef = builder.objectRef<EngineDescription['workerProcesses'][number]>('FaceWorkerProcess').implement({
+  fields: (t) => ({
+    id: t.exposeString('id'),
+    host: t.exposeString('host'),
+    threads: t.exposeInt('threads'),
+    jobs: t.exposeInt('jobs', { description: 'Jobs it answered for this instance.' }),
+  }),
+});
+
+const EngineDescriptionRef = builder.objectRef<EngineDescription>('FaceEngineInfo').implement({
+  fields: (t) => ({
+    kind: t.field({ type: EngineKindEnum, resolve: (d) => d.kind }),
+    workers: t.exposeInt('workers', { description: 'Threads running the face pipeline (of every live worker process for queue).' }),
+    workerProcesses: t.field({ type: [WorkerProcessRef], resolve: (d) => d.workerProcesses }),
+  }),
+});
+
 const SystemInfoRef = builder.objectRef<SystemInfo>('SystemInfo').implement({
   fields: (t) => ({
     name: t.exposeString('name'),
@@ -73,6 +95,8 @@ const SystemInfoRef = builder.objectRef<SystemInfo>('SystemInfo').implement({
     modelPack: t.field({ type: ModelPackRef, resolve: (i) => i.modelPack }),
     uptimeSeconds: t.exposeInt('uptimeSeconds'),
     startedAt: t.expose('startedAt', { type: 'DateTime' }),
+    instanceId: t.exposeString('instanceId', { description: 'This server process among the instances of the deployment (stable while it runs).' }),
+    faceEngine: t.field({ type: EngineDescriptionRef, nullable: true, resolve: (i) => i.faceEngine }),
     config: t.field({ type: 'JSON', description: 'Settings without secrets.', resolve: (i) => i.config }),
   }),
 });

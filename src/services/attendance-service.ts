@@ -63,6 +63,11 @@ export interface AttendanceService {
   /** Stops the drainer (queued events stay on disk for the next start). */
   stop(): Promise<void>;
   readonly outbox: AttendanceOutbox;
+  /**
+   * Writes what another outbox folder holds (an instance that died left it): its events in order,
+   * within `timeoutMs`; resolves with how many are still queued there.
+   */
+  drainOutbox(dir: string, timeoutMs: number): Promise<number>;
   /** Today's date in the configured time zone. */
   today(): LocalDate;
   recordRecognition(event: RecognitionEvent): Promise<RecordResult>;
@@ -146,18 +151,20 @@ export function createAttendanceService(deps: AttendanceServiceDeps): Attendance
     return { kind: 'logged', log };
   };
 
-  const outbox = createOutbox({
-    dir: deps.outboxDir ?? join(config.DATA_DIR, 'outbox'),
-    write,
-    // Tells an outage from an event the database keeps refusing (poison).
-    probe: () => prisma.$queryRaw`SELECT 1`.then(() => true),
-    logger,
-    ...(deps.outboxMaxEvents !== undefined && { maxEvents: deps.outboxMaxEvents }),
-    ...(deps.outboxBackoffMs && {
-      initialBackoffMs: deps.outboxBackoffMs.initial,
-      maxBackoffMs: deps.outboxBackoffMs.max,
-    }),
-  });
+  const outboxAt = (dir: string): AttendanceOutbox =>
+    createOutbox({
+      dir,
+      write,
+      // Tells an outage from an event the database keeps refusing (poison).
+      probe: () => prisma.$queryRaw`SELECT 1`.then(() => true),
+      logger,
+      ...(deps.outboxMaxEvents !== undefined && { maxEvents: deps.outboxMaxEvents }),
+      ...(deps.outboxBackoffMs && {
+        initialBackoffMs: deps.outboxBackoffMs.initial,
+        maxBackoffMs: deps.outboxBackoffMs.max,
+      }),
+    });
+  const outbox = outboxAt(deps.outboxDir ?? join(config.DATA_DIR, 'outbox'));
 
   const record = createRecorder({ outbox, write, logger });
 
@@ -172,6 +179,18 @@ export function createAttendanceService(deps: AttendanceServiceDeps): Attendance
     outbox,
     start: () => outbox.start(),
     stop: () => outbox.stop(),
+    async drainOutbox(dir, timeoutMs) {
+      const foreign = outboxAt(dir);
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        await foreign.start();
+        await Promise.race([foreign.whenEmpty(), new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+        return foreign.size;
+      } finally {
+        clearTimeout(timer);
+        await foreign.stop();
+      }
+    },
     today,
 
     async recordRecognition(event) {

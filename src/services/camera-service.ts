@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Caller } from '../auth/caller.js';
 import type { CameraInfo } from '../cameras/camera-info.js';
+import type { CameraPlacement, LocalCameras } from '../cameras/camera-placement.js';
 import type { CameraAttackEvent } from '../cameras/events.js';
 import { DEFAULT_TRACK_LIVENESS } from '../cameras/track-liveness.js';
 import { CameraManager } from '../cameras/camera-manager.js';
@@ -28,7 +29,7 @@ import { envCamera } from '../cameras/env-camera.js';
 import { FramePreviews } from '../cameras/frame-previews.js';
 import type { EventPublisher } from '../events/event-bus.js';
 import { cameraId as toCameraId } from '../domain/ids.js';
-import { UnavailableError } from '../domain/errors.js';
+import { NotFoundError, UnavailableError } from '../domain/errors.js';
 import { FACE_MODELS_MISSING } from '../engine/require-face-engine.js';
 import type { FaceEngine } from '../engine/face-engine.js';
 import type { Camera } from '../generated/prisma/client.js';
@@ -78,6 +79,10 @@ export interface CameraServiceDeps {
   directory: EmployeeDirectory;
   /** Passive liveness per track; spoofed tracks are reported through it. */
   liveness: Pick<LivenessService, 'enabled' | 'threshold' | 'resembledEmployee' | 'report'>;
+  /** This server instance (the `owner` of the cameras it runs). */
+  instanceId: string;
+  /** Several instances: which camera runs where (camera-placement.ts); without it every enabled camera runs here. */
+  placement?: CameraPlacement;
 }
 
 export function createCameraService(deps: CameraServiceDeps): CameraService {
@@ -163,10 +168,56 @@ export function createCameraService(deps: CameraServiceDeps): CameraService {
 
   const find = (id: number): Promise<Camera> => deps.cameras.find(id);
 
-  const infoOf = (camera: Camera): CameraInfo => manager?.info(toCameraId(camera.id)) ?? stoppedInfo(camera);
+  const placement = deps.placement;
+  const infoOf = (camera: Camera): CameraInfo => {
+    const here = manager?.info(toCameraId(camera.id));
+    if (placement === undefined) {
+      return { ...(here ?? stoppedInfo(camera)), owner: here !== undefined && here.state !== 'stopped' ? deps.instanceId : null };
+    }
+    const owner = placement.owner(camera.id);
+    const info = owner !== null && owner !== deps.instanceId ? placement.remoteInfo(camera.id) : here;
+    return { ...(info ?? stoppedInfo(camera)), owner };
+  };
+
+  /** The settings each camera was last started with here (a change of anything else needs no restart). */
+  const launched = new Map<number, string>();
+  const launchHere = async (camera: Camera): Promise<CameraInfo> => {
+    launched.set(camera.id, JSON.stringify(specOf(camera)));
+    return launch(camera);
+  };
+  const local: LocalCameras = {
+    launch: async (id) => launchHere(await find(id)),
+    halt: async (id, forget) => {
+      launched.delete(id);
+      await (forget ? manager?.remove(toCameraId(id)) : manager?.stop(toCameraId(id)));
+    },
+    apply: async (id) => {
+      const camera = await find(id).catch((error: unknown) => {
+        if (error instanceof NotFoundError) {
+          return null;
+        }
+        throw error;
+      });
+      if (camera === null || !camera.enabled) {
+        await local.halt(id, camera === null);
+        return camera === null ? 'gone' : 'disabled';
+      }
+      if (launched.get(id) !== JSON.stringify(specOf(camera)) || manager?.isRunning(toCameraId(id)) !== true) {
+        await launchHere(camera);
+      }
+      return 'running';
+    },
+    info: (id) => manager?.info(toCameraId(id)),
+    enabled: async () => (await deps.cameras.list({ enabledOnly: true })).map((c) => c.id),
+  };
 
   /** After a change: running cameras pick up new settings, disabled ones stop, enabled ones start. */
   const apply = async (camera: Camera, before?: Camera): Promise<void> => {
+    if (placement !== undefined) {
+      // The camera's owner applies it, wherever it runs.
+      await placement.changed(camera.id);
+      return;
+    }
     const id = toCameraId(camera.id);
     if (!camera.enabled) {
       await manager?.stop(id);
@@ -223,15 +274,24 @@ export function createCameraService(deps: CameraServiceDeps): CameraService {
       const before = await find(id);
       await manager?.remove(toCameraId(id));
       await deps.cameras.delete(caller, before);
+      await placement?.changed(id);
       return before;
     },
 
     async start(id) {
-      return launch(await find(id));
+      const camera = await find(id);
+      if (placement !== undefined) {
+        return { ...(await placement.startCamera(id)), owner: placement.owner(id) };
+      }
+      return { ...(await launch(camera)), owner: deps.instanceId };
     },
 
     async stop(id) {
       const camera = await find(id);
+      if (placement !== undefined) {
+        const stopped = await placement.stopCamera(id);
+        return stopped === undefined ? infoOf(camera) : { ...stopped, owner: placement.owner(id) };
+      }
       await manager?.stop(toCameraId(id));
       return infoOf(camera);
     },
@@ -252,6 +312,11 @@ export function createCameraService(deps: CameraServiceDeps): CameraService {
       if (engine === null || booting !== undefined) {
         return;
       }
+      if (placement !== undefined) {
+        // The leases decide which enabled cameras run here.
+        booting = placement.start(local).catch((error: unknown) => log.error({ err: error }, 'camera placement failed to start'));
+        return;
+      }
       booting = (async () => {
         const cameras = await deps.cameras.list({ enabledOnly: true });
         for (const camera of cameras) {
@@ -269,6 +334,7 @@ export function createCameraService(deps: CameraServiceDeps): CameraService {
     async shutdown() {
       closed = true;
       await booting;
+      await placement?.stop();
       await manager?.stopAll();
     },
 

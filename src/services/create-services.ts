@@ -28,6 +28,9 @@ import { createJobScheduler, type JobScheduler } from './scheduled-jobs.js';
 import { createSystemService, type SystemService } from './system-service.js';
 import { createTemplateImportService, type TemplateImportService } from './template-import-service.js';
 import { createTrainingService, type TrainingService } from './training-service.js';
+import type { RecognitionEvent } from '../attendance/types.js';
+import { observedAttendanceWrite, observedPublisher, observedRecognition } from '../metrics/service-metrics.js';
+import { createClusterParts } from '../cluster/cluster-parts.js';
 import { createTrainPool, fitMachineInWorker, type TrainPool } from '../recognition/svm/train-in-worker.js';
 import { createApprovalService, type ApprovalService } from './approval-service.js';
 import { createErasureService, type ErasureService } from './erasure-service.js';
@@ -97,6 +100,7 @@ export interface ComposedServices {
 
 export const SNAPSHOT_PURGE_JOB = 'snapshot retention purge';
 export const ENROLLMENT_EXPIRY_JOB = 'enrollment session expiry';
+export const OUTBOX_ADOPTION_JOB = 'outbox adoption of dead instances';
 export const IDEMPOTENCY_PURGE_JOB = 'idempotency answers purge';
 
 export interface JobIntervals {
@@ -104,20 +108,37 @@ export interface JobIntervals {
   snapshotPurgeMs: number;
   /** Enrollment sessions past their TTL are expired this often (default: from ENROLLMENT_SESSION_TTL_SECONDS). */
   enrollmentExpiryMs?: number;
+  /** Several instances: outbox folders of dead instances are looked for this often (a readdir when there are none). */
+  outboxAdoptionMs: number;
 }
 
-export const DEFAULT_JOB_INTERVALS: JobIntervals = { snapshotPurgeMs: 60 * 60 * 1000 };
+export const DEFAULT_JOB_INTERVALS: JobIntervals = { snapshotPurgeMs: 60 * 60 * 1000, outboxAdoptionMs: 5_000 };
 
 export type ServiceDeps = Pick<
   AppDeps,
-  'config' | 'prisma' | 'log' | 'clock' | 'events' | 'pubsub' | 'eventBusKind' | 'authenticator' | 'faceEngine' | 'startedAt' | 'templateCipher'
+  | 'config'
+  | 'prisma'
+  | 'log'
+  | 'clock'
+  | 'events'
+  | 'pubsub'
+  | 'eventBusKind'
+  | 'authenticator'
+  | 'faceEngine'
+  | 'startedAt'
+  | 'templateCipher'
+  | 'instanceId'
+  | 'cluster'
+  | 'metrics'
 > & {
   readonly jobIntervals?: Partial<JobIntervals>;
 };
 
 export function createServices(deps: ServiceDeps): ComposedServices {
-  const { config, prisma, clock, events, faceEngine } = deps;
+  const { config, prisma, clock, events, faceEngine, metrics } = deps;
   const log = (component: string) => deps.log.child({ component });
+  // What cameras and training publish is also counted (src/metrics/service-metrics.ts).
+  const observedEvents = observedPublisher(events, metrics);
 
   // Repositories: the data access each domain owns.
   // Embeddings and classifier artifacts are encrypted at rest inside these two.
@@ -127,16 +148,26 @@ export function createServices(deps: ServiceDeps): ComposedServices {
   const sessions = createSessionRepository(prisma);
   const cameraRows = createCameraRepository(prisma);
 
+  // Several instances: this one announces itself, cameras go where their leases say, enrollment
+  // sessions live in Redis, one instance trains at a time, each keeps its own outbox folder and
+  // adopts those of dead ones (src/cluster/cluster-parts.ts).
+  const clustered = deps.cluster === null ? null : createClusterParts(deps.cluster, config, log('cluster'));
   const apiKeys = createApiKeyService({ prisma, config, authenticator: deps.authenticator, clock, log: log('api-keys') });
   const employees = createEmployeeService({ prisma, config, clock, events, log: log('employees') });
   const attendance = createAttendanceService({
     prisma,
     config,
     clock,
+    ...(clustered && { outboxDir: clustered.outboxDir }),
     logger: log('attendance'),
-    publish: (row) => events.publish('attendanceLogged', toLoggedEvent(row)),
+    publish: (row) => {
+      metrics.attendanceWritten.inc();
+      events.publish('attendanceLogged', toLoggedEvent(row));
+    },
     outboxMaxEvents: config.OUTBOX_MAX_EVENTS,
   });
+  // Recognitions handed to attendance, counted by result (logged, duplicate, queued...).
+  const attendanceWrites = { recordRecognition: observedAttendanceWrite((event: RecognitionEvent) => attendance.recordRecognition(event), metrics) };
   // One training worker (a low-priority thread): full trainings and new hires' machines.
   let trainPool: TrainPool | undefined;
   const trainPoolOf = (): TrainPool => (trainPool ??= createTrainPool());
@@ -160,36 +191,48 @@ export function createServices(deps: ServiceDeps): ComposedServices {
     startedAt: deps.startedAt,
     eventBusKind: deps.eventBusKind,
     models: recognitionModels,
+    instanceId: deps.instanceId,
   });
   const training = createTrainingService({
     config,
     log: deps.log,
     clock,
-    events,
+    events: observedEvents,
     faceEngine,
     templates,
     classifierModels,
-    models: recognitionModels,
+    // A classifier made live here is announced: the other instances load it.
+    models: {
+      activateSvm: async (svm) => {
+        const live = await recognitionModels.activateSvm(svm);
+        events.publish('classifierActivated', { modelId: String(faceEngine?.modelId), classifierModelId: svm.id, at: clock().toISOString() });
+        return live;
+      },
+    },
     pool: trainPoolOf,
+    ...(clustered && { lock: clustered.trainingLock }),
   });
   const liveness = createLivenessService({ prisma, config, log: log('liveness'), clock, events, models: recognitionModels });
-  const recognition = createRecognitionService({
-    prisma,
-    config,
-    clock,
-    log: log('recognition'),
-    faceEngine,
-    models: recognitionModels,
-    attendance,
-    liveness,
-  });
+  const recognition = observedRecognition(
+    createRecognitionService({
+      prisma,
+      config,
+      clock,
+      log: log('recognition'),
+      faceEngine,
+      models: recognitionModels,
+      attendance: attendanceWrites,
+      liveness,
+    }),
+    metrics,
+  );
   const livenessChallenges = createLivenessChallengeService({
     config,
     clock,
     log: log('liveness'),
     faceEngine,
     models: recognitionModels,
-    attendance,
+    attendance: attendanceWrites,
     liveness,
   });
   const enrollment = createEnrollmentService({
@@ -201,6 +244,7 @@ export function createServices(deps: ServiceDeps): ComposedServices {
     faceEngine,
     startedAt: deps.startedAt,
     sessions,
+    ...(clustered && { liveSessions: clustered.liveSessions }),
     templates,
     templateCipher: deps.templateCipher,
     models: recognitionModels,
@@ -236,11 +280,19 @@ export function createServices(deps: ServiceDeps): ComposedServices {
     config,
     log: deps.log,
     faceEngine,
-    events,
+    events: clustered ? clustered.fencedEvents(observedEvents) : observedEvents,
     models: recognitionModels,
-    attendance,
+    attendance: clustered ? { recordRecognition: clustered.fencedAttendance(attendanceWrites.recordRecognition) } : attendanceWrites,
     directory: employeeDirectory,
     liveness,
+    instanceId: deps.instanceId,
+    ...(clustered && { placement: clustered.ownership }),
+  });
+  metrics.watch({
+    engine: () => faceEngine?.stats() ?? null,
+    outboxDepth: () => attendance.outbox.size,
+    // Only the cameras this instance captures: the others are another instance's series.
+    cameras: async () => (await cameras.info()).filter((c) => c.owner === deps.instanceId && c.state !== 'stopped'),
   });
 
   // Work that runs on a clock.
@@ -249,9 +301,15 @@ export function createServices(deps: ServiceDeps): ComposedServices {
   jobs.add({ name: SNAPSHOT_PURGE_JOB, everyMs: intervals.snapshotPurgeMs, runAtStart: true, run: () => attendance.purgeExpiredSnapshots() });
   jobs.add({ name: IDEMPOTENCY_PURGE_JOB, everyMs: intervals.snapshotPurgeMs, runAtStart: true, run: () => idempotency.purgeExpired() });
   jobs.add({ name: ENROLLMENT_EXPIRY_JOB, everyMs: intervals.enrollmentExpiryMs ?? enrollmentSweepIntervalMs(config), run: () => enrollment.sweep() });
+  if (clustered) {
+    const adoption = clustered.outboxAdoption((dir, timeoutMs) => attendance.drainOutbox(dir, timeoutMs));
+    jobs.add({ name: OUTBOX_ADOPTION_JOB, everyMs: intervals.outboxAdoptionMs, runAtStart: true, run: () => adoption.sweep() });
+  }
 
   const adminKey = config.ADMIN_API_KEY;
   const lifetimes: Lifetime[] = [
+    // First up, last down: the other instances see this one alive while it holds anything.
+    ...(clustered === null ? [] : [{ name: 'instance registry', start: () => clustered.registry.start(), stop: () => clustered.registry.stop() }]),
     // Snapshots and the outbox journal hold biometric data: owner-only folders.
     { name: 'data folder', start: () => secureDataDir(config.DATA_DIR) },
     {

@@ -15,6 +15,7 @@ import type { FrameCandidate } from '../enrollment/coverage.js';
 import { checkDuplicateIdentity, defaultDuplicateThreshold, duplicateMessage } from '../enrollment/duplicate-identity.js';
 import { DuplicateIdentityError } from '../enrollment/enrollment-errors.js';
 import type { FrameInput } from '../enrollment/frame-feedback.js';
+import type { LiveSessionStore } from '../enrollment/session-store.js';
 import type { SessionRepository } from '../enrollment/session-repository.js';
 import { buildTemplates } from '../enrollment/template-builder.js';
 import type { EventPublisher } from '../events/event-bus.js';
@@ -46,6 +47,8 @@ export interface EnrollmentServiceDeps {
   /** Sessions created before this are from a previous run. */
   startedAt: Date;
   sessions: SessionRepository;
+  /** Where live sessions are kept: this process's memory by default, Redis with several instances. */
+  liveSessions?: LiveSessionStore;
   /** Faces the gallery leaves out, for the duplicate-identity check. */
   templates: Pick<TemplateRepository, 'loadUnlisted'>;
   /** Templates are written encrypted (src/crypto/template-cipher.ts). */

@@ -2,7 +2,9 @@
 // (analysed concurrently, applied in order), completion, cancel and expiry.
 //
 // Lifecycle: start writes an EnrollmentSession row (active, expiresAt) and
-// keeps the coverage state in memory. Nothing else is written until
+// keeps the coverage state in the live session store (this process's memory,
+// or Redis with several instances, so any instance takes any frame). Nothing
+// else is written until
 // completion, which stores the Employee (if new), the templates and the
 // session's end in one transaction: an abandoned or refused session leaves no
 // employee and no templates. A scheduled sweep (src/services/create-services.ts)
@@ -29,7 +31,7 @@ import { sessionView, type EnrollmentResult, type EnrollmentSessionView, type St
 import type { EnrollmentProgressEvent, EnrollmentSessionStatus } from '../enrollment/events.js';
 import type { FrameFeedback } from '../enrollment/feedback-types.js';
 import { DEFAULT_FRAME_FEEDBACK_PARAMS, evaluateFrame, type FrameFeedbackParams } from '../enrollment/frame-feedback.js';
-import { chainStep, SessionStore, type LiveSession, type PendingEmployee } from '../enrollment/session-store.js';
+import { chainStep, createMemorySessionStore, type LiveSession, type PendingEmployee, type SessionChain } from '../enrollment/session-store.js';
 import { countTemplates } from '../enrollment/template-builder.js';
 import type { Employee } from '../generated/prisma/client.js';
 import { replaceTemplatesInTx } from '../recognition/template-repository.js';
@@ -39,7 +41,7 @@ import { newEmployeeSchema, type EnrollmentServiceDeps, type EnrollmentSteps } f
 export interface GuidedEnrollment {
   /** Marks sessions left active by a previous run as expired. */
   start(): Promise<void>;
-  /** Forgets the live sessions (their rows expire on the next start). */
+  /** Forgets the live sessions held in memory (their rows expire on the next start). */
   stop(): void;
   startSession(caller: Caller | null, input: StartEnrollmentInput): Promise<EnrollmentSessionView>;
   submitFrame(caller: Caller | null, sessionId: string, bytes: Uint8Array, meta: { frameNumber: number; timestamp?: number | null }): Promise<FrameFeedback>;
@@ -61,10 +63,24 @@ export function enrollmentSweepIntervalMs(config: Pick<Config, 'ENROLLMENT_SESSI
 export function createGuidedEnrollment(deps: EnrollmentServiceDeps, steps: EnrollmentSteps): GuidedEnrollment {
   const { config, prisma, sessions } = deps;
   const { log, analyzeFrame, duplicateCheck, templatesFor, afterStore } = steps;
-  const store = new SessionStore();
+  const store = deps.liveSessions ?? createMemorySessionStore();
   const frameParams: FrameFeedbackParams = {
     ...DEFAULT_FRAME_FEEDBACK_PARAMS,
     livenessThreshold: deps.liveness.enabled ? deps.liveness.threshold : null,
+  };
+  // This process's apply order per session (frames analysed at once, applied in arrival order).
+  const chains = new Map<string, SessionChain>();
+  const chainOf = (id: string): SessionChain => {
+    let chain = chains.get(id);
+    if (chain === undefined) {
+      chain = { tail: Promise.resolve() };
+      chains.set(id, chain);
+    }
+    return chain;
+  };
+  const forget = async (id: string): Promise<void> => {
+    chains.delete(id);
+    await store.delete(id);
   };
   const coverageParams = mergeCoverageParams({
     requirement: { ringMin: config.ENROLLMENT_RING_SECTORS, minFramesPerSector: config.ENROLLMENT_MIN_FRAMES_PER_SECTOR },
@@ -88,7 +104,7 @@ export function createGuidedEnrollment(deps: EnrollmentServiceDeps, steps: Enrol
     status: Exclude<EnrollmentSessionStatus, 'active' | 'completed'>,
     failureReason: string | null,
   ): Promise<boolean> => {
-    store.delete(live.id);
+    await forget(live.id);
     const ended = await sessions.end(live.id, { status, failureReason, frameCount: live.frameCount, coverage: coverageSummary(live.state) });
     publish({ sessionId: live.id, status, feedback: null, employeeId: null });
     return ended;
@@ -96,7 +112,7 @@ export function createGuidedEnrollment(deps: EnrollmentServiceDeps, steps: Enrol
 
   /** The live session, or the typed reason why there is none. */
   const liveSession = async (caller: Caller | null, sessionId: string): Promise<LiveSession> => {
-    const live = store.get(sessionId);
+    const live = await store.get(sessionId);
     if (live !== undefined) {
       authorize(caller, live);
       if (live.expiresAt.getTime() <= deps.clock().getTime()) {
@@ -111,7 +127,7 @@ export function createGuidedEnrollment(deps: EnrollmentServiceDeps, steps: Enrol
     }
     authorize(caller, { startedBy: row.startedByKeyId });
     if (row.status === 'expired' || row.status === 'active') {
-      // 'active' without memory: the server restarted (or another instance holds it).
+      // 'active' without live state: the server restarted (or the shared store lost it).
       throw new EnrollmentSessionExpiredError(sessionId);
     }
     throw new EnrollmentSessionClosedError(sessionId, row.status);
@@ -123,6 +139,10 @@ export function createGuidedEnrollment(deps: EnrollmentServiceDeps, steps: Enrol
     },
 
     async start() {
+      if (store.shared) {
+        // Other instances hold live sessions in the shared store: expiry alone ends them.
+        return;
+      }
       // Memory of sessions from a previous run is gone: they cannot complete.
       const count = await sessions.expireLeftActive(deps.startedAt);
       if (count > 0) {
@@ -132,17 +152,18 @@ export function createGuidedEnrollment(deps: EnrollmentServiceDeps, steps: Enrol
 
     stop() {
       store.clear();
+      chains.clear();
     },
 
     async sweep() {
       const now = deps.clock();
       let n = 0;
-      for (const live of store.expired(now)) {
-        if (!live.completing && (await close(live, 'expired', 'session expired'))) {
+      for (const live of await store.expired(now)) {
+        if (!(await store.isCompleting(live.id)) && (await close(live, 'expired', 'session expired'))) {
           n++;
         }
       }
-      await sessions.expireOverdue(now, store.ids());
+      await sessions.expireOverdue(now, store.heldIds());
       return n;
     },
 
@@ -179,10 +200,8 @@ export function createGuidedEnrollment(deps: EnrollmentServiceDeps, steps: Enrol
         expiresAt,
         state: createCoverage(coverageParams),
         frameCount: 0,
-        completing: false,
-        tail: Promise.resolve(),
       };
-      store.add(live);
+      await store.add(live);
       log.info({ sessionId: id, employeeId, employeeCode: pending?.employeeCode }, 'enrollment session started');
       return sessionView(row, live);
     },
@@ -192,21 +211,25 @@ export function createGuidedEnrollment(deps: EnrollmentServiceDeps, steps: Enrol
       if (!Number.isInteger(meta.frameNumber) || meta.frameNumber < 0) {
         throw new ValidationError([{ path: ['frameNumber'], message: 'must be a non-negative integer' }]);
       }
-      const live = await liveSession(caller, sessionId);
-      if (live.completing) {
+      await liveSession(caller, sessionId);
+      if (await store.isCompleting(sessionId)) {
         throw new EnrollmentSessionClosedError(sessionId, 'active', `Enrollment session ${sessionId} is being completed`);
       }
       const timestamp = meta.timestamp ?? deps.clock().getTime();
-      return chainStep(live, analyzeFrame(engine, bytes, true), (input) => {
-        if (store.get(sessionId) !== live) {
+      return chainStep(chainOf(sessionId), analyzeFrame(engine, bytes, true), async (input) => {
+        // On the latest state: another frame (maybe through another instance) may have moved it.
+        const applied = await store.update(sessionId, (current) => {
+          const result = evaluateFrame(current.state, input, { frameNumber: meta.frameNumber, timestamp }, frameParams);
+          const notLive = result.feedback.status === 'rejected' && result.feedback.rejection === 'not_live';
+          const report = notLive && current.attackReported !== true;
+          const next = { ...current, state: result.state, frameCount: current.frameCount + 1, attackReported: current.attackReported === true || notLive };
+          return { next, result: { feedback: result.feedback, report } };
+        });
+        if (applied === undefined) {
           // Expired, cancelled or completed while this frame was analysed.
           throw new EnrollmentSessionClosedError(sessionId, 'active', `Enrollment session ${sessionId} ended while the frame was analysed`);
         }
-        const result = evaluateFrame(live.state, input, { frameNumber: meta.frameNumber, timestamp }, frameParams);
-        live.state = result.state;
-        live.frameCount++;
-        if (result.feedback.status === 'rejected' && result.feedback.rejection === 'not_live' && !live.attackReported) {
-          live.attackReported = true;
+        if (applied.report) {
           const face = input.kind === 'analysis' ? input.analysis.faces.find((f) => f.liveness !== undefined && f.liveness < deps.liveness.threshold) : undefined;
           void deps.liveness.report(caller, {
             source: 'enrollment',
@@ -217,21 +240,24 @@ export function createGuidedEnrollment(deps: EnrollmentServiceDeps, steps: Enrol
             resembled: null,
           });
         }
-        publish({ sessionId, status: 'active', feedback: result.feedback, employeeId: null });
-        return result.feedback;
+        publish({ sessionId, status: 'active', feedback: applied.feedback, employeeId: null });
+        return applied.feedback;
       });
     },
 
     async complete(caller, sessionId) {
       const engine = requireFaceEngine(deps);
-      const live = await liveSession(caller, sessionId);
-      if (live.completing) {
+      await liveSession(caller, sessionId);
+      if (!(await store.beginCompletion(sessionId))) {
         throw new EnrollmentSessionClosedError(sessionId, 'active', `Enrollment session ${sessionId} is already being completed`);
       }
-      live.completing = true;
       try {
-        // Frames already submitted count: wait for them to be applied.
-        await live.tail;
+        // Frames already submitted here count: wait for them to be applied, then read the latest state.
+        await chainOf(sessionId).tail;
+        const live = await store.get(sessionId);
+        if (live === undefined) {
+          throw new EnrollmentSessionClosedError(sessionId, 'active', `Enrollment session ${sessionId} ended before it could complete`);
+        }
         const plan = planSessionCompletion(live.state);
         const summary = coverageSummary(live.state);
         if (!plan.ok) {
@@ -290,7 +316,7 @@ export function createGuidedEnrollment(deps: EnrollmentServiceDeps, steps: Enrol
           .catch((error: unknown) => {
             throw isUniqueViolation(error) && live.pendingEmployee ? new DuplicateEmployeeCodeError(live.pendingEmployee.employeeCode) : error;
           });
-        store.delete(sessionId);
+        await forget(sessionId);
         publish({ sessionId, status: 'completed', feedback: null, employeeId: employee.id });
         log.info({ sessionId, employeeId: employee.id, templates: templates.length }, 'enrollment completed');
         await afterStore(employee, created);
@@ -304,13 +330,13 @@ export function createGuidedEnrollment(deps: EnrollmentServiceDeps, steps: Enrol
           dropped: plan.dropped,
         };
       } finally {
-        live.completing = false;
+        await store.endCompletion(sessionId);
       }
     },
 
     async cancel(caller, sessionId) {
       const live = await liveSession(caller, sessionId);
-      if (live.completing) {
+      if (await store.isCompleting(sessionId)) {
         throw new EnrollmentSessionClosedError(sessionId, 'active', `Enrollment session ${sessionId} is being completed`);
       }
       await close(live, 'cancelled', 'cancelled');
@@ -318,7 +344,7 @@ export function createGuidedEnrollment(deps: EnrollmentServiceDeps, steps: Enrol
     },
 
     async getSession(caller, sessionId) {
-      const live = store.get(sessionId);
+      const live = await store.get(sessionId);
       if (live !== undefined) {
         authorize(caller, live);
       }

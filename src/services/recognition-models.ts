@@ -67,6 +67,8 @@ export interface RecognitionModels {
   refreshEmployee(employeeId: number): Promise<void>;
   /** Makes a freshly trained model live (training service); false if it cannot be (an employee it knows has left and it is a multi-class SVM). */
   activateSvm(svm: LiveSvm): Promise<boolean>;
+  /** Re-reads the active classifier from the database (another instance trained it). */
+  reloadClassifier(): Promise<void>;
   /** Resolves when every change queued so far (refreshes, new-hire machines) has been applied. */
   settled(): Promise<void>;
   /** null without a face engine. */
@@ -232,7 +234,23 @@ export function createRecognitionModels(deps: RecognitionModelsDeps): Recognitio
     listening = true;
     closed = false;
     const events = deps.pubsub.subscribe('employeeChanged')[Symbol.asyncIterator]();
-    stopListening = () => void events.return?.();
+    // A classifier trained by another instance goes live here too (the trainer's own copy is already live).
+    const activations = deps.pubsub.subscribe('classifierActivated')[Symbol.asyncIterator]();
+    stopListening = () => {
+      void events.return?.();
+      void activations.return?.();
+    };
+    void (async () => {
+      for (;;) {
+        const next = await activations.next();
+        if (next.done || closed) {
+          break;
+        }
+        if (next.value.modelId === modelId && stored?.id !== next.value.classifierModelId) {
+          await api.reloadClassifier().catch((error: unknown) => log.error({ err: error }, 'loading the classifier another instance trained failed'));
+        }
+      }
+    })().catch((error: unknown) => log.warn({ err: error }, 'classifierActivated subscription ended'));
     void (async () => {
       try {
         for (;;) {
@@ -244,7 +262,8 @@ export function createRecognitionModels(deps: RecognitionModelsDeps): Recognitio
           if (event.kind === 'deactivated' || event.kind === 'erased') {
             dropEmployee(event.employeeId);
           }
-          if (event.kind === 'deactivated' || event.kind === 'erased' || event.kind === 'updated') {
+          // 'created': a new hire enrolled through another instance (this one's own refresh already ran).
+          if (event.kind !== 'created' || !directory.has(event.employeeId)) {
             await api.refreshEmployee(event.employeeId).catch((error: unknown) =>
               log.error({ err: error, employeeId: event.employeeId }, 'refreshing employee templates failed'),
             );
@@ -316,6 +335,14 @@ export function createRecognitionModels(deps: RecognitionModelsDeps): Recognitio
         stored = svm;
         applySvm();
         return live !== null;
+      });
+    },
+    async reloadClassifier() {
+      await api.ready();
+      await serial(async () => {
+        stored = await loadActiveSvm();
+        applySvm();
+        log.info({ svm: stored?.id ?? null, method: recognizer?.hasSvm ? 'svm' : 'cosine' }, 'classifier reloaded');
       });
     },
     recognizer: () => recognizer,

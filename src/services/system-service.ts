@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import { Prisma } from '../generated/prisma/client.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { Config } from '../config.js';
-import type { EngineStats, FaceEngine } from '../engine/face-engine.js';
+import type { EngineDescription, EngineStats, FaceEngine } from '../engine/face-engine.js';
+import type { InstanceId } from '../cluster/instance-id.js';
 import { createHealthChecks } from './health-checks.js';
 import type { HealthChecks, HealthDeps, Readiness } from './health-checks.js';
 
@@ -14,9 +15,10 @@ export interface SystemDeps {
   /** All of it: systemInfo lists every setting except secrets. */
   config: Config;
   clock: () => Date;
-  faceEngine: Pick<FaceEngine, 'stats' | 'modelId' | 'embeddingSize'> | null;
+  faceEngine: Pick<FaceEngine, 'stats' | 'modelId' | 'embeddingSize' | 'describe'> | null;
   startedAt: Date;
   eventBusKind: 'memory' | 'redis';
+  instanceId: InstanceId;
   /** Readiness reports (and completes) their loading. */
   models: HealthDeps['models'];
 }
@@ -76,6 +78,10 @@ export interface SystemInfo {
   modelPack: { configured: string; loaded: string | null; embeddingSize: number | null };
   uptimeSeconds: number;
   startedAt: Date;
+  /** This process among the instances of the deployment. */
+  instanceId: InstanceId;
+  /** Which face engine serves this instance and how many workers it has; null without models. */
+  faceEngine: EngineDescription | null;
   /** Every setting except secrets; credentials inside URLs are masked. */
   config: Record<string, string | number | boolean | null>;
 }
@@ -129,11 +135,20 @@ async function getSystemInfo(deps: SystemDeps): Promise<SystemInfo> {
     },
     uptimeSeconds: uptimeSeconds(deps),
     startedAt: deps.startedAt,
+    instanceId: deps.instanceId,
+    faceEngine: describeEngine(deps.faceEngine),
     config: publicConfig(deps.config),
   };
 }
 
-const SECRET_KEYS = new Set<keyof Config>(['SECRET_KEY', 'ADMIN_API_KEY']);
+function describeEngine(engine: SystemDeps['faceEngine']): EngineDescription | null {
+  if (engine === null) {
+    return null;
+  }
+  return engine.describe?.() ?? { kind: 'local', workers: engine.stats().workers, workerProcesses: [] };
+}
+
+const SECRET_KEYS = new Set<keyof Config>(['SECRET_KEY', 'ADMIN_API_KEY', 'METRICS_TOKEN']);
 
 export function publicConfig(config: Config): Record<string, string | number | boolean | null> {
   const out: Record<string, string | number | boolean | null> = {};

@@ -85,6 +85,8 @@ export interface TrainingServiceDeps {
   classifierModels: ClassifierModelRepository;
   /** Where a trained model goes live. */
   models: Pick<RecognitionModels, 'activateSvm'>;
+  /** Several instances: one trainer at a time across all of them (a Redis lock); others wait, then find the result. */
+  lock?: { exclusive<T>(fn: () => Promise<T>): Promise<T> };
   /** The training worker pool, shared with the new-hire machine fits (created on first use when absent). */
   pool?: () => TrainPool;
 }
@@ -203,7 +205,8 @@ export function createTrainingService(deps: TrainingServiceDeps): TrainingServic
         // Join the running training: its result covers this request too.
         return current;
       }
-      const started = run(opts.force ?? false)
+      const force = opts.force ?? false;
+      const started = (deps.lock ? deps.lock.exclusive(() => run(force)) : run(force))
         .then((outcome) => {
           publish({
             status: 'finished',

@@ -19,6 +19,8 @@ import { parseConfig, type Config } from '../../src/config.js';
 import type { FaceEngine } from '../../src/engine/face-engine.js';
 import type { PayloadOf, PlainTopic } from '../../src/events/buffered-subscriptions.js';
 import { createEventBus } from '../../src/events/event-bus.js';
+import { newInstanceId } from '../../src/cluster/instance-id.js';
+import { AppMetrics } from '../../src/metrics/app-metrics.js';
 import { templateCipherFromConfig } from '../../src/crypto/template-cipher.js';
 import { createServices, type ComposedServices, type JobIntervals } from '../../src/services/create-services.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
@@ -61,6 +63,7 @@ export async function createServiceKit(options: { env?: Record<string, string>; 
   let now = new Date();
   const clock = (): Date => now;
   const bus = createEventBus({ log });
+  const instanceId = newInstanceId();
   const deps: AppDeps = {
     config,
     prisma: db.prisma,
@@ -73,6 +76,10 @@ export async function createServiceKit(options: { env?: Record<string, string>; 
     faceEngine: options.faceEngine ?? null,
     startedAt: clock(),
     templateCipher: templateCipherFromConfig(config),
+    // One instance, without Redis: no cluster parts.
+    instanceId,
+    cluster: null,
+    metrics: new AppMetrics(instanceId),
   };
   const composed: ComposedServices[] = [];
   const recorders: (() => void)[] = [];
