@@ -1,7 +1,7 @@
 // The services of one instance among several, built for the composition root
 // from the app's Cluster: its entry in the instance registry, the camera
 // ownership (leases), the fence around what its cameras write, the shared
-// enrollment sessions and the training lock.
+// enrollment sessions and liveness challenges, and the training lock.
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
@@ -14,14 +14,18 @@ import { fencedAttendance, fencedPublisher } from './fenced-camera-writes.js';
 import { createInstanceRegistry, type InstanceRegistry } from './instance-registry.js';
 import { createClusterLock, type ClusterLock } from './cluster-lock.js';
 import { createRedisSessionStore } from './redis-session-store.js';
+import { createRedisChallengeStore } from './redis-challenge-store.js';
 import { createOutboxAdoption, type OutboxAdoption } from './outbox-adoption.js';
 import type { LiveSessionStore } from '../enrollment/session-store.js';
+import type { ChallengeStore } from '../liveness/challenge-store.js';
 
 export interface ClusterParts {
   readonly registry: InstanceRegistry;
   readonly ownership: CameraOwnership;
   /** Live enrollment sessions any instance can take frames for. */
   readonly liveSessions: LiveSessionStore;
+  /** Kiosk liveness challenges any instance can take frames and give results for. */
+  readonly challenges: ChallengeStore;
   /** One trainer at a time across the instances. */
   readonly trainingLock: ClusterLock;
   /** This instance's own outbox folder: DATA_DIR/outbox/<instance id>. */
@@ -53,6 +57,7 @@ export function createClusterParts(cluster: Cluster, config: Pick<Config, 'CAMER
     registry,
     ownership,
     liveSessions: createRedisSessionStore({ redis: cluster.redis, ns: cluster.ns }),
+    challenges: createRedisChallengeStore({ redis: cluster.redis, ns: cluster.ns }),
     trainingLock: createClusterLock({ cluster, resource: 'training', log: log.child({ component: 'training-lock' }) }),
     outboxDir: join(outboxRoot, cluster.instanceId),
     outboxAdoption: (drain) =>
