@@ -15,7 +15,7 @@ import { ConflictError, ForbiddenError, NotFoundError } from '../domain/errors.j
 import { cameraId as toCameraId } from '../domain/ids.js';
 import type { FaceEngine } from '../engine/face-engine.js';
 import { requireFaceEngine } from '../engine/require-face-engine.js';
-import { createChallenge, instructionFor, type TurnDirection } from '../liveness/challenge.js';
+import { checksInByChallengeOnly, createChallenge, instructionFor, type TurnDirection } from '../liveness/challenge.js';
 import { createMemoryChallengeStore, MAX_CHALLENGE_FRAMES, type ChallengeRecord, type ChallengeStore } from '../liveness/challenge-store.js';
 import { decideChallenge, type ChallengeDecision } from '../liveness/decision.js';
 import { followSequence } from '../liveness/follow-sequence.js';
@@ -62,13 +62,15 @@ export type ChallengeOutcome =
   | { verdict: 'refused'; decision: Extract<ChallengeDecision, { verdict: 'refused' }> };
 
 export interface LivenessChallengeService {
+  /** Whether this caller checks people in through the challenge only (LIVENESS_MODE=challenge, a kiosk). */
+  requiredFor(caller: Caller | null): boolean;
   start(caller: Caller | null, options?: { cameraId?: number | null }): Promise<ChallengeView>;
   submitFrame(caller: Caller | null, id: string, image: Uint8Array): Promise<ChallengeFrameFeedback>;
   finish(caller: Caller | null, id: string): Promise<ChallengeOutcome>;
 }
 
 export interface LivenessChallengeServiceDeps {
-  config: Pick<Config, 'LIVENESS_THRESHOLD'>;
+  config: Pick<Config, 'LIVENESS_THRESHOLD' | 'LIVENESS_MODE'>;
   /** The server's clock stamps every frame: a kiosk cannot stretch the deadline. */
   clock: () => Date;
   log: Logger;
@@ -145,6 +147,8 @@ export function createLivenessChallengeService(deps: LivenessChallengeServiceDep
   };
 
   return {
+    requiredFor: (caller) => checksInByChallengeOnly(deps.config.LIVENESS_MODE, caller?.role),
+
     async start(caller, options = {}) {
       requireFaceEngine(deps);
       const challenge = createChallenge(now());
