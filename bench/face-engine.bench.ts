@@ -13,6 +13,10 @@ import { loadOpenCv } from '../src/cameras/opencv.js';
 import type { RawFrame } from '../src/engine/face-engine.js';
 import { FacePipeline } from '../src/engine/face-pipeline.js';
 import { PoolFaceEngine } from '../src/engine/pool-face-engine.js';
+import { decodeImage } from '../src/vision/image-decode.js';
+import { livenessCrop } from '../src/vision/liveness-crop.js';
+import { LivenessModel } from '../src/vision/liveness-model.js';
+import { modelPathIn, readManifest } from '../src/vision/model-manifest.js';
 import { pipelineConfigFrom } from '../src/vision/pack-config.js';
 import type { FrameAnalysis } from '../src/vision/types.js';
 
@@ -90,6 +94,37 @@ if (pipeline.hasLiveness) {
     if (i < WARMUP) {continue;}
     inProcessLive.push(dt);
     livenessStage.push(r.timings.liveness ?? Number.NaN);
+  }
+}
+// 1c. The liveness model alone on one face crop: the file as shipped against the derived file the
+// workers load (depthwise channels padded, PRelu as two fused convs: src/vision/onnx-conv-rewrites.ts),
+// with 1 intra-op thread and with the workers' count. Wall and CPU ms per run.
+const modelRuns: Record<string, { wallMs: ReturnType<typeof summary>; cpuMs: ReturnType<typeof summary> }> = {};
+const livenessSpec = pipelineConfig.livenessPackDir === undefined ? undefined : readManifest(pipelineConfig.livenessPackDir).models.liveness;
+if (pipelineConfig.livenessPackDir !== undefined && livenessSpec) {
+  const image = await decodeImage(oneFace, pipelineConfig.maxImagePixels);
+  const face = (await pipeline.analyzeRaster(image, { embed: false })).faces[0]!;
+  const crop = livenessCrop(image, face.box);
+  const shipped = `${pipelineConfig.livenessPackDir}/${livenessSpec.file}`;
+  const derived = modelPathIn(pipelineConfig.livenessPackDir, livenessSpec);
+  const threads = [...new Set([1, config.WORKER_INTRA_OP_THREADS])];
+  for (const [label, file] of [['shipped', shipped], ['derived', derived]] as const) {
+    for (const n of threads) {
+      const model = await LivenessModel.create(file, n);
+      const wall: number[] = [];
+      const cpu: number[] = [];
+      for (let i = 0; i < 3 * ITER + WARMUP; i++) {
+        const t = performance.now();
+        const c = process.cpuUsage();
+        await model.scoreCrop(crop);
+        if (i >= WARMUP) {
+          cpu.push(cpuMs(c));
+          wall.push(performance.now() - t);
+        }
+      }
+      await model.close();
+      modelRuns[`${label}, ${n} thread${n > 1 ? 's' : ''}`] = { wallMs: summary(wall), cpuMs: summary(cpu) };
+    }
   }
 }
 await pipeline.close();
@@ -182,6 +217,7 @@ const report = {
         stageMs: summary(livenessStage),
         inProcessOneFaceWithLivenessMs: summary(inProcessLive),
         cpuMsPerOneFaceCall: { without: summary(cpuPlain), with: summary(cpuLive) },
+        modelAloneRuns: modelRuns,
         oneFace: { withoutMs: summary(livenessOne.without), withMs: summary(livenessOne.with), addedPerFaceMs: summary(livenessOne.addedPerFace) },
         twoFaces: { withoutMs: summary(livenessTwo.without), withMs: summary(livenessTwo.with), addedPerFaceMs: summary(livenessTwo.addedPerFace) },
       }
@@ -215,12 +251,16 @@ const rows: [string, string, string][] = [
         ['CPU ms per 1-face call, with liveness', `${report.liveness.cpuMsPerOneFaceCall.with.p50}`, `${report.liveness.cpuMsPerOneFaceCall.with.p95}`],
         ['pool 1 face, without liveness (paired)', `${report.liveness.oneFace.withoutMs.p50}`, `${report.liveness.oneFace.withoutMs.p95}`],
         ['pool 1 face, with liveness (paired)', `${report.liveness.oneFace.withMs.p50}`, `${report.liveness.oneFace.withMs.p95}`],
+        ...Object.entries(report.liveness.modelAloneRuns).flatMap(([k, v]): [string, string, string][] => [
+          [`model ${k}: wall`, `${v.wallMs.p50}`, `${v.wallMs.p95}`],
+          [`model ${k}: CPU`, `${v.cpuMs.p50}`, `${v.cpuMs.p95}`],
+        ]),
         ['liveness added per face, 1 face', `${report.liveness.oneFace.addedPerFaceMs.p50}`, `${report.liveness.oneFace.addedPerFaceMs.p95}`],
         ['liveness added per face, 2 faces', `${report.liveness.twoFaces.addedPerFaceMs.p50}`, `${report.liveness.twoFaces.addedPerFaceMs.p95}`],
       ] as [string, string, string][])
     : []),
 ];
-const line = (a: string, b: string, c: string): string => `${a.padEnd(36)} ${b.padStart(9)} ${c.padStart(9)}`;
+const line = (a: string, b: string, c: string): string => `${a.padEnd(40)} ${b.padStart(9)} ${c.padStart(9)}`;
 process.stdout.write(
   [
     `face engine benchmark (${report.config.workers} workers x ${report.config.intraOpThreads} thread, pack ${report.config.modelPack}, load ${report.machine.loadavg1m})`,

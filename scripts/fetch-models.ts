@@ -95,7 +95,7 @@ try {
       zeroDenormals: derived.patches.includes('zero-denormals'),
       symbolicBatch: derived.patches.includes('symbolic-batch'),
       padDepthwise: derived.patches.includes('pad-depthwise'),
-      splitPrelu: derived.patches.includes('split-prelu'),
+      preluDepthwise: derived.patches.includes('prelu-depthwise'),
     });
     const got = sha256(bytes);
     if (derived.sha256 && got !== derived.sha256) {
@@ -114,7 +114,7 @@ try {
     log(
       `wrote ${derived.file}: ${report.denormalsZeroed} denormal weights zeroed, batch dim symbolic on ` +
         `[${report.batchInputs.join(', ')}], ${report.reshapesRelaxed} reshape(s) relaxed, ` +
-        `${report.depthwisePadded} depthwise conv(s) padded, ${report.preluSplit} PRelu split, sha256 ${got}`,
+        `${report.depthwisePadded} depthwise conv(s) padded, ${report.preluRewritten} PRelu rewritten, sha256 ${got}`,
     );
   }
   if (manifestChanged) {

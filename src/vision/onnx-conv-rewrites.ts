@@ -1,8 +1,11 @@
 // Offline rewrites of convolution blocks that keep a model's outputs (to float
 // rounding) but let ONNX Runtime run them on its fast NCHWc kernels.
 // Measured on fr_liveness.onnx (a MiniFASNet: 33 PRelu, depthwise convs of 103,
-// 13, 231, 52, 26, 77 and 308 channels), one thread: 6.1 ms of CPU a face as
-// shipped, 2.6 ms rewritten (README "Liveness", bench/face-engine.bench.ts).
+// 13, 231, 52, 26, 77 and 308 channels), one thread: ~6 ms of CPU a face as
+// shipped, ~2 ms rewritten (README "Liveness", bench/face-engine.bench.ts);
+// the same graph with plain Relu instead of PRelu (wrong outputs, a floor) ~1.8.
+// Tried and dropped: PRelu as two full convs, s*z + relu((1-s)*z), fused by ORT
+// (2.6 ms: it doubles the pointwise convs' arithmetic).
 // Why it was slow:
 // - ORT has no NCHWc PRelu (its fused activations are Relu, Clip, LeakyRelu, ...
 //   with one slope), so each of the 33 PRelu runs as a broadcast element-wise op
@@ -19,6 +22,9 @@ import {
   type Node,
   type Tensor,
 } from './onnx-proto-types.js';
+
+const INT = 2; // AttributeProto.INT
+const INTS = 7; // AttributeProto.INTS
 
 /** Channel multiple that suits both AVX-512 (16) and AVX2 (8) NCHWc blocks. */
 export const NCHWC_BLOCK = 16;
@@ -163,73 +169,61 @@ export function padDepthwiseChannels(g: Graph, block = NCHWC_BLOCK): number {
 }
 
 /**
- * Replaces each Conv -> PRelu (slopes s <= 1 per output channel) by two convs
- * ORT fuses into its NCHWc kernels, using PRelu(z) = s*z + relu((1-s)*z):
- * Conv(W*(1-s), b*(1-s)) -> Relu, and Conv(W*s, b*s) + that (an Add ORT folds
- * into the second conv). Twice the conv's arithmetic, but no element-wise pass
- * and no layout reorders. Returns how many PRelu were replaced.
+ * Replaces each PRelu after a 2-D conv (slopes s per channel) by ops ORT keeps in
+ * its NCHWc layout, using PRelu(z) = z + (1-s) * relu(-z) (true for any s):
+ * a 1x1 depthwise conv by -1 with Relu fused, a 1x1 depthwise conv by (1-s),
+ * and an Add of z that ORT folds into that conv. Two cheap per-channel passes
+ * instead of a broadcast element-wise op between layout reorders. Returns how
+ * many PRelu were replaced.
  */
-export function splitPreluAfterConv(g: Graph): number {
+export function preluAsDepthwise(g: Graph): number {
   const ix = indexGraph(g);
-  const outputs = graphOutputs(g);
   const replaced = new Map<Node, Node[]>();
-  const dropped = new Set<Node>();
   const added: Tensor[] = [];
   for (const p of g.node) {
-    if (p.opType !== 'PRelu') {
-      continue;
-    }
-    const conv = ix.producer.get(p.input[0]!);
+    const conv = p.opType === 'PRelu' ? ix.producer.get(p.input[0]!) : undefined;
+    const w = conv?.opType === 'Conv' ? ix.inits.get(conv.input[1] ?? '') : undefined;
     const slopeT = ix.inits.get(p.input[1] ?? '');
-    const w = conv && conv.opType === 'Conv' && soleConsumer(ix, outputs, p.input[0]!) === p ? ix.inits.get(conv.input[1] ?? '') : undefined;
-    if (!conv || !w || !slopeT) {
-      continue;
+    if (!w || !slopeT || dimsOf(w).length !== 4) {
+      continue; // only after a 2-D conv: z is N x C x H x W
     }
-    const wd = dimsOf(w);
-    const c = wd[0]!;
+    const c = dimsOf(w)[0]!;
     const slopes = floatsOf(slopeT);
-    const biasName = conv.input[2];
-    const bias = biasName ? ix.inits.get(biasName) : undefined;
-    if ((biasName && !bias) || (slopes.length !== 1 && slopes.length !== c) || slopes.some((s) => !(s <= 1))) {
+    const sd = dimsOf(slopeT);
+    const perChannel = slopes.length === c && (sd.length === 1 || (sd.length === 3 && sd[1] === 1 && sd[2] === 1));
+    if (slopes.length !== 1 && !perChannel) {
       continue;
     }
-    const weights = floatsOf(w);
-    const b = bias ? floatsOf(bias) : new Float32Array(c);
-    const per = weights.length / c;
-    const linW = new Float32Array(weights.length);
-    const reluW = new Float32Array(weights.length);
-    const linB = new Float32Array(c);
-    const reluB = new Float32Array(c);
-    for (let o = 0; o < c; o++) {
-      const s = slopes.length === 1 ? slopes[0]! : slopes[o]!;
-      for (let i = o * per; i < (o + 1) * per; i++) {
-        linW[i] = weights[i]! * s;
-        reluW[i] = weights[i]! * (1 - s);
-      }
-      linB[o] = b[o]! * s;
-      reluB[o] = b[o]! * (1 - s);
-    }
+    const z = p.input[0]!;
     const y = p.output[0]!;
     const name = (part: string): string => `${y}__prelu_${part}`;
-    const tensor = (part: string, dims: number[], values: Float32Array): string => {
-      const t: Tensor = { name: name(part), dataType: 0, dims: [] };
-      setFloats(t, dims, values);
+    const depthwise = (part: string, x: string, scale: Float32Array, out: string): Node => {
+      const t: Tensor = { name: name(`${part}_w`), dataType: 0, dims: [] };
+      setFloats(t, [c, 1, 1, 1], scale);
       added.push(t);
-      return t.name;
+      return {
+        opType: 'Conv',
+        name: name(part),
+        input: [x, t.name],
+        output: [out],
+        attribute: [
+          { name: 'group', type: INT, i: c },
+          { name: 'kernel_shape', type: INTS, ints: [1, 1] },
+        ],
+      };
     };
-    const x = conv.input[0]!;
-    const reluConv: Node = { ...conv, name: name('relu_conv'), input: [x, tensor('relu_w', wd, reluW), tensor('relu_b', [c], reluB)], output: [name('relu_in')] };
-    const relu: Node = { opType: 'Relu', name: name('relu'), input: [name('relu_in')], output: [name('relu_out')], attribute: [] };
-    const linConv: Node = { ...conv, name: name('linear_conv'), input: [x, tensor('linear_w', wd, linW), tensor('linear_b', [c], linB)], output: [name('linear')] };
-    const add: Node = { opType: 'Add', name: name('add'), input: [name('linear'), name('relu_out')], output: [y], attribute: [] };
-    replaced.set(p, [reluConv, relu, linConv, add]);
-    dropped.add(conv);
+    const slopeOf = (o: number): number => (slopes.length === 1 ? slopes[0]! : slopes[o]!);
+    replaced.set(p, [
+      depthwise('negate', z, new Float32Array(c).fill(-1), name('negated')),
+      { opType: 'Relu', name: name('relu'), input: [name('negated')], output: [name('negative_part')], attribute: [] },
+      depthwise('scale', name('negative_part'), Float32Array.from({ length: c }, (_, o) => 1 - slopeOf(o)), name('scaled')),
+      { opType: 'Add', name: name('add'), input: [name('scaled'), z], output: [y], attribute: [] },
+    ]);
   }
   if (replaced.size === 0) {
     return 0;
   }
-  // The new nodes take the PRelu's place: the conv's input is made before the conv, hence before it.
-  g.node = g.node.filter((n) => !dropped.has(n)).flatMap((n) => replaced.get(n) ?? [n]);
+  g.node = g.node.flatMap((n) => replaced.get(n) ?? [n]);
   const read = new Set(g.node.flatMap((n) => n.input));
   g.initializer = [...g.initializer.filter((t) => read.has(t.name)), ...added];
   g.valueInfo = [];

@@ -4,7 +4,7 @@
 // the patched files, so protobufjs stays a dev dependency.
 import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
-import { padDepthwiseChannels, splitPreluAfterConv } from './onnx-conv-rewrites.js';
+import { padDepthwiseChannels, preluAsDepthwise } from './onnx-conv-rewrites.js';
 import { aligned, FLOAT, INT64, type Model, type Tensor } from './onnx-proto-types.js';
 
 const PROTO_PATH = fileURLToPath(new URL('../../models/onnx.proto', import.meta.url));
@@ -55,7 +55,7 @@ export interface PatchReport {
   batchInputs: string[];
   reshapesRelaxed: number;
   depthwisePadded: number;
-  preluSplit: number;
+  preluRewritten: number;
 }
 
 export interface PatchOptions {
@@ -65,15 +65,15 @@ export interface PatchOptions {
   symbolicBatch?: boolean;
   /** Pad depthwise convs' channels to the NCHWc block (onnx-conv-rewrites.ts); outputs unchanged. */
   padDepthwise?: boolean;
-  /** Conv -> PRelu as two convs ORT fuses (onnx-conv-rewrites.ts); outputs equal to float rounding. */
-  splitPrelu?: boolean;
+  /** PRelu as 1x1 depthwise convs ORT keeps in NCHWc (onnx-conv-rewrites.ts); outputs equal to float rounding. */
+  preluDepthwise?: boolean;
 }
 
 export function patchModel(bytes: Uint8Array, opts: PatchOptions): { bytes: Uint8Array; report: PatchReport } {
   const type = modelType();
   const model = type.decode(bytes) as unknown as Model;
   const g = model.graph;
-  const report: PatchReport = { denormalsZeroed: 0, batchInputs: [], reshapesRelaxed: 0, depthwisePadded: 0, preluSplit: 0 };
+  const report: PatchReport = { denormalsZeroed: 0, batchInputs: [], reshapesRelaxed: 0, depthwisePadded: 0, preluRewritten: 0 };
   if (opts.zeroDenormals) {
     for (const t of g.initializer) {
       report.denormalsZeroed += zeroDenormalsIn(t);
@@ -116,12 +116,12 @@ export function patchModel(bytes: Uint8Array, opts: PatchOptions): { bytes: Uint
       }
     }
   }
-  // Padding first: the split then copies the padded slopes into its two convs.
+  // Padding first: the PRelu rewrite then reads the padded slopes (and its own 1x1 convs get the padded width).
   if (opts.padDepthwise) {
     report.depthwisePadded = padDepthwiseChannels(g);
   }
-  if (opts.splitPrelu) {
-    report.preluSplit = splitPreluAfterConv(g);
+  if (opts.preluDepthwise) {
+    report.preluRewritten = preluAsDepthwise(g);
   }
   return { bytes: type.encode(type.fromObject(model)).finish(), report };
 }

@@ -22,6 +22,7 @@ export interface Attribute {
   type?: number;
   /** An int64: a Long when long.js is present, else a number. */
   i?: number | { toNumber(): number };
+  ints?: (number | { toNumber(): number })[];
   t?: Tensor;
 }
 export interface Node {

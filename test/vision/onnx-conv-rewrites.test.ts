@@ -67,22 +67,19 @@ async function run(bytes: Uint8Array, input: Float32Array): Promise<Float32Array
 
 const decode = (bytes: Uint8Array): Model => modelType().decode(bytes) as unknown as Model;
 
-describe('padDepthwiseChannels + splitPreluAfterConv', () => {
+describe('padDepthwiseChannels + preluAsDepthwise', () => {
   it('gives the same outputs with no PRelu left and the depthwise conv padded to 16 channels', async () => {
     const original = block();
-    const { bytes, report } = patchModel(original, { padDepthwise: true, splitPrelu: true });
+    const { bytes, report } = patchModel(original, { padDepthwise: true, preluDepthwise: true });
     expect(report.depthwisePadded).toBe(1);
-    expect(report.preluSplit).toBe(3);
+    expect(report.preluRewritten).toBe(3);
     const g = decode(bytes).graph;
     expect(g.node.filter((n) => n.opType === 'PRelu')).toHaveLength(0);
+    // The 3x3 depthwise conv, and two 1x1 depthwise convs per PRelu (16, 16, 16, 16, 8, 8 channels).
     const dw = g.node.filter((n) => n.opType === 'Conv' && attributeInt(n, 'group', 1) > 1);
-    expect(dw.map((n) => attributeInt(n, 'group', 1))).toEqual([16, 16]); // the split made two
-    // The last conv reads the 16 channels (its PRelu split it in two: both read them).
-    const tail = g.initializer.filter((t) => t.name.startsWith('output__prelu_') && t.name.endsWith('_w'));
-    expect(tail.map(dimsOf)).toEqual([
-      [OUT, 16, 1, 1],
-      [OUT, 16, 1, 1],
-    ]);
+    expect(dw.map((n) => attributeInt(n, 'group', 1)).sort((a, b) => a - b)).toEqual([8, 8, 16, 16, 16, 16, 16]);
+    const w3 = g.initializer.find((t) => t.name === 'w3');
+    expect(w3 && dimsOf(w3)).toEqual([OUT, 16, 1, 1]);
 
     for (let trial = 0; trial < 3; trial++) {
       const input = floats(IN * 144, 4);
@@ -97,13 +94,13 @@ describe('padDepthwiseChannels + splitPreluAfterConv', () => {
     }
   });
 
-  it('leaves a PRelu with a slope above 1 alone (relu((1-s)z) would not hold) and still gives the same outputs', async () => {
+  it('holds for slopes above 1 and below -1 too (z + (1-s) relu(-z) = PRelu(z) for any s)', async () => {
     const slopes = floats(MID);
     slopes[3] = 1.5;
+    slopes[5] = -2;
     const original = block({ firstSlopes: slopes });
-    const { bytes, report } = patchModel(original, { padDepthwise: true, splitPrelu: true });
-    expect(report.preluSplit).toBe(2);
-    expect(decode(bytes).graph.node.filter((n) => n.opType === 'PRelu')).toHaveLength(1);
+    const { bytes, report } = patchModel(original, { padDepthwise: true, preluDepthwise: true });
+    expect(report.preluRewritten).toBe(3);
     const input = floats(IN * 144, 4);
     const [a, b] = [await run(original, input), await run(bytes, input)];
     expect(Math.max(...a.map((v, i) => Math.abs(v - b[i]!)))).toBeLessThan(1e-5);
