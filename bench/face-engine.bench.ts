@@ -79,16 +79,26 @@ for (let i = 0; i < ITER + WARMUP; i++) {
   inProcess.push(dt);
   for (const [k, v] of Object.entries(r.timings)) {(stages[k] ??= []).push(v);}
 }
-// 1b. The same with passive liveness (the model runs beside the embedder; its own time is stage 'liveness').
+// 1b. The same with passive liveness (run before the embedder; its own time, crop included, is stage
+// 'liveness'). Each call follows a call without it: the median of the paired CPU differences is the
+// CPU liveness adds per face, barely moved by load drift.
 const livenessStage: number[] = [];
 const inProcessLive: number[] = [];
 const cpuLive: number[] = [];
+const cpuAdded: number[] = [];
 if (pipeline.hasLiveness) {
   for (let i = 0; i < ITER + WARMUP; i++) {
+    const c0 = process.cpuUsage();
+    await pipeline.analyzeImage(oneFace);
+    const plainCpu = cpuMs(c0);
     const t = performance.now();
     const c = process.cpuUsage();
     const r = await pipeline.analyzeImage(oneFace, { liveness: true });
-    if (i >= WARMUP) {cpuLive.push(cpuMs(c));}
+    const liveCpu = cpuMs(c);
+    if (i >= WARMUP) {
+      cpuLive.push(liveCpu);
+      cpuAdded.push(liveCpu - plainCpu);
+    }
     const dt = performance.now() - t;
     if (r.faces[0]?.liveness === undefined) {throw new Error('no liveness score');}
     if (i < WARMUP) {continue;}
@@ -97,7 +107,7 @@ if (pipeline.hasLiveness) {
   }
 }
 // 1c. The liveness model alone on one face crop: the file as shipped against the derived file the
-// workers load (depthwise channels padded, PRelu as two fused convs: src/vision/onnx-conv-rewrites.ts),
+// workers load (depthwise channels padded, PRelu as 1x1 depthwise convs: src/vision/onnx-conv-rewrites.ts),
 // with 1 intra-op thread and with the workers' count. Wall and CPU ms per run.
 const modelRuns: Record<string, { wallMs: ReturnType<typeof summary>; cpuMs: ReturnType<typeof summary> }> = {};
 const livenessSpec = pipelineConfig.livenessPackDir === undefined ? undefined : readManifest(pipelineConfig.livenessPackDir).models.liveness;
@@ -216,7 +226,7 @@ const report = {
     ? {
         stageMs: summary(livenessStage),
         inProcessOneFaceWithLivenessMs: summary(inProcessLive),
-        cpuMsPerOneFaceCall: { without: summary(cpuPlain), with: summary(cpuLive) },
+        cpuMsPerOneFaceCall: { without: summary(cpuPlain), with: summary(cpuLive), addedPaired: summary(cpuAdded) },
         modelAloneRuns: modelRuns,
         oneFace: { withoutMs: summary(livenessOne.without), withMs: summary(livenessOne.with), addedPerFaceMs: summary(livenessOne.addedPerFace) },
         twoFaces: { withoutMs: summary(livenessTwo.without), withMs: summary(livenessTwo.with), addedPerFaceMs: summary(livenessTwo.addedPerFace) },
@@ -249,6 +259,7 @@ const rows: [string, string, string][] = [
         ['in-process total, 1 face + liveness', `${report.liveness.inProcessOneFaceWithLivenessMs.p50}`, `${report.liveness.inProcessOneFaceWithLivenessMs.p95}`],
         ['CPU ms per 1-face call, without', `${report.liveness.cpuMsPerOneFaceCall.without.p50}`, `${report.liveness.cpuMsPerOneFaceCall.without.p95}`],
         ['CPU ms per 1-face call, with liveness', `${report.liveness.cpuMsPerOneFaceCall.with.p50}`, `${report.liveness.cpuMsPerOneFaceCall.with.p95}`],
+        ['CPU ms liveness adds per face (paired)', `${report.liveness.cpuMsPerOneFaceCall.addedPaired.p50}`, `${report.liveness.cpuMsPerOneFaceCall.addedPaired.p95}`],
         ['pool 1 face, without liveness (paired)', `${report.liveness.oneFace.withoutMs.p50}`, `${report.liveness.oneFace.withoutMs.p95}`],
         ['pool 1 face, with liveness (paired)', `${report.liveness.oneFace.withMs.p50}`, `${report.liveness.oneFace.withMs.p95}`],
         ...Object.entries(report.liveness.modelAloneRuns).flatMap(([k, v]): [string, string, string][] => [
