@@ -255,7 +255,7 @@ const rows: [string, string, string][] = [
   ['pool end-to-end, 2 faces 640x480', `${report.endToEndPoolMs.twoFaces640x480.p50}`, `${report.endToEndPoolMs.twoFaces640x480.p95}`],
   ...(report.liveness
     ? ([
-        ['liveness model alone (in-process)', `${report.liveness.stageMs.p50}`, `${report.liveness.stageMs.p95}`],
+        ['liveness stage, crop + model (in-proc.)', `${report.liveness.stageMs.p50}`, `${report.liveness.stageMs.p95}`],
         ['in-process total, 1 face + liveness', `${report.liveness.inProcessOneFaceWithLivenessMs.p50}`, `${report.liveness.inProcessOneFaceWithLivenessMs.p95}`],
         ['CPU ms per 1-face call, without', `${report.liveness.cpuMsPerOneFaceCall.without.p50}`, `${report.liveness.cpuMsPerOneFaceCall.without.p95}`],
         ['CPU ms per 1-face call, with liveness', `${report.liveness.cpuMsPerOneFaceCall.with.p50}`, `${report.liveness.cpuMsPerOneFaceCall.with.p95}`],
