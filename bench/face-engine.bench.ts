@@ -108,12 +108,12 @@ if (pipeline.hasLiveness) {
     const c = process.cpuUsage();
     const r = await pipeline.analyzeImage(oneFace, { liveness: true });
     const liveCpu = cpuMs(c);
+    const dt = performance.now() - t;
     const plainCpu = before ?? (await plainCall());
     if (i >= WARMUP) {
       cpuLive.push(liveCpu);
       cpuAdded.push(liveCpu - plainCpu);
     }
-    const dt = performance.now() - t;
     if (r.faces[0]?.liveness === undefined) {throw new Error('no liveness score');}
     if (i < WARMUP) {continue;}
     inProcessLive.push(dt);
