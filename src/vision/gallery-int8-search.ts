@@ -14,6 +14,12 @@ import { int8Kernel, type ScanFn } from './gallery-int8-kernel.js';
 import { BestPerSlot, TopK } from './gallery-reduce.js';
 import type { GallerySearchResult, GallerySearchTask, SearchHit, SharedBlockView } from './gallery-search-protocol.js';
 
+/**
+ * Best approximate rows kept to find the k-th best employee's score without a per-employee pass
+ * (an employee has at most 40 templates by default; more, and the full pass runs).
+ */
+const SLOT_PROBE_ROWS = 64;
+
 interface Part {
   block: SharedBlockView;
   /** This lane's rows of the block: [lo, hi). */
@@ -96,18 +102,17 @@ export function searchLane(task: GallerySearchTask): GallerySearchResult {
     // roundings; the constant covers the f32 rounding of the kernel's product and of the scales.
     const eps = (0.5 / s) * maxL1 + 0.5 * maxInv * qL1 + (0.25 * dim * maxInv) / s + 1e-6;
     // The kernel's outputs are s x approx: every threshold below is in those units.
-    const rows = task.mode === 'rows' ? new TopK(k) : undefined;
-    const slots = task.mode === 'slots' ? new BestPerSlot(task.slots) : undefined;
+    const best = new TopK(task.mode === 'rows' ? k : Math.max(k, SLOT_PROBE_ROWS));
     for (const p of parts) {
       p.query.set(q16);
       p.scan(p.queryAt, p.codesAt, p.invAt, p.outAt, p.hi - p.lo, stride);
-      rows?.offerBlock(p.out, p.lo, p.hi - p.lo, p.block.start + p.lo);
-      slots?.offerBlock(p.out, p.lo, p.hi - p.lo, p.block.start + p.lo, p.block.slot.subarray(p.lo, p.hi));
+      best.offerBlock(p.out, p.lo, p.hi - p.lo, p.block.start + p.lo);
     }
-    const approxTop = rows ? rows.scores : (slots?.top(k) ?? []).map((m) => m.score);
-    const floor = approxTop.length < k ? -Infinity : approxTop[k - 1]! - 2 * eps * s;
+    const tau = task.mode === 'rows' ? (best.scores.length < k ? -Infinity : best.scores[k - 1]!) : kthEmployeeScore(best, parts, k, task.slots);
+    const floor = tau - 2 * eps * s;
     const exactRows = task.mode === 'rows' ? new TopK(k) : undefined;
-    const exactSlots = task.mode === 'slots' ? new BestPerSlot(task.slots) : undefined;
+    // Per employee slot: its best re-scored row (only a few hundred rows are re-scored).
+    const exactSlots = new Map<number, { row: number; score: number }>();
     const one = new Float64Array(1);
     for (const { block, lo, hi, out } of parts) {
       for (let r = lo; r < hi; r++) {
@@ -119,21 +124,52 @@ export function searchLane(task: GallerySearchTask): GallerySearchResult {
         if (exactRows) {
           one[0] = v;
           exactRows.offerBlock(one, 0, 1, block.start + r);
+          continue;
         }
         const slot = block.slot[r]!;
-        if (exactSlots && v > exactSlots.best[slot]!) {
-          exactSlots.best[slot] = v;
-          exactSlots.bestRow[slot] = block.start + r;
+        const seen = exactSlots.get(slot);
+        // Strictly better only: rows come in ascending order, so ties keep the lower row.
+        if (!seen || v > seen.score) {
+          exactSlots.set(slot, { row: block.start + r, score: v });
         }
       }
     }
     hits.push(
       exactRows
         ? exactRows.rows.map((row, i) => ({ row, slot: slotOfRow(parts, row), score: exactRows.scores[i]! }))
-        : (exactSlots?.top(k) ?? []).map((m) => ({ row: m.row, slot: m.slot, score: m.score })),
+        : [...exactSlots]
+            .map(([slot, m]) => ({ row: m.row, slot, score: m.score }))
+            .sort((a, b) => b.score - a.score || a.slot - b.slot)
+            .slice(0, k),
     );
   }
   return { hits, rescored };
+}
+
+/**
+ * The k-th best employee's best approximate score (-Infinity when the lane holds fewer than k
+ * employees). Read from the best rows when they hold k distinct employees (the usual case: the
+ * k-th employee appears among the first k x templates-per-person rows); otherwise from a full
+ * per-employee pass over the lane's scores.
+ */
+function kthEmployeeScore(best: TopK, parts: readonly Part[], k: number, slots: number): number {
+  const seen = new Set<number>();
+  for (let i = 0; i < best.rows.length; i++) {
+    seen.add(slotOfRow(parts, best.rows[i]!));
+    if (seen.size === k) {
+      return best.scores[i]!;
+    }
+  }
+  if (best.rows.length < best.k) {
+    // Every row of the lane was among the best: fewer than k employees here.
+    return -Infinity;
+  }
+  const perSlot = new BestPerSlot(slots);
+  for (const p of parts) {
+    perSlot.offerBlock(p.out, p.lo, p.hi - p.lo, p.block.start + p.lo, p.block.slot.subarray(p.lo, p.hi));
+  }
+  const top = perSlot.top(k);
+  return top.length < k ? -Infinity : top[k - 1]!.score;
 }
 
 function slotOfRow(parts: readonly Part[], row: number): number {

@@ -8,7 +8,7 @@ import { Gallery } from '../../src/vision/gallery.js';
 import { codeLayout, codeMemory, quantizeRow } from '../../src/vision/gallery-int8-codes.js';
 import { int8Kernel } from '../../src/vision/gallery-int8-kernel.js';
 import { sharedGallerySearchLanes } from '../../src/vision/gallery-search-pool.js';
-import { bruteForce, bruteForcePerEmployee, dot, faceLikeProbes, faceLikeRows, randomRows, randomUnit, rng } from './gallery-fixtures.js';
+import { bruteForce, bruteForcePerEmployee, dot, faceLikeProbes, faceLikeRows, near, randomRows, randomUnit, rng } from './gallery-fixtures.js';
 
 describe('int8 kernel (WebAssembly SIMD)', () => {
   for (const dim of [512, 100, 64]) {
@@ -131,6 +131,25 @@ describe('search lanes on face-like clustered galleries', () => {
     const [a, b] = [await one.bestPerEmployeeBatch(probes, 4), await two.bestPerEmployeeBatch(probes, 4)];
     expect(b).toEqual(a);
     expect(await one.topKBatch(probes, 3)).toEqual(await exact.topKBatch(probes, 3));
+  });
+});
+
+describe('search lanes, best per employee when one person fills the top rows', () => {
+  it('an employee with more templates near the query than the lanes look at first still leaves the others exact', async () => {
+    const rand = rng(77);
+    const dim = 512;
+    const q = randomUnit(rand, dim);
+    // Employee 1: 300 templates all closer to the query than anyone else's (a big imported set),
+    // in the same rows of the first block (so the same lane) as the runners-up 400-403.
+    const rows = [
+      ...Array.from({ length: 20 }, (_, i) => ({ employeeId: employeeId(400 + (i % 4)), embedding: near(rand, q, 0.3 + 0.01 * i) })),
+      ...Array.from({ length: 300 }, () => ({ employeeId: employeeId(1), embedding: near(rand, q, 0.8 + 0.1 * rand()) })),
+      ...randomRows(rand, 6000, 300, dim).map((r) => ({ ...r, employeeId: employeeId(Number(r.employeeId) + 1) })),
+    ];
+    const [exact, lanes] = [Gallery.fromRows(rows, { scorer: 'js' }), Gallery.fromRows(rows, { scorer: 'worker' })];
+    expect(await lanes.bestPerEmployee(q, 4)).toEqual(await exact.bestPerEmployee(q, 4));
+    expect((await lanes.bestPerEmployee(q, 4)).map((m) => m.employeeId)).toEqual([1, 403, 402, 401]);
+    expect(await lanes.topK(q, 70)).toEqual(await exact.topK(q, 70));
   });
 });
 
