@@ -96,41 +96,21 @@ const OUT = 3;
 const COUNT = 4;
 const STRIDE = 5;
 const R = 6; // row index
-const J = 7; // code byte offset inside the row
-const P = 8; // address of the current row's codes
-const ACC0 = 9;
-const ACC1 = 10;
-const V = 11;
+const PJ = 7; // address of the code bytes of this loop turn
+const QJ = 8; // address of the query's int16 for those bytes
+const END = 9; // end of the current row's codes
+const ACC0 = 10;
+const ACC1 = 11;
+const V = 12;
 
-/** acc (+)= dot(extend_{low|high}(v), q16[J*2 + qOff ..]) */
+/** acc (+)= dot(extend_{low|high}(v), the query's int16 at QJ + qOff) */
 function accumulate(acc: number, half: number[], qOff: number): number[] {
-  return [
-    ...op.get(acc),
-    ...op.get(V),
-    ...half,
-    ...op.get(Q),
-    ...op.get(J),
-    ...op.get(J),
-    ...op.i32Add, // j * 2: the query is int16
-    ...op.i32Add,
-    ...v128Load(qOff),
-    ...dotI16,
-    ...addI32x4,
-    ...op.set(acc),
-  ];
+  return [...op.get(acc), ...op.get(V), ...half, ...op.get(QJ), ...v128Load(qOff), ...dotI16, ...addI32x4, ...op.set(acc)];
 }
 
-/** 32 code bytes at P + J + off: two v128 loads, four dot products into ACC0 / ACC1. */
+/** 16 code bytes at PJ + off against their 16 query values: two dot products into ACC0 / ACC1. */
 function step(off: number): number[] {
-  return [
-    ...op.get(P),
-    ...op.get(J),
-    ...op.i32Add,
-    ...v128Load(off),
-    ...op.set(V),
-    ...accumulate(ACC0, extendLow, off * 2),
-    ...accumulate(ACC1, extendHigh, off * 2 + 16),
-  ];
+  return [...op.get(PJ), ...v128Load(off), ...op.set(V), ...accumulate(ACC0, extendLow, off * 2), ...accumulate(ACC1, extendHigh, off * 2 + 16)];
 }
 
 function scanBody(): number[] {
@@ -142,28 +122,37 @@ function scanBody(): number[] {
     ...op.i32Const(0),
     ...op.set(R),
     ...op.get(CODES),
-    ...op.set(P),
+    ...op.set(PJ),
     ...op.loop, // rows
     ...v128Zero,
     ...op.set(ACC0),
     ...v128Zero,
     ...op.set(ACC1),
-    ...op.i32Const(0),
-    ...op.set(J),
+    ...op.get(Q),
+    ...op.set(QJ),
+    ...op.get(PJ),
+    ...op.get(STRIDE),
+    ...op.i32Add,
+    ...op.set(END),
+    // Pointers advance once per turn; the loads use constant offsets (no address arithmetic per step).
     ...op.loop, // 64 code bytes per turn
     ...step(0),
     ...step(16),
     ...step(32),
     ...step(48),
-    ...op.get(J),
+    ...op.get(QJ),
+    ...op.i32Const(128),
+    ...op.i32Add,
+    ...op.set(QJ),
+    ...op.get(PJ),
     ...op.i32Const(64),
     ...op.i32Add,
-    ...op.tee(J),
-    ...op.get(STRIDE),
+    ...op.tee(PJ),
+    ...op.get(END),
     ...op.i32LtU,
     ...op.brIf(0),
     ...op.end,
-    // out[r] = f32(horizontal sum) * inv[r]
+    // out[r] = f32(horizontal sum) * inv[r]; PJ is now the next row's start.
     ...op.get(OUT),
     ...op.get(R),
     ...op.i32Const(2),
@@ -193,10 +182,6 @@ function scanBody(): number[] {
     ...op.f32Mul,
     ...op.f32Store,
     // next row
-    ...op.get(P),
-    ...op.get(STRIDE),
-    ...op.i32Add,
-    ...op.set(P),
     ...op.get(R),
     ...op.i32Const(1),
     ...op.i32Add,
@@ -208,7 +193,7 @@ function scanBody(): number[] {
     ...op.end, // block
     ...op.end, // function
   ];
-  const locals = [2, ...uleb(3), I32, ...uleb(3), V128];
+  const locals = [2, ...uleb(4), I32, ...uleb(3), V128];
   return [...uleb(locals.length + code.length), ...locals, ...code];
 }
 

@@ -125,6 +125,16 @@ describe('search lanes on face-like clustered galleries', () => {
     expect(misranked).toBeGreaterThan(0);
   });
 
+  it('batches of faces give each face its single-query answer', async () => {
+    const lanes = Gallery.fromRows(rows, { scorer: 'worker' });
+    const batch = probes.slice(0, 7);
+    const [perEmployee, top] = [await lanes.bestPerEmployeeBatch(batch, 3), await lanes.topKBatch(batch, 2)];
+    for (const [i, p] of batch.entries()) {
+      expect(perEmployee[i]).toEqual(await exact.bestPerEmployee(p, 3));
+      expect(top[i]).toEqual(await exact.topK(p, 2));
+    }
+  });
+
   it('one lane or two give the same answer', async () => {
     const one = Gallery.fromRows(rows, { scorer: 'worker', searchLanes: () => sharedGallerySearchLanes().slice(0, 1) });
     const two = Gallery.fromRows(rows, { scorer: 'worker' });
