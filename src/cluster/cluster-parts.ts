@@ -1,7 +1,7 @@
 // The services of one instance among several, built for the composition root
 // from the app's Cluster: its entry in the instance registry, the camera
 // ownership (leases), the fence around what its cameras write, the shared
-// enrollment sessions and the training lock.
+// enrollment sessions, the shared recent recognitions and the training lock.
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
@@ -16,12 +16,17 @@ import { createClusterLock, type ClusterLock } from './cluster-lock.js';
 import { createRedisSessionStore } from './redis-session-store.js';
 import { createOutboxAdoption, type OutboxAdoption } from './outbox-adoption.js';
 import type { LiveSessionStore } from '../enrollment/session-store.js';
+import type { EmployeeDirectory } from '../live/employee-directory.js';
+import type { RecentRecognitionLog } from '../live/recent-recognitions.js';
+import { createRedisRecentRecognitions } from './redis-recent-recognitions.js';
 
 export interface ClusterParts {
   readonly registry: InstanceRegistry;
   readonly ownership: CameraOwnership;
   /** Live enrollment sessions any instance can take frames for. */
   readonly liveSessions: LiveSessionStore;
+  /** The decisions of every instance's cameras, for GET /recognition/recognized anywhere (names read through `directory`). */
+  recentRecognitions(directory: EmployeeDirectory): RecentRecognitionLog;
   /** One trainer at a time across the instances. */
   readonly trainingLock: ClusterLock;
   /** This instance's own outbox folder: DATA_DIR/outbox/<instance id>. */
@@ -53,6 +58,8 @@ export function createClusterParts(cluster: Cluster, config: Pick<Config, 'CAMER
     registry,
     ownership,
     liveSessions: createRedisSessionStore({ redis: cluster.redis, ns: cluster.ns }),
+    recentRecognitions: (directory) =>
+      createRedisRecentRecognitions({ redis: cluster.redis, ns: cluster.ns, directory, log: log.child({ component: 'recent-recognitions' }) }),
     trainingLock: createClusterLock({ cluster, resource: 'training', log: log.child({ component: 'training-lock' }) }),
     outboxDir: join(outboxRoot, cluster.instanceId),
     outboxAdoption: (drain) =>

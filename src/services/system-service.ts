@@ -21,6 +21,8 @@ export interface SystemDeps {
   instanceId: InstanceId;
   /** Readiness reports (and completes) their loading. */
   models: HealthDeps['models'];
+  /** Readiness shows this instance's attendance outbox. */
+  outbox: HealthDeps['outbox'];
 }
 
 export interface SystemService {
@@ -28,7 +30,7 @@ export interface SystemService {
   health(): Promise<Health>;
   /** Open: the process serves; nothing else is checked. */
   live(): { uptimeSeconds: number };
-  /** Open: database, face engine, recognition models, each named when failing. */
+  /** Open: database, face engine, recognition models, outbox, each named when failing; degraded while only the database is away. */
   ready(): Promise<Readiness & { uptimeSeconds: number }>;
   /** The database answered within the last second (cached; at most one ping a second). */
   databaseUp(): Promise<boolean>;
@@ -37,7 +39,7 @@ export interface SystemService {
 }
 
 export function createSystemService(deps: SystemDeps): SystemService {
-  const checks = createHealthChecks({ prisma: deps.prisma, faceEngine: deps.faceEngine, models: deps.models });
+  const checks = createHealthChecks({ prisma: deps.prisma, faceEngine: deps.faceEngine, models: deps.models, outbox: deps.outbox, clock: deps.clock });
   return {
     health: () => getHealth(deps, checks),
     live: () => ({ uptimeSeconds: uptimeSeconds(deps) }),
