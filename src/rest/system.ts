@@ -78,6 +78,10 @@ const infoJson = z.object({
       worker_processes: z.array(z.object({ id: z.string(), host: z.string(), threads: z.number().int(), jobs: z.number().int() })),
     })
     .nullable(),
+  data_dir: z
+    .object({ shared_with: z.array(z.string()), not_shared_with: z.array(z.string()) })
+    .nullable()
+    .describe('Several instances: the live ones that write to this DATA_DIR and those that do not (they must share it: docs/deploy.md); null with one instance'),
   config: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
 });
 
@@ -202,6 +206,7 @@ export const systemRoutes: FastifyPluginAsyncZod<{ deps: AppContext }> = async (
           i.faceEngine === null
             ? null
             : { kind: i.faceEngine.kind, workers: i.faceEngine.workers, worker_processes: i.faceEngine.workerProcesses },
+        data_dir: i.dataDir === null ? null : { shared_with: i.dataDir.sharedWith, not_shared_with: i.dataDir.notSharedWith },
         config: i.config,
       };
     },

@@ -106,6 +106,7 @@ export const SNAPSHOT_PURGE_JOB = 'snapshot retention purge';
 export const ENROLLMENT_EXPIRY_JOB = 'enrollment session expiry';
 export const OUTBOX_ADOPTION_JOB = 'outbox adoption of dead instances';
 export const IDEMPOTENCY_PURGE_JOB = 'idempotency answers purge';
+export const DATA_DIR_CHECK_JOB = 'shared DATA_DIR check';
 
 export interface JobIntervals {
   /** Snapshot files past SNAPSHOT_RETENTION_DAYS are deleted this often (and once at start). */
@@ -209,6 +210,7 @@ export function createServices(deps: ServiceDeps): ComposedServices {
     models: recognitionModels,
     outbox: () => attendance.outbox.status(),
     instanceId: deps.instanceId,
+    ...(clustered && { dataDirSharing: () => clustered.dataDir.check() }),
   });
   const training = createTrainingService({
     config,
@@ -322,6 +324,8 @@ export function createServices(deps: ServiceDeps): ComposedServices {
   if (clustered) {
     const adoption = clustered.outboxAdoption((dir, timeoutMs) => attendance.drainOutbox(dir, timeoutMs));
     jobs.add({ name: OUTBOX_ADOPTION_JOB, everyMs: intervals.outboxAdoptionMs, runAtStart: true, run: () => adoption.sweep() });
+    // A DATA_DIR that is not shared is logged (snapshots and outboxes need one folder for all).
+    jobs.add({ name: DATA_DIR_CHECK_JOB, everyMs: 60_000, runAtStart: true, run: () => clustered.dataDir.warnIfNotShared() });
   }
 
   const adminKey = config.ADMIN_API_KEY;
