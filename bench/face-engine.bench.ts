@@ -88,9 +88,11 @@ for (let i = 0; i < ITER + WARMUP; i++) {
   inProcess.push(dt);
   for (const [k, v] of Object.entries(r.timings)) {(stages[k] ??= []).push(v);}
 }
-// 1b. The same with passive liveness (run before the embedder; its own time, crop included, is stage
-// 'liveness'). Each call follows a call without it: the median of the paired CPU differences is the
-// CPU liveness adds per face, barely moved by load drift.
+// 1b. The same with passive liveness (on the pipeline's liveness thread while it embeds; stage
+// 'liveness' is what it still adds on the face thread: cutting and handing over the crops, and
+// waiting for the scores after the embedder). Each call is paired with one without it (which goes
+// first alternates): the median of the paired CPU differences is the CPU liveness adds per face
+// (all threads of the process), barely moved by load drift.
 const livenessStage: number[] = [];
 const inProcessLive: number[] = [];
 const cpuLive: number[] = [];
@@ -276,7 +278,7 @@ const rows: Row[] = [
   ['pool end-to-end, 2 faces 640x480', report.endToEndPoolMs.twoFaces640x480],
   ...(report.liveness
     ? ([
-        ['liveness stage, crop + model (in-proc.)', report.liveness.stageMs],
+        ['liveness wait on the face thread (in-proc.)', report.liveness.stageMs],
         ['in-process total, 1 face + liveness', report.liveness.inProcessOneFaceWithLivenessMs],
         ['CPU ms per 1-face call, without', report.liveness.cpuMsPerOneFaceCall.without],
         ['CPU ms per 1-face call, with liveness', report.liveness.cpuMsPerOneFaceCall.with],

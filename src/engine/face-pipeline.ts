@@ -17,10 +17,15 @@ import { assessQuality } from '../vision/quality.js';
 import { warpAffine, type Raster } from '../vision/raster.js';
 import type { AnalyzeOptions, Box, DetectedFace, FrameAnalysis } from '../vision/types.js';
 import { livenessCropRect } from '../vision/liveness-crop.js';
-import { LivenessModel } from '../vision/liveness-model.js';
+import { LivenessThread } from './liveness-thread.js';
+
+/** Scores faces for passive liveness: LivenessThread in the workers, a LivenessModel in some tests. */
+export interface LivenessScorer {
+  score(image: Raster, detectorBoxes: readonly Box[]): Promise<number[]>;
+  close(): Promise<void>;
+}
 
 const CROP = 112;
-const LIVENESS_THREADS = 1;
 const RAW_CROP_BYTES = CROP * CROP * 3;
 
 /** AnalyzeOptions without the signal (which cannot cross a worker boundary). */
@@ -30,7 +35,7 @@ export class FacePipeline {
   private constructor(
     private readonly backend: PackBackend,
     private readonly maxImagePixels: number,
-    private readonly liveness: LivenessModel | undefined,
+    private readonly liveness: LivenessScorer | undefined,
   ) {}
 
   static async create(config: PipelineConfig): Promise<FacePipeline> {
@@ -39,17 +44,17 @@ export class FacePipeline {
       config.pack.kind === 'faceplugin'
         ? FacepluginBackend.create({ packDir: config.pack.dir, ...common })
         : InsightFaceBackend.create({ dir: config.pack.dir, ...common }),
-      // One intra-op thread whatever the embedder has: this small model is no faster in wall time on
-      // two (its layers are too small to split) and takes ~25% more CPU (bench/face-engine.bench.ts).
-      // onnxruntime-node runs a session synchronously on the worker's thread (its backend wraps the
-      // native run in setImmediate), so the two models take turns, never overlap.
-      config.livenessPackDir === undefined ? undefined : LivenessModel.fromPack(config.livenessPackDir, LIVENESS_THREADS),
+      // In a thread of its own: onnxruntime-node runs a session synchronously on the thread that calls
+      // it (its backend wraps the native run in setImmediate), so in this thread the liveness model
+      // and the embedder could only take turns; there they overlap (liveness-thread.ts). One
+      // intra-op thread: this small model is no faster on two and takes ~25% more CPU.
+      config.livenessPackDir === undefined ? undefined : LivenessThread.start(config.livenessPackDir),
     ]);
     return new FacePipeline(backend, config.maxImagePixels, liveness);
   }
 
   /** For tests and tools that build a backend themselves (e.g. stand-in models). */
-  static fromBackend(backend: PackBackend, maxImagePixels: number, liveness?: LivenessModel): FacePipeline {
+  static fromBackend(backend: PackBackend, maxImagePixels: number, liveness?: LivenessScorer): FacePipeline {
     return new FacePipeline(backend, maxImagePixels, liveness);
   }
 
@@ -118,10 +123,14 @@ export class FacePipeline {
     timings.quality = elapsed(t);
 
     // Passive liveness for the faces asked (~2.5 ms of CPU a face with the crop, the derived model
-    // of onnx-conv-rewrites.ts: bench/face-engine.bench.ts); started first, it runs before the
-    // embedder (a session run holds the worker's thread).
+    // of onnx-conv-rewrites.ts: bench/face-engine.bench.ts); started first, it runs on the liveness
+    // thread while this thread embeds.
+    t = performance.now();
     const scoring =
-      opts.liveness && this.liveness && candidates.length > 0 ? this.scoreLiveness(image, candidates.map((c) => c.box), timings) : undefined;
+      opts.liveness && this.liveness && candidates.length > 0 ? this.liveness.score(image, candidates.map((c) => c.box)) : undefined;
+    // Stage 'liveness' is what it adds to this frame here: cutting and handing over the crops, then
+    // waiting for the scores once the embedder is done (0 when the liveness thread finished first).
+    const handOff = elapsed(t);
     scoring?.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
     if (opts.embed !== false && crops.length > 0) {
       t = performance.now();
@@ -132,7 +141,10 @@ export class FacePipeline {
       timings.embed = elapsed(t);
     }
     if (scoring) {
-      (await scoring).forEach((p, k) => {
+      t = performance.now();
+      const scores = await scoring;
+      timings.liveness = handOff + elapsed(t);
+      scores.forEach((p, k) => {
         faces[k]!.liveness = p;
         faces[k]!.livenessContext = livenessContext(candidates[k]!.box, image.width, image.height);
       });
@@ -145,13 +157,6 @@ export class FacePipeline {
       timings.quality += elapsed(t); // what the encoding still took after the embedding
     }
     return { width: image.width, height: image.height, modelId: this.backend.modelId, faces, timings };
-  }
-
-  private async scoreLiveness(image: Raster, boxes: Box[], timings: StageTimings): Promise<number[]> {
-    const t = performance.now();
-    const scores = await this.liveness!.score(image, boxes);
-    timings.liveness = elapsed(t);
-    return scores;
   }
 
   /**
