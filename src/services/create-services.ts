@@ -8,7 +8,10 @@
 //   → system, training → liveness → recognition, kiosk challenges, enrollment
 //   → employee directory → cameras
 import type { AppDeps } from '../app-deps.js';
+import { createApiKeyRepository } from '../auth/api-key-repository.js';
 import { createCameraRepository } from '../cameras/camera-repository.js';
+import { createDatabaseStatus } from '../db/database-status.js';
+import { createEmployeeRepository } from '../employees/employee-repository.js';
 import { createSessionRepository } from '../enrollment/session-repository.js';
 import { toLoggedEvent } from '../attendance/events.js';
 import { createEmployeeDirectory, type EmployeeDirectory } from '../live/employee-directory.js';
@@ -147,13 +150,15 @@ export function createServices(deps: ServiceDeps): ComposedServices {
   const idempotency = createIdempotencyStore({ prisma, clock, ttlSeconds: config.IDEMPOTENCY_TTL_SECONDS });
   const sessions = createSessionRepository(prisma);
   const cameraRows = createCameraRepository(prisma);
+  const employeeRows = createEmployeeRepository(prisma);
+  const apiKeyRows = createApiKeyRepository(prisma);
 
   // Several instances: this one announces itself, cameras go where their leases say, enrollment
   // sessions live in Redis, one instance trains at a time, each keeps its own outbox folder and
   // adopts those of dead ones (src/cluster/cluster-parts.ts).
   const clustered = deps.cluster === null ? null : createClusterParts(deps.cluster, config, log('cluster'));
-  const apiKeys = createApiKeyService({ prisma, config, authenticator: deps.authenticator, clock, log: log('api-keys') });
-  const employees = createEmployeeService({ prisma, config, clock, events, log: log('employees') });
+  const apiKeys = createApiKeyService({ apiKeys: apiKeyRows, cameras: cameraRows, config, authenticator: deps.authenticator, clock, log: log('api-keys') });
+  const employees = createEmployeeService({ employees: employeeRows, config, clock, events, log: log('employees') });
   const attendance = createAttendanceService({
     prisma,
     config,
@@ -184,7 +189,7 @@ export function createServices(deps: ServiceDeps): ComposedServices {
   });
   // Readiness reports the models' loading (and completes it when the database is back).
   const system = createSystemService({
-    prisma,
+    database: createDatabaseStatus(prisma),
     config,
     clock,
     faceEngine,
@@ -251,7 +256,7 @@ export function createServices(deps: ServiceDeps): ComposedServices {
     training,
     liveness,
   });
-  const approvals = createApprovalService({ prisma, clock, events, log: log('approvals'), models: recognitionModels, training });
+  const approvals = createApprovalService({ employees: employeeRows, clock, events, log: log('approvals'), models: recognitionModels, training });
   const erasure = createErasureService({
     prisma,
     config,

@@ -4,7 +4,7 @@
 // (templates and classifier read from the database). The database answer is
 // shared for `ttlMs`, and concurrent callers share one ping, so probes and
 // GraphQL `health` cost at most one round trip a second.
-import type { PrismaClient } from '../generated/prisma/client.js';
+import type { DatabaseStatus } from '../db/database-status.js';
 import type { FaceEngine } from '../engine/face-engine.js';
 import type { RecognitionModels } from './recognition-models.js';
 
@@ -29,7 +29,7 @@ export interface HealthChecks {
 }
 
 export interface HealthDeps {
-  prisma: Pick<PrismaClient, '$queryRaw'>;
+  database: Pick<DatabaseStatus, 'ping'>;
   faceEngine: Pick<FaceEngine, 'modelId'> | null;
   models: Pick<RecognitionModels, 'ready' | 'status'>;
   /** How long a database answer is reused. */
@@ -63,7 +63,7 @@ export function createHealthChecks(deps: HealthDeps): HealthChecks {
 
   const ping = async (): Promise<boolean> => {
     try {
-      return (await within(deps.prisma.$queryRaw`SELECT 1`, timeoutMs)) !== TIMED_OUT;
+      return (await within(deps.database.ping(), timeoutMs)) !== TIMED_OUT;
     } catch {
       return false;
     }

@@ -5,7 +5,7 @@
 // composition root with compose().
 //
 //   const kit = await createServiceKit();
-//   const employees = createEmployeeService(kit.pick('prisma', 'config', 'clock', 'events', 'log'));
+//   const employees = createEmployeeService({ ...kit.pick('config', 'clock', 'events', 'log'), employees: createEmployeeRepository(kit.db.prisma) });
 //   ...
 //   await kit.stop();
 import { mkdtemp, rm } from 'node:fs/promises';
