@@ -37,9 +37,20 @@ export interface ErasedEmployee {
   snapshotPaths: string[];
 }
 
+/** Whom a lookup of names includes: anyone, everyone not erased, the active ones, or those the gallery recognizes (approved too). */
+export type NameScope = 'any' | 'not_erased' | 'active' | 'recognizable';
+
+export type EmployeeName = Pick<Employee, 'id' | 'employeeCode' | 'fullName'>;
+
 export interface EmployeeRepository {
   /** The employee, or EmployeeNotFoundError. */
   get(id: number): Promise<Employee>;
+  /** The employee unless erased (to callers an erased employee is gone): EmployeeNotFoundError otherwise. */
+  getUnerased(id: number): Promise<Employee>;
+  /** Code and name of those of `ids` in `scope` (the others are left out). */
+  names(ids: readonly number[], scope: NameScope): Promise<EmployeeName[]>;
+  /** Someone (erased or not) has this code. */
+  codeTaken(employeeCode: string): Promise<boolean>;
   /** A page of the employees not erased that match, by id, and how many match in all. */
   page(filter: EmployeeFilter, skip: number, take: number): Promise<{ items: Employee[]; totalCount: number }>;
   create(caller: Caller | null, data: NewEmployee): Promise<Employee>;
@@ -65,6 +76,21 @@ export function createEmployeeRepository(prisma: PrismaClient): EmployeeReposito
       }
       return employee;
     },
+
+    async getUnerased(id) {
+      const employee = await prisma.employee.findUnique({ where: { id } });
+      if (employee === null || employee.erasedAt !== null) {
+        throw new EmployeeNotFoundError(id);
+      }
+      return employee;
+    },
+
+    names: async (ids, scope) =>
+      ids.length === 0
+        ? []
+        : prisma.employee.findMany({ where: { id: { in: [...ids] }, ...SCOPES[scope] }, select: { id: true, employeeCode: true, fullName: true } }),
+
+    codeTaken: async (employeeCode) => (await prisma.employee.count({ where: { employeeCode } })) > 0,
 
     async page(filter, skip, take) {
       const where = whereOf(filter);
@@ -189,6 +215,13 @@ export function createEmployeeRepository(prisma: PrismaClient): EmployeeReposito
       }),
   };
 }
+
+const SCOPES: Record<NameScope, Prisma.EmployeeWhereInput> = {
+  any: {},
+  not_erased: { erasedAt: null },
+  active: { isActive: true, erasedAt: null },
+  recognizable: { isActive: true, erasedAt: null, awaitingApproval: false },
+};
 
 function whereOf(filter: EmployeeFilter): Prisma.EmployeeWhereInput {
   const search = filter.search?.trim();

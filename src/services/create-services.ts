@@ -12,7 +12,10 @@ import { createApiKeyRepository } from '../auth/api-key-repository.js';
 import { createCameraRepository } from '../cameras/camera-repository.js';
 import { createDatabaseStatus } from '../db/database-status.js';
 import { createEmployeeRepository } from '../employees/employee-repository.js';
+import { createEnrollmentRepository } from '../enrollment/enrollment-repository.js';
 import { createSessionRepository } from '../enrollment/session-repository.js';
+import { createAttendanceRepository } from '../attendance/attendance-repository.js';
+import { createAuditLog } from '../audit/audit-repository.js';
 import { toLoggedEvent } from '../attendance/events.js';
 import { createEmployeeDirectory, type EmployeeDirectory } from '../live/employee-directory.js';
 import { createClassifierModelRepository } from '../recognition/classifier-model-repository.js';
@@ -152,6 +155,8 @@ export function createServices(deps: ServiceDeps): ComposedServices {
   const cameraRows = createCameraRepository(prisma);
   const employeeRows = createEmployeeRepository(prisma);
   const apiKeyRows = createApiKeyRepository(prisma);
+  const database = createDatabaseStatus(prisma);
+  const attendanceRows = createAttendanceRepository(prisma, config);
 
   // Several instances: this one announces itself, cameras go where their leases say, enrollment
   // sessions live in Redis, one instance trains at a time, each keeps its own outbox folder and
@@ -160,7 +165,9 @@ export function createServices(deps: ServiceDeps): ComposedServices {
   const apiKeys = createApiKeyService({ apiKeys: apiKeyRows, cameras: cameraRows, config, authenticator: deps.authenticator, clock, log: log('api-keys') });
   const employees = createEmployeeService({ employees: employeeRows, config, clock, events, log: log('employees') });
   const attendance = createAttendanceService({
-    prisma,
+    logs: attendanceRows,
+    employees: employeeRows,
+    database,
     config,
     clock,
     ...(clustered && { outboxDir: clustered.outboxDir }),
@@ -177,7 +184,7 @@ export function createServices(deps: ServiceDeps): ComposedServices {
   let trainPool: TrainPool | undefined;
   const trainPoolOf = (): TrainPool => (trainPool ??= createTrainPool());
   const recognitionModels = createRecognitionModels({
-    prisma,
+    employees: employeeRows,
     config,
     log: deps.log,
     faceEngine,
@@ -189,7 +196,7 @@ export function createServices(deps: ServiceDeps): ComposedServices {
   });
   // Readiness reports the models' loading (and completes it when the database is back).
   const system = createSystemService({
-    database: createDatabaseStatus(prisma),
+    database,
     config,
     clock,
     faceEngine,
@@ -217,10 +224,10 @@ export function createServices(deps: ServiceDeps): ComposedServices {
     pool: trainPoolOf,
     ...(clustered && { lock: clustered.trainingLock }),
   });
-  const liveness = createLivenessService({ prisma, config, log: log('liveness'), clock, events, models: recognitionModels });
+  const liveness = createLivenessService({ audit: createAuditLog(prisma), employees: employeeRows, config, log: log('liveness'), clock, events, models: recognitionModels });
   const recognition = observedRecognition(
     createRecognitionService({
-      prisma,
+      employees: employeeRows,
       config,
       clock,
       log: log('recognition'),
@@ -241,7 +248,8 @@ export function createServices(deps: ServiceDeps): ComposedServices {
     liveness,
   });
   const enrollment = createEnrollmentService({
-    prisma,
+    employees: employeeRows,
+    enrollments: createEnrollmentRepository(prisma, deps.templateCipher, sessions),
     config,
     log: deps.log,
     clock,
@@ -251,14 +259,14 @@ export function createServices(deps: ServiceDeps): ComposedServices {
     sessions,
     ...(clustered && { liveSessions: clustered.liveSessions }),
     templates,
-    templateCipher: deps.templateCipher,
     models: recognitionModels,
     training,
     liveness,
   });
   const approvals = createApprovalService({ employees: employeeRows, clock, events, log: log('approvals'), models: recognitionModels, training });
   const erasure = createErasureService({
-    prisma,
+    sessions,
+    logs: attendanceRows,
     config,
     log: log('erasure'),
     employees,
@@ -269,8 +277,8 @@ export function createServices(deps: ServiceDeps): ComposedServices {
     idempotency,
   });
   const templateImport = createTemplateImportService({
-    prisma,
-    templateCipher: deps.templateCipher,
+    employees: employeeRows,
+    templates,
     config,
     log: deps.log,
     clock,
