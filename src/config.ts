@@ -137,6 +137,8 @@ export const configSchema = z.object({
   // GET /metrics: allowed with `Authorization: Bearer <METRICS_TOKEN>`, or from these networks (CIDR, comma-separated).
   METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   METRICS_ALLOW: z.string().default('127.0.0.1/32,::1/128'),
+  // Queue workers only (`npm run worker`, no HTTP API): serve GET /metrics on this port (on HOST), same access rule; empty: none.
+  METRICS_PORT: optionalString.pipe(z.string().regex(/^\d{1,5}$/, 'must be a port number').transform(Number).pipe(z.number().max(65_535)).optional()),
 
   // Abuse limits (src/http/graphql-armor.ts, src/http/rate-limit.ts)
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(1).default(12),
@@ -246,6 +248,10 @@ export const workerConfigSchema = engineConfigSchema.extend({
   REDIS_URL: z.string().min(1, 'a worker needs REDIS_URL (where the jobs are)'),
   REDIS_PREFIX: configSchema.shape.REDIS_PREFIX,
   WORKER_CONCURRENCY: configSchema.shape.WORKER_CONCURRENCY,
+  HOST: configSchema.shape.HOST,
+  METRICS_PORT: configSchema.shape.METRICS_PORT,
+  METRICS_TOKEN: configSchema.shape.METRICS_TOKEN,
+  METRICS_ALLOW: configSchema.shape.METRICS_ALLOW,
 });
 export type WorkerConfig = z.infer<typeof workerConfigSchema>;
 

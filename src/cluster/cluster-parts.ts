@@ -1,7 +1,8 @@
 // The services of one instance among several, built for the composition root
 // from the app's Cluster: its entry in the instance registry, the camera
 // ownership (leases), the fence around what its cameras write, the shared
-// enrollment sessions and the training lock.
+// enrollment sessions, the shared recent recognitions and the training lock.
+import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
@@ -16,16 +17,24 @@ import { createClusterLock, type ClusterLock } from './cluster-lock.js';
 import { createRedisSessionStore } from './redis-session-store.js';
 import { createOutboxAdoption, type OutboxAdoption } from './outbox-adoption.js';
 import type { LiveSessionStore } from '../enrollment/session-store.js';
+import type { EmployeeDirectory } from '../live/employee-directory.js';
+import type { RecentRecognitionLog } from '../live/recent-recognitions.js';
+import { createRedisRecentRecognitions } from './redis-recent-recognitions.js';
+import { createDataDirCheck, type DataDirCheck } from './data-dir-sharing.js';
 
 export interface ClusterParts {
   readonly registry: InstanceRegistry;
   readonly ownership: CameraOwnership;
   /** Live enrollment sessions any instance can take frames for. */
   readonly liveSessions: LiveSessionStore;
+  /** The decisions of every instance's cameras, for GET /recognition/recognized anywhere (names read through `directory`). */
+  recentRecognitions(directory: EmployeeDirectory): RecentRecognitionLog;
   /** One trainer at a time across the instances. */
   readonly trainingLock: ClusterLock;
   /** This instance's own outbox folder: DATA_DIR/outbox/<instance id>. */
   readonly outboxDir: string;
+  /** Whether the other live instances write to this same DATA_DIR. */
+  readonly dataDir: DataDirCheck;
   /** Adopts the outbox folders of dead instances, writing their events through `drain`. */
   outboxAdoption(drain: (dir: string, timeoutMs: number) => Promise<number>): OutboxAdoption;
   fencedEvents(events: EventPublisher): EventPublisher;
@@ -35,13 +44,22 @@ export interface ClusterParts {
 export function createClusterParts(cluster: Cluster, config: Pick<Config, 'CAMERA_LEASE_TTL_MS' | 'DATA_DIR'>, log: Logger): ClusterParts {
   const outboxRoot = join(config.DATA_DIR, 'outbox');
   // A server that stops heartbeating is taken for dead as soon as its camera leases can lapse.
-  const registry = createInstanceRegistry({
+  const outboxDir = join(outboxRoot, cluster.instanceId);
+  const heartbeat = createInstanceRegistry({
     redis: cluster.redis,
     ns: cluster.ns,
     self: { id: cluster.instanceId, role: 'server', host: hostname(), pid: process.pid, details: {} },
     ttlMs: config.CAMERA_LEASE_TTL_MS,
     log,
   });
+  // Its outbox folder exists before the instance is seen alive: the sign that another one shares DATA_DIR (data-dir-sharing.ts).
+  const registry: InstanceRegistry = {
+    ...heartbeat,
+    async start() {
+      await mkdir(outboxDir, { recursive: true, mode: 0o700 });
+      await heartbeat.start();
+    },
+  };
   const ownership = createCameraOwnership({
     cluster,
     servers: () => registry.list('server'),
@@ -53,8 +71,16 @@ export function createClusterParts(cluster: Cluster, config: Pick<Config, 'CAMER
     registry,
     ownership,
     liveSessions: createRedisSessionStore({ redis: cluster.redis, ns: cluster.ns }),
+    recentRecognitions: (directory) =>
+      createRedisRecentRecognitions({ redis: cluster.redis, ns: cluster.ns, directory, log: log.child({ component: 'recent-recognitions' }) }),
     trainingLock: createClusterLock({ cluster, resource: 'training', log: log.child({ component: 'training-lock' }) }),
-    outboxDir: join(outboxRoot, cluster.instanceId),
+    outboxDir,
+    dataDir: createDataDirCheck({
+      outboxRoot,
+      self: cluster.instanceId,
+      alive: async () => (await registry.list('server')).map((s) => s.id),
+      log: log.child({ component: 'data-dir' }),
+    }),
     outboxAdoption: (drain) =>
       createOutboxAdoption({
         cluster,

@@ -11,11 +11,12 @@ import { ImageDecodeError } from '../vision/image-errors.js';
 import { decodeImage, encodeJpeg, rasterFromBgr } from '../vision/image-decode.js';
 import { InsightFaceBackend } from '../vision/insightface-backend.js';
 import type { PackBackend, StageTimings } from '../vision/pack-backend.js';
-import { elapsed } from '../vision/pack-backend.js';
+import { elapsed, squareByHeight } from '../vision/pack-backend.js';
 import type { PipelineConfig } from '../vision/pack-config.js';
 import { assessQuality } from '../vision/quality.js';
 import { warpAffine, type Raster } from '../vision/raster.js';
 import type { AnalyzeOptions, Box, DetectedFace, FrameAnalysis } from '../vision/types.js';
+import { livenessCropRect } from '../vision/liveness-crop.js';
 import { LivenessModel } from '../vision/liveness-model.js';
 
 const CROP = 112;
@@ -129,6 +130,7 @@ export class FacePipeline {
     if (scoring) {
       (await scoring).forEach((p, k) => {
         faces[k]!.liveness = p;
+        faces[k]!.livenessContext = livenessContext(candidates[k]!.box, image.width, image.height);
       });
     }
     if (encoding) {
@@ -169,4 +171,11 @@ export class FacePipeline {
   async close(): Promise<void> {
     await Promise.all([this.backend.close(), this.liveness?.close()]);
   }
+}
+
+/** The liveness crop's side over the face box's side: 2.7 asked, less when the face fills the picture. */
+function livenessContext(box: Box, width: number, height: number): number {
+  const rect = livenessCropRect(box, width, height);
+  const square = squareByHeight(box);
+  return Math.round((Math.min(rect.width, rect.height) / (square[3] - square[1])) * 1000) / 1000;
 }

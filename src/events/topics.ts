@@ -13,7 +13,7 @@ import type { FrameEvent, RecognizedEvent } from '../cameras/events.js';
 import type { EmployeeChangedEvent } from '../employees/events.js';
 import type { EnrollmentProgressEvent } from '../enrollment/events.js';
 import type { PresentationAttackEvent } from '../liveness/events.js';
-import type { ClassifierActivatedEvent, TrainingProgressEvent } from '../recognition/events.js';
+import type { ClassifierActivatedEvent, ModelsReloadedEvent, ModelsReloadRequestedEvent, TrainingProgressEvent } from '../recognition/events.js';
 import type { ApiKeyRevokedEvent } from '../auth/events.js';
 
 // A type (not an interface) so it satisfies pubsub's index-signature constraint.
@@ -23,6 +23,10 @@ export type AppTopics = {
   trainingProgress: [TrainingProgressEvent];
   /** A trained classifier went live (every instance loads it). */
   classifierActivated: [ClassifierActivatedEvent];
+  /** reload-models: every instance reloads from the database ... */
+  modelsReloadRequested: [ModelsReloadRequestedEvent];
+  /** ... and answers the request with its models (or its failure). */
+  modelsReloaded: [ModelsReloadedEvent];
   enrollmentProgress: [sessionId: string, EnrollmentProgressEvent];
   apiKeyRevoked: [ApiKeyRevokedEvent];
   /** Every processed frame of every camera; subscribers filter by camera. */

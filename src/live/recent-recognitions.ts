@@ -1,6 +1,9 @@
 // The last decided identities of all cameras, newest first, for
-// GET /api/v1/recognition/recognized. A fixed-size ring: memory stays bounded
-// however long the server runs; older entries live on in the attendance logs.
+// GET /api/v1/recognition/recognized. One instance keeps them in a
+// fixed-size ring (memory stays bounded however long the server runs; older
+// entries live on in the attendance logs); several instances share a capped
+// list in Redis instead (src/cluster/redis-recent-recognitions.ts), so any
+// instance answers with the decisions of every camera owner.
 import type { CameraId, EmployeeId } from '../domain/ids.js';
 import type { RecognitionMethod } from '../cameras/face-decision.js';
 import type { Box } from '../vision/types.js';
@@ -22,10 +25,30 @@ export interface RecentRecognition {
   frameNumber: number;
   box: Box;
   attendance: AttendanceOutcome;
+  /** The instance whose camera decided it. */
+  instanceId: string;
 }
 
-export class RecentRecognitions {
-  readonly #items: RecentRecognition[] = [];
+export interface RecentQuery {
+  /** Default 50. */
+  limit?: number;
+  cameraId?: CameraId;
+}
+
+/** Where decided identities are kept for the route: this instance's ring, or the deployment's list. */
+export interface RecentRecognitionLog {
+  /** A decision as it is made ('pending', no name yet): the sink fills in the same object. */
+  add(entry: RecentRecognition): void;
+  /** The entry's name and attendance outcome are now known. */
+  settled(entry: RecentRecognition): void;
+  /** Erasure: the person's entries are dropped. */
+  forgetEmployee(employeeId: EmployeeId): Promise<void>;
+  /** Newest first. */
+  read(query?: RecentQuery): Promise<RecentRecognition[]>;
+}
+
+export class RecentRecognitions implements RecentRecognitionLog {
+  #items: RecentRecognition[] = [];
 
   constructor(readonly capacity = 500) {}
 
@@ -36,8 +59,20 @@ export class RecentRecognitions {
     }
   }
 
+  /** The ring holds the object the sink filled in: nothing to do. */
+  settled(): void {}
+
+  forgetEmployee(employeeId: EmployeeId): Promise<void> {
+    this.#items = this.#items.filter((item) => item.employeeId !== employeeId);
+    return Promise.resolve();
+  }
+
+  read(query: RecentQuery = {}): Promise<RecentRecognition[]> {
+    return Promise.resolve(this.list(query));
+  }
+
   /** Newest first. */
-  list(options: { limit?: number; cameraId?: CameraId } = {}): RecentRecognition[] {
+  list(options: RecentQuery = {}): RecentRecognition[] {
     const limit = Math.max(0, options.limit ?? 50);
     const out: RecentRecognition[] = [];
     for (let i = this.#items.length - 1; i >= 0 && out.length < limit; i -= 1) {

@@ -1,16 +1,18 @@
 // What happens when a camera decides who a track is: subscribers hear it at
 // once (the `recognized` topic), the attendance service records it (its dedupe window makes one
-// log per person), and the recent-recognitions ring keeps it with the
-// employee's name for GET /api/v1/recognition/recognized.
+// log per person), and the recent-recognitions log keeps it with the
+// employee's name and the attendance outcome for GET /api/v1/recognition/recognized.
 import { toRecognizedEvent, type RecognizedEvent, type TrackDecided } from '../cameras/events.js';
 import type { RecognitionEvent, RecordResult } from '../attendance/types.js';
 import type { EmployeeDirectory } from './employee-directory.js';
-import type { AttendanceOutcome, RecentRecognition, RecentRecognitions } from './recent-recognitions.js';
+import type { AttendanceOutcome, RecentRecognition, RecentRecognitionLog } from './recent-recognitions.js';
 
 export interface RecognitionSinkDeps {
   /** Publishes on the `recognized` topic. */
   publish(event: RecognizedEvent): void;
-  recent: RecentRecognitions;
+  recent: RecentRecognitionLog;
+  /** This instance: the one whose camera decided. */
+  instanceId: string;
   directory: EmployeeDirectory;
   recordRecognition(event: RecognitionEvent): Promise<RecordResult>;
   /** When the camera's current run began (epoch ms): part of the attendance event id. */
@@ -49,6 +51,7 @@ export function createRecognitionSink(deps: RecognitionSinkDeps): RecognitionSin
       frameNumber: event.frameNumber,
       box: event.box,
       attendance: 'pending',
+      instanceId: deps.instanceId,
     };
     deps.recent.add(entry);
     const [labels, outcome] = await Promise.all([
@@ -63,6 +66,7 @@ export function createRecognitionSink(deps: RecognitionSinkDeps): RecognitionSin
     entry.employeeName = label?.fullName ?? null;
     entry.employeeCode = label?.employeeCode ?? null;
     entry.attendance = outcome;
+    deps.recent.settled(entry);
   };
 }
 

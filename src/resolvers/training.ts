@@ -3,6 +3,7 @@
 import type { RequestContext } from '../context.js';
 import type { ClassifierModel } from '../generated/prisma/client.js';
 import type { RecognitionModelsStatus } from '../services/recognition-models.js';
+import type { ModelsReloadOutcome } from '../services/models-reload.js';
 import type { TrainingProgressEvent } from '../recognition/events.js';
 import type { TrainOutcome } from '../services/training-service.js';
 
@@ -22,10 +23,7 @@ export const trainingResolvers = {
   trainModel: (args: { forceRetrain?: Maybe<boolean> }, ctx: RequestContext): Promise<TrainOutcome> =>
     ctx.services.training.train({ force: args.forceRetrain ?? false }),
 
-  reloadModels: async (ctx: RequestContext): Promise<RecognitionModelsStatus> => {
-    await ctx.services.recognitionModels.reload();
-    return ctx.services.recognitionModels.status();
-  },
+  reloadModels: (ctx: RequestContext): Promise<ModelsReloadOutcome> => ctx.services.modelsReload.reloadEverywhere(),
 
   trainingProgress: (ctx: RequestContext): AsyncIterable<TrainingProgressEvent> => ctx.pubsub.subscribe('trainingProgress'),
 };

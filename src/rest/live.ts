@@ -20,6 +20,7 @@ const recognizedJson = z
     frame_number: z.number().int(),
     bbox: z.array(z.number()).describe('[x1, y1, x2, y2]'),
     attendance: z.enum(['pending', 'logged', 'duplicate', 'queued', 'rejected', 'failed']).describe('What became of it in the attendance log'),
+    instance_id: z.string().describe('The server instance whose camera decided it'),
   })
   .describe('Recognition');
 
@@ -42,7 +43,7 @@ export const liveRoutes: FastifyPluginAsyncZod<{ deps: AppContext }> = async (ap
     config: { auth: 'cameras:read' },
     schema: {
       tags,
-      summary: 'Recent recognitions of the live cameras, newest first (kept in memory)',
+      summary: 'Recent recognitions of the live cameras, newest first: of every instance with REDIS_URL (a list of 500 in Redis), else of this process (in memory)',
       querystring: z.object({
         limit: z.coerce.number().int().min(1).max(500).optional().describe('Default 50'),
         camera_id: z.coerce.number().int().positive().optional(),
@@ -50,7 +51,7 @@ export const liveRoutes: FastifyPluginAsyncZod<{ deps: AppContext }> = async (ap
       response: { 200: z.object({ recognized: z.array(recognizedJson), count: z.number().int() }), ...errorResponses(401, 403, 422) },
     },
     handler: async (request) => {
-      const items = cameras.recent({ limit: request.query.limit ?? 50, ...(request.query.camera_id !== undefined && { cameraId: request.query.camera_id }) });
+      const items = await cameras.recent({ limit: request.query.limit ?? 50, ...(request.query.camera_id !== undefined && { cameraId: request.query.camera_id }) });
       const recognized = items.map((r) => ({
         camera_id: r.cameraId,
         track_id: r.trackId,
@@ -64,6 +65,7 @@ export const liveRoutes: FastifyPluginAsyncZod<{ deps: AppContext }> = async (ap
         frame_number: r.frameNumber,
         bbox: [...r.box],
         attendance: r.attendance,
+        instance_id: r.instanceId,
       }));
       return { recognized, count: recognized.length };
     },

@@ -48,7 +48,9 @@ const faceJson = z.object({
   liveness: z
     .object({ score: z.number().describe('P(live) 0..1'), live: z.boolean().describe('score >= LIVENESS_THRESHOLD') })
     .nullable()
-    .describe('Passive liveness; null when LIVENESS_MODE=off'),
+    .describe(
+      'Passive liveness; null when LIVENESS_MODE=off, or when the face fills the picture too much to be judged (a badge crop, a face against the lens): then the face is named but never logged (attendance rejected, reason liveness_unverified)',
+    ),
   attendance: attendanceJson.optional(),
 });
 

@@ -16,10 +16,22 @@ const liveJson = z.object({ status: z.literal('alive'), uptime_seconds: z.number
 
 const partJson = z.object({ ok: z.boolean(), detail: z.string() });
 const readyJson = z.object({
-  status: z.enum(['ready', 'not_ready']),
+  status: z.enum(['ready', 'degraded', 'not_ready']).describe('degraded (200): only the database is away and the outbox takes the check-ins'),
   /** Each part that is not ready, by name. */
   failing: z.array(z.enum(HEALTH_PARTS)),
-  checks: z.object({ database: partJson, face_engine: partJson, models: partJson }),
+  checks: z.object({ database: partJson, face_engine: partJson, models: partJson, outbox: partJson }),
+  outbox: z
+    .object({
+      queued: z.number().int(),
+      capacity: z.number().int(),
+      level: z.enum(['ok', 'warning', 'full']),
+      oldest_event_at: z.string().nullable(),
+      oldest_age_seconds: z.number().int().nullable(),
+      retrying: z.boolean(),
+      failing_since: z.string().nullable(),
+      dead_lettered: z.number().int(),
+    })
+    .describe("This instance's attendance outbox: check-ins waiting for the database"),
   uptime_seconds: z.number().int(),
 });
 
@@ -66,6 +78,10 @@ const infoJson = z.object({
       worker_processes: z.array(z.object({ id: z.string(), host: z.string(), threads: z.number().int(), jobs: z.number().int() })),
     })
     .nullable(),
+  data_dir: z
+    .object({ shared_with: z.array(z.string()), not_shared_with: z.array(z.string()) })
+    .nullable()
+    .describe('Several instances: the live ones that write to this DATA_DIR and those that do not (they must share it: docs/deploy.md); null with one instance'),
   config: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
 });
 
@@ -99,15 +115,26 @@ export const systemRoutes: FastifyPluginAsyncZod<{ deps: AppContext }> = async (
     config: { auth: 'public' },
     schema: {
       tags: ['system'],
-      summary: 'Readiness: database, face engine and recognition models; 503 naming each failing part',
+      summary: 'Readiness: database, face engine, recognition models, attendance outbox; 200 ready or degraded (the database alone away, check-ins queued), else 503 naming each failing part',
       response: { 200: readyJson, 503: readyJson },
     },
     handler: async (_request, reply) => {
       const r = await deps.services.system.ready();
-      return reply.status(r.ready ? 200 : 503).send({
-        status: r.ready ? 'ready' : 'not_ready',
+      const o = r.outbox;
+      return reply.status(r.state === 'not_ready' ? 503 : 200).send({
+        status: r.state,
         failing: r.failing,
         checks: r.checks,
+        outbox: {
+          queued: o.queued,
+          capacity: o.capacity,
+          level: o.level,
+          oldest_event_at: o.oldestEventAt,
+          oldest_age_seconds: o.oldestAgeSeconds,
+          retrying: o.retrying,
+          failing_since: o.failingSince,
+          dead_lettered: o.deadLettered,
+        },
         uptime_seconds: r.uptimeSeconds,
       });
     },
@@ -179,6 +206,7 @@ export const systemRoutes: FastifyPluginAsyncZod<{ deps: AppContext }> = async (
           i.faceEngine === null
             ? null
             : { kind: i.faceEngine.kind, workers: i.faceEngine.workers, worker_processes: i.faceEngine.workerProcesses },
+        data_dir: i.dataDir === null ? null : { shared_with: i.dataDir.sharedWith, not_shared_with: i.dataDir.notSharedWith },
         config: i.config,
       };
     },

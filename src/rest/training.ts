@@ -21,14 +21,29 @@ const trainResponse = z.object({
   recognition_method: z.enum(['svm', 'cosine', 'none']),
 });
 
+const methodJson = z.enum(['svm', 'cosine', 'none']);
 const reloadResponse = z.object({
-  status: z.literal('success'),
+  status: z.enum(['success', 'partial']).describe('partial: an instance failed to reload or did not answer in time'),
   message: z.string(),
   model_pack: z.string().nullable(),
-  template_count: z.number().int(),
+  template_count: z.number().int().describe('This instance (the fields above and below `instances` describe the one that answered)'),
   employee_count: z.number().int(),
-  recognition_method: z.enum(['svm', 'cosine', 'none']),
+  recognition_method: methodJson,
   classifier_model_id: z.number().int().nullable(),
+  instances: z
+    .array(
+      z.object({
+        instance_id: z.string(),
+        status: z.enum(['reloaded', 'failed']),
+        template_count: z.number().int(),
+        employee_count: z.number().int(),
+        recognition_method: methodJson,
+        classifier_model_id: z.number().int().nullable(),
+        error: z.string().nullable(),
+      }),
+    )
+    .describe('Every instance that reloaded (or failed to), this one first'),
+  not_answered: z.array(z.string()).describe('Live instances that did not answer within 10 s (they reload when the request reaches them)'),
 });
 
 export const trainingRoutes: FastifyPluginAsyncZod<{ deps: AppContext }> = async (app, { deps }) => {
@@ -83,21 +98,32 @@ export const trainingRoutes: FastifyPluginAsyncZod<{ deps: AppContext }> = async
     config: { auth: 'classifier:train' },
     schema: {
       tags: ['system'],
-      summary: 'Reload templates and the active SVM from the database',
+      summary: 'Reload templates and the active SVM from the database, on every instance (answers which ones reloaded)',
       response: { 200: reloadResponse, ...errorResponses(401, 403, 503) },
     },
     handler: async () => {
-      const models = deps.services.recognitionModels;
-      await models.reload();
-      const s = models.status();
+      const outcome = await deps.services.modelsReload.reloadEverywhere();
+      const s = outcome.here;
+      const reloaded = outcome.instances.filter((i) => i.ok).length;
+      const total = outcome.instances.length + outcome.notAnswered.length;
       return {
-        status: 'success' as const,
-        message: 'Models reloaded',
+        status: reloaded === total ? ('success' as const) : ('partial' as const),
+        message: total === 1 ? 'Models reloaded' : `Models reloaded on ${reloaded} of ${total} instances`,
         model_pack: s.modelId,
         template_count: s.templateCount,
         employee_count: s.employeeCount,
         recognition_method: s.method,
         classifier_model_id: s.svm?.id ?? null,
+        instances: outcome.instances.map((i) => ({
+          instance_id: i.instanceId,
+          status: i.ok ? ('reloaded' as const) : ('failed' as const),
+          template_count: i.templateCount,
+          employee_count: i.employeeCount,
+          recognition_method: i.method,
+          classifier_model_id: i.classifierModelId,
+          error: i.error,
+        })),
+        not_answered: outcome.notAnswered,
       };
     },
   });

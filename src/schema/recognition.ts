@@ -88,7 +88,12 @@ const RecognizedFaceRef = builder.objectRef<FaceResult>('RecognizedFace').implem
     recognitionMethod: t.field({ type: RecognitionMethodEnum, nullable: true, resolve: (f) => f.method }),
     reason: t.field({ type: UnknownReasonEnum, nullable: true, resolve: (f) => f.reason }),
     quality: t.field({ type: FaceQualityRef, resolve: (f) => f.quality }),
-    liveness: t.field({ type: FaceLivenessRef, nullable: true, description: 'null when LIVENESS_MODE=off', resolve: (f) => f.liveness }),
+    liveness: t.field({
+      type: FaceLivenessRef,
+      nullable: true,
+      description: 'null when LIVENESS_MODE=off, or when the face fills the picture too much to be judged (never logged: attendance rejected, reason liveness_unverified)',
+      resolve: (f) => f.liveness,
+    }),
     attendance: t.field({ type: FaceAttendanceRef, nullable: true, resolve: (f) => f.attendance ?? null }),
   }),
 });

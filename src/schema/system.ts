@@ -97,6 +97,11 @@ const SystemInfoRef = builder.objectRef<SystemInfo>('SystemInfo').implement({
     startedAt: t.expose('startedAt', { type: 'DateTime' }),
     instanceId: t.exposeString('instanceId', { description: 'This server process among the instances of the deployment (stable while it runs).' }),
     faceEngine: t.field({ type: EngineDescriptionRef, nullable: true, resolve: (i) => i.faceEngine }),
+    dataDirNotSharedWith: t.stringList({
+      nullable: true,
+      description: 'Several instances: live instances whose DATA_DIR is another folder (it must be shared: docs/deploy.md); null with one instance',
+      resolve: (i) => i.dataDir?.notSharedWith ?? null,
+    }),
     config: t.field({ type: 'JSON', description: 'Settings without secrets.', resolve: (i) => i.config }),
   }),
 });

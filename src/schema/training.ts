@@ -4,6 +4,7 @@
 import { builder } from './builder.js';
 import type { ClassifierModel } from '../generated/prisma/client.js';
 import type { RecognitionModelsStatus } from '../services/recognition-models.js';
+import type { InstanceReload, ModelsReloadOutcome } from '../services/models-reload.js';
 import type { TrainingProgressEvent } from '../recognition/events.js';
 import type { TrainOutcome } from '../services/training-service.js';
 import { trainingResolvers as r } from '../resolvers/training.js';
@@ -53,6 +54,34 @@ const RecognitionModelsRef = builder.objectRef<RecognitionModelsStatus>('Recogni
   }),
 });
 
+const InstanceReloadRef = builder.objectRef<InstanceReload>('InstanceModelsReload').implement({
+  description: "One instance's answer to reloadModels.",
+  fields: (t) => ({
+    instanceId: t.exposeString('instanceId'),
+    ok: t.exposeBoolean('ok'),
+    templateCount: t.exposeInt('templateCount'),
+    employeeCount: t.exposeInt('employeeCount'),
+    method: t.exposeString('method', { description: 'svm | cosine | none (no engine)' }),
+    classifierModelId: t.exposeInt('classifierModelId', { nullable: true }),
+    error: t.exposeString('error', { nullable: true }),
+  }),
+});
+
+const ModelsReloadRef = builder.objectRef<ModelsReloadOutcome>('ModelsReload').implement({
+  description: "reloadModels: this instance's models (the fields of RecognitionModels) and every instance's answer.",
+  fields: (t) => ({
+    modelPack: t.string({ nullable: true, resolve: (o) => o.here.modelId }),
+    templateCount: t.int({ resolve: (o) => o.here.templateCount }),
+    employeeCount: t.int({ resolve: (o) => o.here.employeeCount }),
+    method: t.string({ description: 'svm | cosine | none (no engine)', resolve: (o) => o.here.method }),
+    classifierModelId: t.int({ nullable: true, resolve: (o) => o.here.svm?.id ?? null }),
+    trainedAt: t.field({ type: 'DateTime', nullable: true, resolve: (o) => o.here.svm?.trainedAt ?? null }),
+    loadedAt: t.field({ type: 'DateTime', nullable: true, resolve: (o) => o.here.loadedAt }),
+    instances: t.field({ type: [InstanceReloadRef], description: 'Every instance that reloaded (or failed to), this one first', resolve: (o) => o.instances }),
+    notAnswered: t.stringList({ description: 'Live instances that did not answer within 10 s', resolve: (o) => o.notAnswered }),
+  }),
+});
+
 const TrainingProgressRef = builder.objectRef<TrainingProgressEvent>('TrainingProgress').implement({
   fields: (t) => ({
     status: t.exposeString('status', { description: 'started | running | finished | failed' }),
@@ -93,8 +122,8 @@ builder.mutationFields((t) => ({
     resolve: (_root, args, ctx) => r.trainModel(args, ctx),
   }),
   reloadModels: t.field({
-    type: RecognitionModelsRef,
-    description: 'Reload templates and the active SVM from the database.',
+    type: ModelsReloadRef,
+    description: 'Reload templates and the active SVM from the database, on every instance; says which instances reloaded.',
     authScopes: { permission: 'classifier:train' },
     resolve: (_root, _args, ctx) => r.reloadModels(ctx),
   }),

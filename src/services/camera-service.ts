@@ -1,7 +1,7 @@
 // Camera service: the cameras' settings (Camera table, through its
 // repository), the live cameras of this process (CameraManager: start, stop,
 // info), and where their events go (the `recognitionFrames` and `recognized`
-// topics for subscribers, attendance, the recent-recognitions ring). GraphQL
+// topics for subscribers, attendance, the recent-recognitions log). GraphQL
 // resolvers and REST routes both call it. One per app
 // (src/services/create-services.ts).
 //
@@ -35,7 +35,7 @@ import type { FaceEngine } from '../engine/face-engine.js';
 import type { Camera } from '../generated/prisma/client.js';
 import type { AttendanceService } from './attendance-service.js';
 import type { EmployeeDirectory } from '../live/employee-directory.js';
-import { RecentRecognitions, type RecentRecognition } from '../live/recent-recognitions.js';
+import { RecentRecognitions, type RecentRecognition, type RecentRecognitionLog } from '../live/recent-recognitions.js';
 import { createRecognitionSink } from '../live/recognition-sink.js';
 import type { LivenessService } from './liveness-service.js';
 import type { RecognitionModels } from './recognition-models.js';
@@ -57,8 +57,8 @@ export interface CameraService {
   info(id?: number): Promise<CameraInfo[]>;
   /** The same for a row already read (no query). */
   infoOf(camera: Camera): CameraInfo;
-  /** Decided identities, newest first. */
-  recent(options?: { limit?: number; cameraId?: number }): RecentRecognition[];
+  /** Decided identities, newest first: of every instance's cameras when the log is shared. */
+  recent(options?: { limit?: number; cameraId?: number }): Promise<RecentRecognition[]>;
   /** Upserts the environment's camera (awaited), then starts every enabled camera in the background once the recognition models are loaded. */
   boot(): Promise<void>;
   /** Stops every camera (app stop). */
@@ -83,11 +83,13 @@ export interface CameraServiceDeps {
   instanceId: string;
   /** Several instances: which camera runs where (camera-placement.ts); without it every enabled camera runs here. */
   placement?: CameraPlacement;
+  /** Where decisions are kept for the route (several instances: a list they share); default: a ring in this process. */
+  recent?: RecentRecognitionLog;
 }
 
 export function createCameraService(deps: CameraServiceDeps): CameraService {
   const log = deps.log.child({ component: 'camera' });
-  const recent = new RecentRecognitions();
+  const recent = deps.recent ?? new RecentRecognitions();
   const previews = new FramePreviews();
   const directory = deps.directory;
   const engine = deps.faceEngine;
@@ -98,6 +100,7 @@ export function createCameraService(deps: CameraServiceDeps): CameraService {
   const sink = createRecognitionSink({
     publish: (event) => deps.events.publish('recognized', event),
     recent,
+    instanceId: deps.instanceId,
     directory,
     recordRecognition: (event) => deps.attendance.recordRecognition(event),
     sessionStart: (event) => manager?.info(event.cameraId)?.startedAt ?? null,
@@ -303,7 +306,7 @@ export function createCameraService(deps: CameraServiceDeps): CameraService {
     infoOf,
 
     recent: (options = {}) =>
-      recent.list({ ...(options.limit !== undefined && { limit: options.limit }), ...(options.cameraId !== undefined && { cameraId: toCameraId(options.cameraId) }) }),
+      recent.read({ ...(options.limit !== undefined && { limit: options.limit }), ...(options.cameraId !== undefined && { cameraId: toCameraId(options.cameraId) }) }),
 
     async boot() {
       // The environment's camera row exists once start() returns; the cameras

@@ -18,6 +18,7 @@ import { createAttendanceRepository } from '../attendance/attendance-repository.
 import { createAuditLog } from '../audit/audit-repository.js';
 import { toLoggedEvent } from '../attendance/events.js';
 import { createEmployeeDirectory, type EmployeeDirectory } from '../live/employee-directory.js';
+import { RecentRecognitions } from '../live/recent-recognitions.js';
 import { createClassifierModelRepository } from '../recognition/classifier-model-repository.js';
 import { createTemplateRepository } from '../recognition/template-repository.js';
 import { createApiKeyService, type ApiKeyService } from './api-key-service.js';
@@ -27,6 +28,7 @@ import { createEmployeeService, type EmployeeService } from './employee-service.
 import { createEnrollmentService, type EnrollmentService } from './enrollment-service.js';
 import { enrollmentSweepIntervalMs } from './guided-enrollment.js';
 import { createRecognitionModels, type RecognitionModels } from './recognition-models.js';
+import { createModelsReload, type ModelsReload } from './models-reload.js';
 import { createRecognitionService, type RecognitionService } from './recognition-service.js';
 import { createLivenessChallengeService, type LivenessChallengeService } from './liveness-challenge-service.js';
 import { createLivenessService, type LivenessService } from './liveness-service.js';
@@ -51,6 +53,8 @@ export interface Services {
   readonly system: SystemService;
   readonly attendance: AttendanceService;
   readonly recognitionModels: RecognitionModels;
+  /** reload-models on every instance. */
+  readonly modelsReload: ModelsReload;
   readonly training: TrainingService;
   readonly recognition: RecognitionService;
   readonly enrollment: EnrollmentService;
@@ -108,6 +112,7 @@ export const SNAPSHOT_PURGE_JOB = 'snapshot retention purge';
 export const ENROLLMENT_EXPIRY_JOB = 'enrollment session expiry';
 export const OUTBOX_ADOPTION_JOB = 'outbox adoption of dead instances';
 export const IDEMPOTENCY_PURGE_JOB = 'idempotency answers purge';
+export const DATA_DIR_CHECK_JOB = 'shared DATA_DIR check';
 
 export interface JobIntervals {
   /** Snapshot files past SNAPSHOT_RETENTION_DAYS are deleted this often (and once at start). */
@@ -194,6 +199,18 @@ export function createServices(deps: ServiceDeps): ComposedServices {
     classifierModels,
     fitMachine: (model, input) => fitMachineInWorker(trainPoolOf(), model, input),
   });
+  // reload-models asked of this instance reaches the others through the pub/sub; they answer.
+  const modelsReload = createModelsReload({
+    models: recognitionModels,
+    pubsub: deps.pubsub,
+    instanceId: deps.instanceId,
+    liveInstances: async () => (clustered ? (await clustered.registry.list('server')).map((s) => s.id) : [deps.instanceId]),
+    clock,
+    log: deps.log,
+  });
+  const employeeDirectory = createEmployeeDirectory(prisma, { known: (id) => recognitionModels.employee(id) });
+  // The cameras' decisions for GET /recognition/recognized: this process's ring, or a list the instances share.
+  const recentRecognitions = clustered ? clustered.recentRecognitions(employeeDirectory) : new RecentRecognitions();
   // Readiness reports the models' loading (and completes it when the database is back).
   const system = createSystemService({
     database,
@@ -203,7 +220,9 @@ export function createServices(deps: ServiceDeps): ComposedServices {
     startedAt: deps.startedAt,
     eventBusKind: deps.eventBusKind,
     models: recognitionModels,
+    outbox: () => attendance.outbox.status(),
     instanceId: deps.instanceId,
+    ...(clustered && { dataDirSharing: () => clustered.dataDir.check() }),
   });
   const training = createTrainingService({
     config,
@@ -275,6 +294,7 @@ export function createServices(deps: ServiceDeps): ComposedServices {
     training,
     classifierModels,
     idempotency,
+    recent: recentRecognitions,
   });
   const templateImport = createTemplateImportService({
     employees: employeeRows,
@@ -287,7 +307,6 @@ export function createServices(deps: ServiceDeps): ComposedServices {
     models: recognitionModels,
     training,
   });
-  const employeeDirectory = createEmployeeDirectory(prisma, { known: (id) => recognitionModels.employee(id) });
   const cameras = createCameraService({
     cameras: cameraRows,
     config,
@@ -299,6 +318,7 @@ export function createServices(deps: ServiceDeps): ComposedServices {
     directory: employeeDirectory,
     liveness,
     instanceId: deps.instanceId,
+    recent: recentRecognitions,
     ...(clustered && { placement: clustered.ownership }),
   });
   metrics.watch({
@@ -317,6 +337,8 @@ export function createServices(deps: ServiceDeps): ComposedServices {
   if (clustered) {
     const adoption = clustered.outboxAdoption((dir, timeoutMs) => attendance.drainOutbox(dir, timeoutMs));
     jobs.add({ name: OUTBOX_ADOPTION_JOB, everyMs: intervals.outboxAdoptionMs, runAtStart: true, run: () => adoption.sweep() });
+    // A DATA_DIR that is not shared is logged (snapshots and outboxes need one folder for all).
+    jobs.add({ name: DATA_DIR_CHECK_JOB, everyMs: 60_000, runAtStart: true, run: () => clustered.dataDir.warnIfNotShared() });
   }
 
   const adminKey = config.ADMIN_API_KEY;
@@ -337,6 +359,8 @@ export function createServices(deps: ServiceDeps): ComposedServices {
       : [{ name: 'bootstrap admin key', needsDatabase: true, start: () => apiKeys.ensureBootstrapAdminKey(adminKey) }]),
     // Follows employee changes; loads gallery and SVM so they are live before the first request.
     { name: 'recognition models', needsDatabase: true, start: () => recognitionModels.start(), stop: () => recognitionModels.stop() },
+    // Answers other instances' reload-models requests.
+    { name: 'models reload', start: () => modelsReload.start(), stop: () => modelsReload.stop() },
     // Debounced automatic retraining and the training worker.
     {
       name: 'training',
@@ -412,6 +436,7 @@ export function createServices(deps: ServiceDeps): ComposedServices {
       system,
       attendance,
       recognitionModels,
+      modelsReload,
       training,
       recognition,
       enrollment,

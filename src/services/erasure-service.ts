@@ -8,7 +8,8 @@
 //   - classifier models trained with them (deleted; a retrain without them is
 //     scheduled; a training already running is awaited and checked too);
 //   - stored Idempotency-Key answers naming them;
-//   - live enrollment sessions of theirs (frames and embeddings in memory).
+//   - live enrollment sessions of theirs (frames and embeddings in memory);
+//   - their entries in the recent recognitions (Redis with several instances).
 // The audit entry of the erasure stays. Idempotent: erasing again cleans again.
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
@@ -20,6 +21,8 @@ import { ValidationError } from '../domain/errors.js';
 import { deleteSnapshot, snapshotRelativePath } from '../attendance/snapshots.js';
 import type { ClassifierModelRepository } from '../recognition/classifier-model-repository.js';
 import type { IdempotencyStore } from '../idempotency/idempotency-store.js';
+import { employeeId as toEmployeeId } from '../domain/ids.js';
+import type { RecentRecognitionLog } from '../live/recent-recognitions.js';
 import type { AttendanceService } from './attendance-service.js';
 import type { EmployeeService } from './employee-service.js';
 import type { EnrollmentService } from './enrollment-service.js';
@@ -47,6 +50,7 @@ export interface ErasureServiceDeps {
   training: Pick<TrainingService, 'running' | 'train' | 'scheduleAutoRetrain'>;
   classifierModels: Pick<ClassifierModelRepository, 'deleteHolding'>;
   idempotency: Pick<IdempotencyStore, 'forgetSubject'>;
+  recent: Pick<RecentRecognitionLog, 'forgetEmployee'>;
 }
 
 export interface ErasureService {
@@ -100,6 +104,9 @@ export function createErasureService(deps: ErasureServiceDeps): ErasureService {
       deps.training.scheduleAutoRetrain();
     }
     report.idempotencyRecords = await deps.idempotency.forgetSubject(employeeId);
+    await deps.recent
+      .forgetEmployee(toEmployeeId(employeeId))
+      .catch((error: unknown) => log.error({ err: error }, 'erasure: recent recognitions not cleared (they lapse as newer ones arrive)'));
     log.info(report, 'erasure: traces removed');
     return report;
   };

@@ -1,15 +1,24 @@
 // Health for operators and load balancers. Liveness needs nothing (the process
 // answers); readiness names each part a request needs: the database, the face
-// engine (ONNX models loaded in its workers) and the recognition models
-// (templates and classifier read from the database). The database answer is
+// engine (ONNX models loaded in its workers), the recognition models
+// (templates and classifier read from the database) and the attendance outbox
+// (check-ins kept while the database is away). The database answer is
 // shared for `ttlMs`, and concurrent callers share one ping, so probes and
 // GraphQL `health` cost at most one round trip a second.
+//
+// Three states: `ready`; `degraded` when the database alone is away but the
+// instance still recognizes and its outbox takes the check-ins (a load
+// balancer should keep sending kiosks here: nothing is lost, the check-ins are
+// written when the database is back); `not_ready` otherwise (no engine, models
+// never loaded, the outbox full).
+import type { OutboxStatus } from '../attendance/outbox.js';
 import type { DatabaseStatus } from '../db/database-status.js';
 import type { FaceEngine } from '../engine/face-engine.js';
 import type { RecognitionModels } from './recognition-models.js';
 
-export const HEALTH_PARTS = ['database', 'face_engine', 'models'] as const;
+export const HEALTH_PARTS = ['database', 'face_engine', 'models', 'outbox'] as const;
 export type HealthPart = (typeof HEALTH_PARTS)[number];
+export type ReadinessState = 'ready' | 'degraded' | 'not_ready';
 
 export interface PartCheck {
   ok: boolean;
@@ -17,9 +26,14 @@ export interface PartCheck {
   detail: string;
 }
 
-export type Readiness =
-  | { ready: true; checks: Record<HealthPart, PartCheck>; failing: [] }
-  | { ready: false; checks: Record<HealthPart, PartCheck>; failing: HealthPart[] };
+export interface Readiness {
+  state: ReadinessState;
+  checks: Record<HealthPart, PartCheck>;
+  /** Each part that is not ok (the database while degraded). */
+  failing: HealthPart[];
+  /** The outbox as it is now: how many check-ins wait for the database, since when. */
+  outbox: OutboxStatus & { oldestAgeSeconds: number | null };
+}
 
 export interface HealthChecks {
   /** The database answered `SELECT 1` within the timeout (answer reused for ttlMs). */
@@ -32,6 +46,10 @@ export interface HealthDeps {
   database: Pick<DatabaseStatus, 'ping'>;
   faceEngine: Pick<FaceEngine, 'modelId'> | null;
   models: Pick<RecognitionModels, 'ready' | 'status'>;
+  /** This instance's attendance outbox. */
+  outbox: () => OutboxStatus;
+  /** The app's clock (the outbox's event times are on it). */
+  clock?: () => Date;
   /** How long a database answer is reused. */
   ttlMs?: number;
   /** A check not done by then counts as failed. */
@@ -103,6 +121,12 @@ export function createHealthChecks(deps: HealthDeps): HealthChecks {
     database,
     async readiness() {
       const databaseUp = await database();
+      const status = deps.outbox();
+      const now = (deps.clock?.() ?? new Date()).getTime();
+      const outbox = {
+        ...status,
+        oldestAgeSeconds: status.oldestEventAt === null ? null : Math.max(0, Math.round((now - Date.parse(status.oldestEventAt)) / 1000)),
+      };
       const checks: Record<HealthPart, PartCheck> = {
         database: databaseUp ? { ok: true, detail: 'up' } : { ok: false, detail: 'unreachable' },
         face_engine:
@@ -110,9 +134,23 @@ export function createHealthChecks(deps: HealthDeps): HealthChecks {
             ? { ok: false, detail: 'not started: face models missing or unreadable (see the server log)' }
             : { ok: true, detail: deps.faceEngine.modelId },
         models: await modelsCheck(databaseUp),
+        outbox: outboxCheck(outbox),
       };
       const failing = HEALTH_PARTS.filter((part) => !checks[part].ok);
-      return failing.length === 0 ? { ready: true, checks, failing: [] } : { ready: false, checks, failing };
+      const state: ReadinessState = failing.length === 0 ? 'ready' : failing.length === 1 && failing[0] === 'database' ? 'degraded' : 'not_ready';
+      return { state, checks, failing, outbox };
     },
   };
+}
+
+/** Queued check-ins are not a failure (the drainer writes them); a full outbox refuses new ones. */
+export function outboxCheck(outbox: Readiness['outbox']): PartCheck {
+  if (outbox.level === 'full') {
+    return { ok: false, detail: `full: ${outbox.queued} check-ins wait for the database, new ones are refused` };
+  }
+  if (outbox.queued === 0) {
+    return { ok: true, detail: 'empty' };
+  }
+  const age = outbox.oldestAgeSeconds;
+  return { ok: true, detail: `${outbox.queued} check-ins wait for the database${age === null ? '' : `, the oldest for ${age} s`}` };
 }

@@ -3,11 +3,16 @@
 // attendance log with an event id of its own (src/attendance/event-id.ts).
 // With liveness on, a face whose P(live) is below LIVENESS_THRESHOLD is a
 // spoof: unknown with reason 'spoof', never logged, and reported as a
-// presentation attack naming whom it resembled. GraphQL's `recognize` and
+// presentation attack naming whom it resembled. A face that fills the picture
+// (a badge photo, a face against the lens) leaves the liveness model too little
+// of the picture to judge (liveness/crop-context.ts): it is named, its liveness
+// is null, and it never checks anyone in (attendance rejected
+// 'liveness_unverified', no attack reported). GraphQL's `recognize` and
 // REST's POST /recognition/recognize both call it; retries are made
 // idempotent by src/idempotency/recognize-once.ts.
 import { newEventId } from '../attendance/event-id.js';
 import { DomainError } from '../domain/errors.js';
+import { livenessJudgeable } from '../liveness/crop-context.js';
 import { analyzeWithPaddedRetry } from '../vision/padded-analysis.js';
 import type { Logger } from 'pino';
 import type { Caller } from '../auth/caller.js';
@@ -29,7 +34,7 @@ export type FaceAttendance =
   | { kind: 'logged'; logId: number; eventId: string }
   | { kind: 'duplicate'; reason: 'same_event' | 'dedupe_window'; existingLogId: number }
   | { kind: 'queued'; eventId: string }
-  | { kind: 'rejected'; reason: 'unknown_employee' | 'unknown_camera' }
+  | { kind: 'rejected'; reason: 'unknown_employee' | 'unknown_camera' | 'liveness_unverified' }
   | { kind: 'failed'; message: string };
 
 export interface RecognizedEmployee {
@@ -52,7 +57,10 @@ export interface FaceResult {
   method: 'svm' | 'cosine' | null;
   /** null for a recognized face. */
   reason: UnknownReason | null;
-  /** Passive liveness verdict; null when LIVENESS_MODE=off (or the engine has no liveness model). */
+  /**
+   * Passive liveness verdict; null when LIVENESS_MODE=off (or the engine has no liveness model), and
+   * when the face fills the picture too much to be judged (then it is never logged).
+   */
   liveness: FaceLiveness | null;
   /** Absent when attendance was not asked for or the face is unknown. */
   attendance?: FaceAttendance;
@@ -155,9 +163,14 @@ async function recognizeFrame(deps: RecognitionServiceDeps, image: Uint8Array, o
   const decided = performance.now();
 
   const attacks: AttackReport[] = [];
+  /** Faces scored without enough of the picture around them: neither live nor spoof. */
+  const unverified = new Set<number>();
   const faces: FaceResult[] = analysis.faces.map((face, i) => {
     const d = decisions[i] ?? { kind: 'unknown', reason: 'below_threshold', confidence: 0 };
-    const liveness = deps.liveness.judge(face.liveness);
+    if (deps.liveness.enabled && face.liveness !== undefined && !livenessJudgeable(face.livenessContext)) {
+      unverified.add(i);
+    }
+    const liveness = unverified.has(i) ? null : deps.liveness.judge(face.liveness);
     const base = { box: face.box, detectionScore: face.score, quality: face.quality, liveness };
     if (liveness && !liveness.live) {
       return { ...base, employee: null, confidence: d.confidence, cosine: null, method: null, reason: 'spoof' };
@@ -204,6 +217,11 @@ async function recognizeFrame(deps: RecognitionServiceDeps, image: Uint8Array, o
     await Promise.all(
       faces.map(async (face, i) => {
         if (!face.employee || !face.method) {
+          return;
+        }
+        if (unverified.has(i)) {
+          // Identified, but nothing shows a live person in front of a camera: no check-in.
+          face.attendance = { kind: 'rejected', reason: 'liveness_unverified' };
           return;
         }
         const snapshot = wantSnapshots ? analysis.faces[i]?.alignedJpeg : undefined;

@@ -6,6 +6,7 @@ import type { Config } from '../config.js';
 import type { DatabaseStatus, RowCounts } from '../db/database-status.js';
 import type { EngineDescription, EngineStats, FaceEngine } from '../engine/face-engine.js';
 import type { InstanceId } from '../cluster/instance-id.js';
+import type { DataDirSharing } from '../cluster/data-dir-sharing.js';
 import { createHealthChecks } from './health-checks.js';
 import type { HealthChecks, HealthDeps, Readiness } from './health-checks.js';
 
@@ -20,6 +21,10 @@ export interface SystemDeps {
   instanceId: InstanceId;
   /** Readiness reports (and completes) their loading. */
   models: HealthDeps['models'];
+  /** Readiness shows this instance's attendance outbox. */
+  outbox: HealthDeps['outbox'];
+  /** Several instances: which of them share this DATA_DIR (absent: one instance). */
+  dataDirSharing?: () => Promise<DataDirSharing>;
 }
 
 export interface SystemService {
@@ -27,7 +32,7 @@ export interface SystemService {
   health(): Promise<Health>;
   /** Open: the process serves; nothing else is checked. */
   live(): { uptimeSeconds: number };
-  /** Open: database, face engine, recognition models, each named when failing. */
+  /** Open: database, face engine, recognition models, outbox, each named when failing; degraded while only the database is away. */
   ready(): Promise<Readiness & { uptimeSeconds: number }>;
   /** The database answered within the last second (cached; at most one ping a second). */
   databaseUp(): Promise<boolean>;
@@ -36,7 +41,7 @@ export interface SystemService {
 }
 
 export function createSystemService(deps: SystemDeps): SystemService {
-  const checks = createHealthChecks({ database: deps.database, faceEngine: deps.faceEngine, models: deps.models });
+  const checks = createHealthChecks({ database: deps.database, faceEngine: deps.faceEngine, models: deps.models, outbox: deps.outbox, clock: deps.clock });
   return {
     health: () => getHealth(deps, checks),
     live: () => ({ uptimeSeconds: uptimeSeconds(deps) }),
@@ -81,6 +86,8 @@ export interface SystemInfo {
   instanceId: InstanceId;
   /** Which face engine serves this instance and how many workers it has; null without models. */
   faceEngine: EngineDescription | null;
+  /** Several instances: the live ones that write to this DATA_DIR and those that do not (null: one instance, or Redis unreachable). */
+  dataDir: DataDirSharing | null;
   /** Every setting except secrets; credentials inside URLs are masked. */
   config: Record<string, string | number | boolean | null>;
 }
@@ -119,6 +126,7 @@ async function getSystemInfo(deps: SystemDeps): Promise<SystemInfo> {
     startedAt: deps.startedAt,
     instanceId: deps.instanceId,
     faceEngine: describeEngine(deps.faceEngine),
+    dataDir: (await deps.dataDirSharing?.().catch(() => null)) ?? null,
     config: publicConfig(deps.config),
   };
 }

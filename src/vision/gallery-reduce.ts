@@ -74,3 +74,30 @@ export class BestPerSlot {
       .filter((m) => m.row >= 0);
   }
 }
+
+/**
+ * One query's answer from the exact answers of the lanes that each searched part of the rows
+ * (gallery-int8-search.ts). 'rows': every lane's top k holds the global top k rows that lie in
+ * its part, so the best k of their union are the global top k. 'slots': an employee among the
+ * global top k has its best row in some lane and ranks among that lane's top k there, so taking
+ * each slot's best over the lanes and the best k of those is exact. Ties as a brute force: lower
+ * row first, lower slot first.
+ */
+export function mergeLanes<H extends { row: number; slot: number; score: number }>(mode: 'rows' | 'slots', k: number, lanes: readonly (readonly H[])[]): H[] {
+  let all: H[];
+  if (mode === 'rows') {
+    all = lanes.flat();
+    all.sort((a, b) => b.score - a.score || a.row - b.row);
+  } else {
+    const best = new Map<number, H>();
+    for (const h of lanes.flat()) {
+      const seen = best.get(h.slot);
+      if (!seen || h.score > seen.score || (h.score === seen.score && h.row < seen.row)) {
+        best.set(h.slot, h);
+      }
+    }
+    all = [...best.values()];
+    all.sort((a, b) => b.score - a.score || a.slot - b.slot);
+  }
+  return all.slice(0, k);
+}

@@ -1,16 +1,19 @@
-// Messages between a Gallery (main thread) and the gallery search worker. A task carries the
-// handles of the gallery's shared blocks (no template is copied) and the queries; the answer
-// carries the final matches (rows, slots, exact scores).
+// Messages between a Gallery (main thread) and its search lanes (worker threads). A task carries
+// the handles of the gallery's shared blocks (no template is copied), the queries and which lane
+// it is for: lane l of L scans its share of every block's rows. The answer carries that share's
+// exact matches (rows, slots, exact scores); the gallery merges the lanes' answers.
 
 export interface SharedBlockView {
-  id: number;
   f32: Float32Array;
   slot: Int32Array;
-  meta: Int32Array;
+  /** Codes, scales and lane scratch (layout: gallery-int8-codes.ts). */
+  memory: WebAssembly.Memory;
   cap: number;
   start: number;
   /** Live rows of this block in the searched view. */
   count: number;
+  maxInv: number;
+  maxL1: number;
 }
 
 export interface GallerySearchTask {
@@ -23,6 +26,9 @@ export interface GallerySearchTask {
   k: number;
   /** Number of employee slots (mode 'slots'). */
   slots: number;
+  /** This task's lane and the number of lanes the rows are split over. */
+  lane: number;
+  lanes: number;
 }
 
 /** Per query, best first: a row (mode 'rows') or the best row of a slot (mode 'slots'). */
@@ -34,6 +40,6 @@ export interface SearchHit {
 
 export interface GallerySearchResult {
   hits: SearchHit[][];
-  /** Rows re-scored exactly after the int8 pass, summed over queries (diagnostics, tests). */
+  /** Rows re-scored exactly after the int8 pass, summed over queries (diagnostics, tests, benchmark). */
   rescored: number;
 }

@@ -1,10 +1,11 @@
 // In-memory gallery of the L2-normalised templates of ONE model pack (the
 // embeddings of different packs never meet). Rows live in shared row-major
-// blocks with their employee slot (gallery-blocks.ts). Small searches run here
-// in plain JS (gallery-exact.ts); large ones in the gallery search worker
-// (gallery-quantized-search.ts: int8 pass + exact re-scoring), which reads the
-// same shared memory, so the event loop never scans 100k templates and no
-// template is copied per query. Rankings from gallery-reduce.ts.
+// blocks with their employee slot and int8 code (gallery-blocks.ts). Small
+// searches run here in plain JS (gallery-exact.ts); large ones in the search
+// lanes (gallery-int8-search.ts: int8 pass + exact re-scoring, each lane a
+// worker thread scanning its share of the rows), which read the same shared
+// memory, so the event loop never scans 100k templates and no template is
+// copied per query. Rankings and the merge of the lanes from gallery-reduce.ts.
 //
 // Mutations are synchronous; searches are async. A removal while a search is in
 // flight copies what it would overwrite first (copy-on-write), so a search
@@ -12,9 +13,10 @@
 import { employeeId, type EmployeeId } from '../domain/ids.js';
 import { BlockStore, type Block } from './gallery-blocks.js';
 import { exactBlockScores } from './gallery-exact.js';
-import { BestPerSlot, TopK } from './gallery-reduce.js';
+import { SEARCH_LANES } from './gallery-int8-codes.js';
+import { BestPerSlot, mergeLanes, TopK } from './gallery-reduce.js';
 import type { SearchHit } from './gallery-search-protocol.js';
-import { sharedGallerySearchPool, type GallerySearchPool } from './gallery-search-pool.js';
+import { sharedGallerySearchLanes, type GallerySearchPool } from './gallery-search-pool.js';
 import type { EmployeeMatch, GallerySearch, TemplateMatch } from './gallery-search.js';
 
 export interface GalleryRow {
@@ -23,12 +25,12 @@ export interface GalleryRow {
 }
 
 export interface GalleryOptions {
-  /** 'auto' (default): JS here below `workerMinRows` templates x queries, the search worker above. */
+  /** 'auto' (default): JS here below `workerMinRows` templates x queries, the search lanes above. */
   scorer?: 'auto' | 'js' | 'worker';
   /** Default 2048 (templates x queries): below it the JS loop takes < ~1 ms, less than a message round trip. */
   workerMinRows?: number;
-  /** The search worker (default: one shared process-wide worker). */
-  searchPool?: () => GallerySearchPool;
+  /** The search lanes, at most SEARCH_LANES (default: the shared process-wide lanes). */
+  searchLanes?: () => readonly GallerySearchPool[];
 }
 
 interface View {
@@ -55,6 +57,8 @@ export class Gallery implements GallerySearch {
   private readers = 0;
   private viewedSinceCopy = false;
   private readonly options: Required<GalleryOptions>;
+  private laneSearches = 0;
+  private rescoredRows = 0;
 
   constructor(
     readonly dim: number,
@@ -67,7 +71,7 @@ export class Gallery implements GallerySearch {
     this.options = {
       scorer: options.scorer ?? 'auto',
       workerMinRows: options.workerMinRows ?? 2048,
-      searchPool: options.searchPool ?? sharedGallerySearchPool,
+      searchLanes: options.searchLanes ?? sharedGallerySearchLanes,
     };
   }
 
@@ -137,8 +141,6 @@ export class Gallery implements GallerySearch {
       }
     }
     this.copyIfShared(holes[0]!);
-    // Rows from the first hole on change (moved or dropped, later reused by appends).
-    store.touchFrom(holes[0]!);
     for (const hole of holes) {
       // Drop trailing rows of this employee, then fill the hole with the last row.
       while (store.count > 0 && store.slotOf(store.count - 1) === slot) {
@@ -198,6 +200,11 @@ export class Gallery implements GallerySearch {
     return employeeId(this.slotEmployee[this.store.slotOf(row)]!);
   }
 
+  /** Queries answered by the search lanes and the rows they re-scored exactly (diagnostics, benchmark). */
+  searchStats(): { laneQueries: number; rescoredRows: number } {
+    return { laneQueries: this.laneSearches, rescoredRows: this.rescoredRows };
+  }
+
   async top1(query: Float32Array): Promise<TemplateMatch | undefined> {
     return (await this.topK(query, 1))[0];
   }
@@ -231,15 +238,34 @@ export class Gallery implements GallerySearch {
       return queries.map(() => []);
     }
     const hit = (row: number, slot: number, score: number): Hit => ({ row, employeeId: employeeId(view.slotEmployee[slot]!), score });
-    const { scorer, workerMinRows, searchPool } = this.options;
+    const { scorer, workerMinRows, searchLanes } = this.options;
     if (scorer === 'js' || (scorer === 'auto' && view.count * nq < workerMinRows)) {
       return this.searchHere(view, packed, nq, mode, k).map((list) => list.map((h) => hit(h.row, h.slot, h.score)));
     }
     this.readers++;
     try {
-      const blocks = view.blocks.map((b) => ({ ...b, count: Math.max(0, Math.min(b.cap, view.count - b.start)) }));
-      const result = await searchPool().run({ dim: this.dim, blocks, queries: packed, nq, mode, k, slots: view.slotEmployee.length });
-      return result.hits.map((list) => list.map((h) => hit(h.row, h.slot >= 0 ? h.slot : this.slotAt(view, h.row), h.score)));
+      const blocks = view.blocks.map((b) => ({
+        f32: b.f32,
+        slot: b.slot,
+        memory: b.memory,
+        cap: b.cap,
+        start: b.start,
+        count: Math.max(0, Math.min(b.cap, view.count - b.start)),
+        maxInv: b.maxInv,
+        maxL1: b.maxL1,
+      }));
+      const lanes = searchLanes();
+      if (lanes.length === 0 || lanes.length > SEARCH_LANES) {
+        throw new RangeError(`${lanes.length} search lanes (1 to ${SEARCH_LANES})`);
+      }
+      const results = await Promise.all(
+        lanes.map((pool, lane) =>
+          pool.run({ dim: this.dim, blocks, queries: packed, nq, mode, k, slots: view.slotEmployee.length, lane, lanes: lanes.length }),
+        ),
+      );
+      this.laneSearches += nq;
+      this.rescoredRows += results.reduce((sum, r) => sum + r.rescored, 0);
+      return packedHits(results.map((r) => r.hits), nq).map((perLane) => mergeLanes(mode, k, perLane).map((h) => hit(h.row, h.slot, h.score)));
     } finally {
       this.readers--;
     }
@@ -288,6 +314,11 @@ export class Gallery implements GallerySearch {
     });
     this.viewedSinceCopy = false;
   }
+}
+
+/** [lane][query] -> [query][lane] */
+function packedHits(byLane: readonly SearchHit[][][], nq: number): SearchHit[][][] {
+  return Array.from({ length: nq }, (_, b) => byLane.map((lane) => lane[b]!));
 }
 
 /** A unit-length copy; throws on a wrong length or a zero / non-finite vector. */

@@ -51,6 +51,10 @@ export async function analyzeWithPaddedRetry(
       issues.push('cut_off');
     }
     f.quality = { ...f.quality, issues };
+    if (f.liveness !== undefined) {
+      // The liveness crop held repeated border pixels, not the face's surroundings: not evidence.
+      f.livenessContext = 0;
+    }
   }
   return { ...second, width: first.width, height: first.height, faces, padded: true };
 }

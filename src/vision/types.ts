@@ -38,6 +38,12 @@ export interface DetectedFace {
   alignedJpeg?: Uint8Array;
   /** P(live) 0..1 from the passive liveness model, present when asked and the model is loaded. */
   liveness?: number;
+  /**
+   * With `liveness`: the side of the crop the model saw over the side of the face box (2.7 when
+   * the picture holds the face's surroundings; less when the face fills it; 0 when the crop held
+   * invented pixels). Below 1 the score is a guess (liveness/crop-context.ts).
+   */
+  livenessContext?: number;
   /** The 68 iBUG landmarks, flat [x0, y0, ...] in image pixels, when asked and the pack has them. */
   landmarks68?: Float64Array;
 }

@@ -1,7 +1,9 @@
 // The server starts and serves while its database is unreachable: live stays
 // 200 (a liveness probe must not restart it), ready answers 503 naming the
 // database, and once the database answers the start-up set-up completes (the
-// admin key works, ready turns 200) without a restart.
+// admin key works, ready turns 200) without a restart. A database that goes
+// away later leaves the server degraded (200) while its outbox takes the
+// check-ins, and not ready (503) once the outbox is full.
 import { createServer, type AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -11,12 +13,15 @@ import { testConfig } from '../helpers/test-config.js';
 import { createTestDatabase } from '../helpers/database.js';
 import type { TestDatabase } from '../helpers/database.js';
 import { startTcpProxy } from '../helpers/tcp-proxy.js';
+import { makeEmployee } from '../helpers/factories.js';
+import { employeeId } from '../../src/domain/ids.js';
 import type { TcpProxy } from '../helpers/tcp-proxy.js';
 
 interface Ready {
   status: string;
   failing: string[];
   checks: Record<string, { ok: boolean; detail: string }>;
+  outbox: { queued: number; capacity: number; level: string; oldest_event_at: string | null; oldest_age_seconds: number | null; retrying: boolean };
 }
 
 /** A port nothing listens on: bound, then released. */
@@ -106,5 +111,44 @@ describe('database unreachable', () => {
     }
     expect(me.status).toBe(200);
     expect(me.body.role).toBe('admin');
+  });
+
+  it('a database lost after start: degraded (200) while the outbox takes check-ins, not ready (503) once it is full', async () => {
+    db = await createTestDatabase();
+    proxy = await startTcpProxy();
+    const adminKey = `test-admin-${randomBytes(16).toString('hex')}`;
+    app = await buildApp({ ...configFor(proxy.urlFor(db.url), adminKey), OUTBOX_MAX_EVENTS: 2 });
+    const { url } = await app.start();
+    const employee = await makeEmployee(db.prisma);
+    const ready = () => get<Ready>(`${url}/api/v1/system/health/ready`);
+    expect(await ready()).toMatchObject({ status: 200, body: { status: 'ready', failing: [], outbox: { queued: 0, capacity: 2, level: 'ok' } } });
+
+    await proxy.cut();
+    const checkIn = (secondsAgo: number) =>
+      app!.services.attendance.recordRecognition({ employeeId: employeeId(employee.id), at: new Date(Date.now() - secondsAgo * 1000), confidence: 0.9, method: 'cosine' });
+    expect((await checkIn(3)).kind).toBe('queued');
+    // The database answer is cached for a second.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const degraded = await ready();
+    expect(degraded.status).toBe(200);
+    expect(degraded.body).toMatchObject({ status: 'degraded', failing: ['database'], outbox: { queued: 1, capacity: 2, retrying: true } });
+    expect(degraded.body.checks.outbox?.ok).toBe(true);
+    expect(degraded.body.outbox.oldest_age_seconds).toBeGreaterThanOrEqual(3);
+
+    // A second check-in fills it: new ones would be refused, so this instance is out.
+    expect((await checkIn(1)).kind).toBe('queued');
+    const full = await ready();
+    expect(full.status).toBe(503);
+    expect(full.body).toMatchObject({ status: 'not_ready', failing: ['database', 'outbox'], outbox: { queued: 2, level: 'full' } });
+    expect(full.body.checks.outbox?.detail).toMatch(/^full: 2 check-ins/);
+
+    await proxy.restore();
+    const deadline = performance.now() + 30_000;
+    let back = await ready();
+    while ((back.body.status !== 'ready' || back.body.outbox.queued > 0) && performance.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      back = await ready();
+    }
+    expect(back.body).toMatchObject({ status: 'ready', failing: [], outbox: { queued: 0 } });
   });
 });

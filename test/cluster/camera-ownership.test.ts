@@ -3,7 +3,9 @@
 // same owner; the other instance's subscribers get the owner's events; each
 // person is checked in once; start/stop sent to the other instance reach the
 // owner; a paused owner loses the camera and, once it wakes up, stops writing;
-// a SIGKILLed owner's camera moves to the survivor within 15 s.
+// a SIGKILLed owner's camera moves to the survivor within 15 s. The recent
+// recognitions (GET /recognition/recognized) read the same on both instances,
+// named and settled, and an erasure through either drops the person there.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, enrollFromPhotos, waitFor, type Api } from './harness/api.js';
 import { killAll, startChild, type Child } from './harness/children.js';
@@ -16,6 +18,22 @@ let env: ClusterEnv;
 const servers: { child: Child; api: Api; id: string }[] = [];
 let cameraId = 0;
 const people = new Map<number, string>();
+
+interface RecognizedJson {
+  camera_id: number;
+  track_id: number;
+  employee_id: number;
+  employee_name: string | null;
+  timestamp: string;
+  attendance: string;
+  instance_id: string;
+}
+const recentOn = async (s: Api, query = ''): Promise<RecognizedJson[]> => {
+  const res = await s.rest<{ recognized: RecognizedJson[]; count: number }>('GET', `/api/v1/recognition/recognized?limit=500${query}`);
+  expect(res.status).toBe(200);
+  expect(res.body.count).toBe(res.body.recognized.length);
+  return res.body.recognized;
+};
 
 interface CameraInfoJson {
   camera_id: number;
@@ -107,6 +125,31 @@ describe('camera ownership across two instances', () => {
     expect(logs.every((l) => l.event_type === 'check_in' && l.camera_id === cameraId)).toBe(true);
   }, 200_000);
 
+  it("the recent recognitions read the same through both instances: the owner's decisions, named and settled", async () => {
+    const settled = (list: RecognizedJson[]) => list.filter((r) => r.attendance !== 'pending');
+    const onOther = await waitFor(
+      "the owner's decisions of every person, settled, on the other instance",
+      async () => {
+        const list = settled(await recentOn(other(owner).api, `&camera_id=${cameraId}`));
+        return new Set(list.map((r) => r.employee_id)).size === people.size ? list : undefined;
+      },
+      20_000,
+    );
+    expect(onOther.every((r) => r.instance_id === owner && r.camera_id === cameraId)).toBe(true);
+    expect(onOther.every((r) => r.employee_name === people.get(r.employee_id))).toBe(true);
+    expect(onOther.every((r) => r.attendance === 'logged' || r.attendance === 'duplicate')).toBe(true);
+    const times = onOther.map((r) => Date.parse(r.timestamp));
+    expect(times).toEqual([...times].sort((x, y) => y - x));
+    // The owner answers with the same settled decisions (it may hold a newer one still pending).
+    const onOwner = settled(await recentOn(byId(owner).api, `&camera_id=${cameraId}`));
+    const key = (r: RecognizedJson) => `${r.track_id}@${r.timestamp}`;
+    const ownerKeys = new Set(onOwner.map(key));
+    expect(onOther.filter((r) => Date.parse(r.timestamp) <= Date.parse(onOwner[0]!.timestamp)).every((r) => ownerKeys.has(key(r)))).toBe(true);
+    expect(await recentOn(other(owner).api, '&camera_id=999999')).toEqual([]);
+    const two = await other(owner).api.rest<{ recognized: RecognizedJson[] }>('GET', '/api/v1/recognition/recognized?limit=2');
+    expect(two.body.recognized).toHaveLength(2);
+  }, 60_000);
+
   it('cameras spread over the instances (two each of four)', async () => {
     // Dead stream URLs: owned and reconnecting, without the cost of decoding video.
     const extra: number[] = [];
@@ -179,8 +222,21 @@ describe('camera ownership across two instances', () => {
     console.info(`failover after SIGKILL: ${Math.round(took)} ms`);
     expect(next).toBe(survivor.id);
     expect(took).toBeLessThan(FAILOVER_LIMIT_MS);
+    owner = next;
     const before = (await infoOn(survivor.api)).frames_processed;
     await waitFor('frames on the survivor', async () => ((await infoOn(survivor.api)).frames_processed > before ? true : undefined), 20_000);
     recognizedOnOther.close();
   }, 60_000);
+
+  it('an erasure drops the person from the recent recognitions of the deployment', async () => {
+    const survivor = byId(owner);
+    const [erased] = [...people.keys()];
+    expect((await recentOn(survivor.api)).some((r) => r.employee_id === erased)).toBe(true);
+    expect((await survivor.api.rest('DELETE', `/api/v1/employees/${erased}?erase=true`)).status).toBe(200);
+    expect((await recentOn(survivor.api)).some((r) => r.employee_id === erased)).toBe(false);
+    // Nothing of theirs is left in Redis's list either.
+    const items = await env.redis.lrange(`${env.prefix}:recognitions:recent`, 0, -1);
+    expect(items.length).toBeGreaterThan(0);
+    expect(items.map((i) => (JSON.parse(i) as { employeeId: number }).employeeId)).not.toContain(erased);
+  }, 30_000);
 });

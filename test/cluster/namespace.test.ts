@@ -1,7 +1,11 @@
 // REDIS_PREFIX namespaces the event bus, and every instance has its own id:
 // two instances under one prefix share events; a third under another prefix
-// on the same Redis and database hears nothing of them.
+// on the same Redis and database hears nothing of them. A fourth under the
+// first prefix but with a DATA_DIR of its own is named as not sharing it.
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type App } from '../../src/app.js';
@@ -17,6 +21,8 @@ const otherPrefix = `${prefix}-other`;
 let a: TestApp;
 let b: App;
 let c: App;
+let d: App;
+let otherDataDir: string;
 const redis = new Redis(REDIS_URL);
 
 async function sibling(t: TestApp, env: Record<string, string>): Promise<App> {
@@ -34,8 +40,12 @@ beforeAll(async () => {
   a = await startTestApp({ env: { REDIS_URL, REDIS_PREFIX: prefix }, overrides: { faceEngine: null } });
   b = await sibling(a, { REDIS_PREFIX: prefix });
   c = await sibling(a, { REDIS_PREFIX: otherPrefix });
+  otherDataDir = await mkdtemp(path.join(tmpdir(), 'fa-other-data-'));
+  d = await sibling(a, { REDIS_PREFIX: prefix, DATA_DIR: otherDataDir });
 }, 60_000);
 afterAll(async () => {
+  await d?.stop();
+  await rm(otherDataDir, { recursive: true, force: true });
   await c?.stop();
   await b?.stop();
   await a?.stop();
@@ -82,5 +92,23 @@ describe('instance id', () => {
     expect(gql.data?.systemInfo.instanceId).toBe(rest1.body.instance_id);
     expect(b.deps.instanceId).not.toBe(a.app.deps.instanceId);
     expect(rest1.body.instance_id).toBe(a.app.deps.instanceId);
+  });
+});
+
+describe('DATA_DIR across instances', () => {
+  it('system info names the live instances that write to another DATA_DIR (REST and GraphQL)', async () => {
+    interface InfoJson {
+      data_dir: { shared_with: string[]; not_shared_with: string[] } | null;
+    }
+    const onA = await a.rest<InfoJson>('GET', '/api/v1/system/info');
+    expect(onA.body.data_dir).toEqual({ shared_with: [b.deps.instanceId], not_shared_with: [d.deps.instanceId] });
+    const onD = await d.services.system.info();
+    expect(onD.dataDir).toEqual({ sharedWith: [], notSharedWith: [a.app.deps.instanceId, b.deps.instanceId].sort() });
+    const gql = await a.gql(SystemInfoDocument, {});
+    expect(gql.data?.systemInfo.dataDirNotSharedWith).toEqual([d.deps.instanceId]);
+    // Once d stops, nobody is left out.
+    await d.stop();
+    const after = await a.rest<InfoJson>('GET', '/api/v1/system/info');
+    expect(after.body.data_dir).toEqual({ shared_with: [b.deps.instanceId], not_shared_with: [] });
   });
 });

@@ -1,8 +1,9 @@
 // FACE_ENGINE=queue through real processes: a server whose face work runs in
 // `npm run worker` processes over Redis (BullMQ). No worker: 503 with
 // Retry-After at once; a stuck worker: 503 within the task timeout; one and
-// two workers serve recognize (both take jobs); a worker SIGKILLed in the
-// middle of a load loses no request (its jobs run on the other).
+// two workers serve recognize (both take jobs) and each serves its own
+// metrics (METRICS_PORT, behind METRICS_ALLOW or METRICS_TOKEN); a worker
+// SIGKILLed in the middle of a load loses no request (its jobs run on the other).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, enrollFromPhotos, photoBase64, waitFor, type Api } from './harness/api.js';
 import { killAll, startChild, type Child } from './harness/children.js';
@@ -24,8 +25,26 @@ interface EngineInfo {
 const engineInfo = async (): Promise<EngineInfo> =>
   (await s.rest<{ face_engine: EngineInfo }>('GET', '/api/v1/system/info')).body.face_engine;
 
+const METRICS_TOKEN = 'worker-metrics-token-0123456789';
+// Worker 1: metrics for loopback (the default METRICS_ALLOW); worker 2: only with the token.
+const metricsEnv = (name: string): Record<string, string> =>
+  name === 'worker-1' ? { METRICS_PORT: '0', HOST: '127.0.0.1' } : { METRICS_PORT: '0', HOST: '127.0.0.1', METRICS_ALLOW: '', METRICS_TOKEN };
+
 const startWorker = (name: string): Promise<Child> =>
-  startChild({ name, entry: 'test/cluster/harness/worker-entry.ts', env: env.serverEnv() });
+  startChild({ name, entry: 'test/cluster/harness/worker-entry.ts', env: env.serverEnv(metricsEnv(name)) });
+
+const scrape = async (worker: Child, token?: string): Promise<{ status: number; text: string }> => {
+  const res = await fetch(String(worker.info.metricsUrl), token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } });
+  return { status: res.status, text: await res.text() };
+};
+
+/** The value of one series line carrying every given label (label order does not matter). */
+const seriesValue = (text: string, name: string, labels: Record<string, string>): number => {
+  const line = text
+    .split('\n')
+    .find((l) => l.startsWith(`${name}{`) && Object.entries(labels).every(([k, v]) => l.includes(`${k}="${v}"`)));
+  return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
+};
 
 const recognize = (photo: string) => s.rest<{ faces: { employee_name: string | null }[] }>('POST', '/api/v1/recognition/recognize', { frame_data: photo, log_attendance: false });
 
@@ -81,6 +100,26 @@ describe('FACE_ENGINE=queue', () => {
     for (const w of after.worker_processes) {
       const earlier = before.worker_processes.find((b) => b.id === w.id)?.jobs ?? 0;
       expect(w.jobs - earlier, `jobs of ${w.id}`).toBeGreaterThan(0);
+    }
+
+    // Each worker process is scraped on its own listener, under its own instance_id.
+    const [w1, w2] = [workers[0]!, workers[1]!];
+    expect((await scrape(w2)).status).toBe(403);
+    expect((await scrape(w2, 'not-the-metrics-token-000000')).status).toBe(401);
+    for (const [worker, token] of [[w1, undefined], [w2, METRICS_TOKEN]] as const) {
+      const { status, text } = await scrape(worker, token);
+      expect(status).toBe(200);
+      const id = { instance_id: worker.ready };
+      const done = seriesValue(text, 'face_worker_jobs_total', { ...id, task: 'analyze', outcome: 'done' });
+      expect(done, `analyze jobs done by ${worker.name}`).toBeGreaterThan(0);
+      // Every job it answered for the server is counted, and none is still held.
+      const answered = after.worker_processes.find((w) => w.id === worker.ready)!.jobs;
+      const counted = ['done', 'failed'].reduce((n, outcome) => n + text.split('\n').filter((l) => l.startsWith('face_worker_jobs_total{') && l.includes(`outcome="${outcome}"`)).reduce((m, l) => m + Number(l.slice(l.lastIndexOf(' ') + 1)), 0), 0);
+      expect(counted).toBe(answered);
+      expect(seriesValue(text, 'face_worker_job_duration_seconds_count', { ...id, task: 'analyze' })).toBe(done);
+      expect(seriesValue(text, 'face_worker_jobs_active', id)).toBe(0);
+      expect(seriesValue(text, 'face_worker_threads', id)).toBe(1);
+      expect(text).toContain('nodejs_eventloop_lag_seconds{');
     }
   }, 120_000);
 

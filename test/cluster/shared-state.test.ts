@@ -3,8 +3,11 @@
 // other within 2 s (and an erasure forgets them there as fast); a guided
 // enrollment session takes its frames through both and completes on either;
 // two trainings asked of both at once run one after the other, and both
-// instances go live with the newest classifier; the outbox of an instance
-// killed during a database outage is written by the other.
+// instances go live with the newest classifier; reload-models asked of one
+// instance reloads both and says so; an instance whose database is away is
+// `degraded` (not dead) while its outbox takes the check-ins, and shows the
+// queue; the outbox of an instance killed during a database outage is written
+// by the other.
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -137,12 +140,98 @@ describe('state shared by two instances', () => {
     }
   }, 180_000);
 
+  it('reload-models asked of one instance reloads both, and the answer names both', async () => {
+    interface ReloadJson {
+      status: string;
+      message: string;
+      instances: { instance_id: string; status: string; template_count: number; employee_count: number }[];
+      not_answered: string[];
+    }
+    const idOf = (s: { child: Child }) => String(s.child.info.instanceId);
+    // A change behind the servers' backs (no event): only a reload shows it.
+    await env.db.prisma.employee.update({ where: { id: ids.get('biden')! }, data: { isActive: false } });
+    expect(await names(b.api, 'people/biden/biden-2.jpg')).toEqual(['Joe Biden']);
+    const reload = await a.api.rest<ReloadJson>('POST', '/api/v1/system/reload-models');
+    expect(reload.status, JSON.stringify(reload.body)).toBe(200);
+    expect(reload.body).toMatchObject({ status: 'success', message: 'Models reloaded on 2 of 2 instances', not_answered: [] });
+    expect(reload.body.instances.map((i) => [i.instance_id, i.status])).toEqual([
+      [idOf(a), 'reloaded'],
+      [idOf(b), 'reloaded'],
+    ]);
+    expect(new Set(reload.body.instances.map((i) => `${i.template_count}/${i.employee_count}`)).size).toBe(1);
+    // The answer came after B reloaded: B no longer names the deactivated person.
+    expect(await names(b.api, 'people/biden/biden-2.jpg')).toEqual([null]);
+
+    // GraphQL, the other way round.
+    await env.db.prisma.employee.update({ where: { id: ids.get('biden')! }, data: { isActive: true } });
+    const gql = await b.api.gql<{ reloadModels: { employeeCount: number; instances: { instanceId: string; ok: boolean }[]; notAnswered: string[] } }>(
+      'mutation { reloadModels { employeeCount instances { instanceId ok } notAnswered } }',
+    );
+    expect(gql.errors).toBeUndefined();
+    expect(gql.data?.reloadModels.instances).toEqual([
+      { instanceId: idOf(b), ok: true },
+      { instanceId: idOf(a), ok: true },
+    ]);
+    expect(gql.data?.reloadModels.notAnswered).toEqual([]);
+    expect(await names(a.api, 'people/biden/biden-2.jpg')).toEqual(['Joe Biden']);
+  }, 60_000);
+
   it('an erasure through one instance is forgotten by the other within 2 s', async () => {
     const erased = await a.api.rest('DELETE', `/api/v1/employees/${ids.get('kit')}?erase=true`);
     expect(erased.status).toBe(200);
     const took = await timeUntilNamed(b.api, 'people/kit_harington/kit-2.jpg', null);
     expect(took).toBeLessThan(IN_STEP_MS);
   }, 60_000);
+
+  it('readiness: degraded (200) with the queued check-ins shown while only the database is away, ready again once they are written', async () => {
+    interface ReadyJson {
+      status: string;
+      failing: string[];
+      checks: Record<string, { ok: boolean; detail: string }>;
+      outbox: { queued: number; capacity: number; level: string; oldest_event_at: string | null; oldest_age_seconds: number | null; retrying: boolean };
+    }
+    const ready = (s: Api) => s.rest<ReadyJson>('GET', '/api/v1/system/health/ready');
+    const before = await ready(a.api);
+    expect(before.status).toBe(200);
+    expect(before.body).toMatchObject({ status: 'ready', failing: [], checks: { outbox: { ok: true, detail: 'empty' } } });
+    expect(before.body.outbox).toMatchObject({ queued: 0, level: 'ok', oldest_event_at: null, oldest_age_seconds: null, retrying: false });
+
+    await proxy.cut('refuse');
+    try {
+      const queued = await recognize(a.api, 'people/rose_leslie/rose-2.jpg', true);
+      expect(queued.body.faces[0]?.attendance?.status).toBe('queued');
+      await new Promise((r) => setTimeout(r, 1_100));
+      const degraded = await waitFor(
+        'A degraded',
+        async () => {
+          const res = await ready(a.api);
+          return res.body.status === 'degraded' ? res : undefined;
+        },
+        10_000,
+      );
+      expect(degraded.status).toBe(200);
+      expect(degraded.body.failing).toEqual(['database']);
+      expect(degraded.body.checks.outbox?.ok).toBe(true);
+      expect(degraded.body.checks.outbox?.detail).toMatch(/^1 check-ins wait for the database, the oldest for \d+ s$/);
+      expect(degraded.body.outbox).toMatchObject({ queued: 1, level: 'ok', retrying: true });
+      expect(degraded.body.outbox.oldest_age_seconds).toBeGreaterThanOrEqual(1);
+      // The other instance has its own database connection and outbox.
+      expect((await ready(b.api)).body).toMatchObject({ status: 'ready', outbox: { queued: 0 } });
+    } finally {
+      await proxy.restore();
+    }
+    const back = await waitFor(
+      'A ready with its outbox written',
+      async () => {
+        const res = await ready(a.api);
+        return res.status === 200 && res.body.status === 'ready' && res.body.outbox.queued === 0 ? res : undefined;
+      },
+      30_000,
+    );
+    expect(back.body.checks.outbox).toEqual({ ok: true, detail: 'empty' });
+    const logs = await b.api.rest<{ employee_id: number }[]>('GET', `/api/v1/attendance/logs?employee_id=${ids.get('rose')}`);
+    expect(logs.body).toHaveLength(1);
+  }, 90_000);
 
   it("the outbox of an instance killed during a database outage is written by the other", async () => {
     await proxy.cut('refuse');

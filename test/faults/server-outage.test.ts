@@ -168,7 +168,7 @@ describe.each(CUT_MODES)('database outage: %s', (mode: CutMode) => {
     const cameras = s.app.services.cameras;
     const outbox = s.app.services.attendance.outbox;
     const logsBefore = await s.db.prisma.attendanceLog.count({ where: { cameraId: camera.id } });
-    const ringBefore = cameras.recent({ cameraId: camera.id, limit: 500 }).length;
+    const ringBefore = (await cameras.recent({ cameraId: camera.id, limit: 500 })).length;
     const answersBefore = s.answers.length;
     expect((await s.rest('POST', `/api/v1/cameras/${camera.id}/start`)).status).toBe(200);
 
@@ -189,9 +189,9 @@ describe.each(CUT_MODES)('database outage: %s', (mode: CutMode) => {
     const gqlIds = await graphqlFrame(`faults-${mode}-gql`);
     await checkServingThroughOutage();
     await cameras.idle(camera.id);
-    const run = (): { attendance: string }[] => cameras.recent({ cameraId: camera.id, limit: 500 }).slice(0, -ringBefore || undefined);
-    await waitFor('camera decisions to be recorded', () => run().every((r) => r.attendance !== 'pending'), 10_000);
-    const decisions = run();
+    const run = async (): Promise<{ attendance: string }[]> => (await cameras.recent({ cameraId: camera.id, limit: 500 })).slice(0, -ringBefore || undefined);
+    await waitFor('camera decisions to be recorded', async () => (await run()).every((r) => r.attendance !== 'pending'), 10_000);
+    const decisions = await run();
     expect(decisions.length).toBeGreaterThan(0);
     // The first decision may beat the cut by a few milliseconds; none may fail.
     expect(decisions.filter((d) => d.attendance !== 'logged' && d.attendance !== 'queued')).toEqual([]);

@@ -30,7 +30,8 @@ export async function badgePhoto(engine: FaceEngine, photo: string, options: Bad
   const top = Math.max(0, Math.round((y1 + y2) / 2 - h / 2));
   const width = Math.min(analysis.width - left, Math.round(w));
   const height = Math.round(Math.min(analysis.height - top, Math.round(h)) * (options.keepTop ?? 1));
-  let img = sharp(bytes).extract({ left, top, width, height });
+  // Upright first (EXIF orientation, as the server decodes): the box is in upright pixels.
+  let img = sharp(bytes).rotate().extract({ left, top, width, height });
   if (options.size) {
     img = img.resize(options.size[0], options.size[1], { fit: 'fill' });
   }

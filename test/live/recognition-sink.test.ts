@@ -38,6 +38,7 @@ describe('recognition sink', () => {
     const sink = createRecognitionSink({
       publish: (e) => order.push(`publish ${e.trackId}`),
       recent,
+      instanceId: 'test-instance',
       directory,
       sessionStart: () => 42,
       logger: silent,
@@ -54,7 +55,7 @@ describe('recognition sink', () => {
     expect(order).toEqual(['publish 1', 'publish 2', `write ${liveEventId(event(1, 7), 42)}`, `write ${liveEventId(event(2, 8), 42)}`]);
     expect(maxActive).toBe(1);
     expect(recent.list()).toMatchObject([
-      { trackId: 2, employeeName: 'Person 8', employeeCode: 'E8', attendance: 'duplicate' },
+      { trackId: 2, employeeName: 'Person 8', employeeCode: 'E8', attendance: 'duplicate', instanceId: 'test-instance' },
       { trackId: 1, employeeName: 'Person 7', attendance: 'logged' },
     ]);
   });
@@ -65,6 +66,7 @@ describe('recognition sink', () => {
     const sink = createRecognitionSink({
       publish: () => undefined,
       recent,
+      instanceId: 'test-instance',
       directory,
       sessionStart: () => null,
       logger: silent,
@@ -87,10 +89,19 @@ describe('recognition sink', () => {
   it('the ring keeps the newest entries only, filtered by camera', () => {
     const recent = new RecentRecognitions(3);
     for (let i = 0; i < 5; i++) {
-      recent.add({ ...event(i, 7), cameraId: cameraId(i % 2), employeeName: null, employeeCode: null, attendance: 'pending' });
+      recent.add({ ...event(i, 7), cameraId: cameraId(i % 2), employeeName: null, employeeCode: null, attendance: 'pending', instanceId: 'test-instance' });
     }
     expect(recent.list().map((r) => r.trackId)).toEqual([4, 3, 2]);
     expect(recent.list({ cameraId: cameraId(0) }).map((r) => r.trackId)).toEqual([4, 2]);
     expect(recent.list({ limit: 1 }).map((r) => r.trackId)).toEqual([4]);
+  });
+
+  it('erasure drops a person from the ring', async () => {
+    const recent = new RecentRecognitions(10);
+    for (const [track, person] of [[1, 7], [2, 8], [3, 7]] as const) {
+      recent.add({ ...event(track, person), employeeName: null, employeeCode: null, attendance: 'logged', instanceId: 'test-instance' });
+    }
+    await recent.forgetEmployee(employeeId(7));
+    expect((await recent.read()).map((r) => r.trackId)).toEqual([2]);
   });
 });

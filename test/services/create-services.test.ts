@@ -19,6 +19,7 @@ const START_ORDER = [
   'attendance outbox',
   'bootstrap admin key',
   'recognition models',
+  'models reload',
   'training',
   'enrollment sessions',
   'cameras',

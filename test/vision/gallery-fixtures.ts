@@ -1,6 +1,8 @@
 // Seeded random unit vectors and a float64 brute-force search: the reference
 // the gallery tests and the gallery benchmark compare against.
 import { employeeId, type EmployeeId } from '../../src/domain/ids.js';
+import { createRng } from '../../src/math/seeded-random.js';
+import { syntheticProbes, syntheticTrainingSet } from '../../src/recognition/svm/synthetic-embeddings.js';
 import type { GalleryRow } from '../../src/vision/gallery.js';
 
 export { createRng as rng } from '../../src/math/seeded-random.js';
@@ -51,6 +53,25 @@ export function randomRows(rand: () => number, n: number, employees: number, dim
     employeeId: employeeId(1 + (i % employees)),
     embedding: randomUnit(rand, dim),
   }));
+}
+
+/**
+ * Face-like templates (src/recognition/svm/synthetic-embeddings.ts): `employees` people of
+ * `perEmployee` templates each, all people sharing a common direction (centres at cosine ~0.15,
+ * templates of one person at ~0.7). Far harder for a coarse pass than random vectors: every
+ * score sits in a narrow band, so many rows are near the best.
+ */
+export function faceLikeRows(employees: number, perEmployee: number, seed: number, dim = 512): GalleryRow[] {
+  const set = syntheticTrainingSet({ classes: employees, perClass: perEmployee, dim, seed });
+  return set.vectors.map((embedding, i) => ({ employeeId: employeeId(set.labels[i]!), embedding }));
+}
+
+/** Probes for faceLikeRows(employees, _, seed): fresh captures of enrolled people and of strangers. */
+export function faceLikeProbes(employees: number, seed: number, enrolled: number, strangers: number, dim = 512): Float32Array[] {
+  const rand = createRng(seed + 99);
+  const known = Array.from({ length: enrolled }, () => Math.floor(rand() * employees));
+  const unknown = Array.from({ length: strangers }, (_, i) => employees + i);
+  return syntheticProbes({ classes: employees, perClass: 1, dim, seed }, [...known, ...unknown], 1, seed + 7).map((p) => p.x);
 }
 
 export function dot(a: Float32Array, b: Float32Array): number {

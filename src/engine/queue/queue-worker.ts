@@ -44,9 +44,17 @@ export interface QueueWorkerOptions {
   /** Jobs taken at once. */
   concurrency: number;
   log: Logger;
+  /** Told of every job (the worker's metrics). */
+  observer?: JobObserver;
 }
 
 export type JobDisposition = 'done' | 'failed' | 'expired';
+
+export interface JobObserver {
+  started(): void;
+  /** `retried`: thrown back to BullMQ for another try (a busy or crashed pool, Redis failing). */
+  finished(task: string, outcome: JobDisposition | 'retried', seconds: number): void;
+}
 
 export interface QueueWorker {
   readonly processed: number;
@@ -77,6 +85,18 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   };
 
   const processJob = async (job: Job<FaceJobData>): Promise<JobDisposition> => {
+    const started = performance.now();
+    options.observer?.started();
+    let outcome: JobDisposition | 'retried' = 'retried';
+    try {
+      outcome = await runJob(job);
+      return outcome;
+    } finally {
+      options.observer?.finished(job.data.kind, outcome, (performance.now() - started) / 1000);
+    }
+  };
+
+  const runJob = async (job: Job<FaceJobData>): Promise<JobDisposition> => {
     const jobId = job.id!;
     if (Date.now() > job.data.deadline) {
       return 'expired';

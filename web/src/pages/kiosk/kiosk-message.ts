@@ -29,6 +29,10 @@ export function messageFor(result: Result, now: Date): KioskMessage {
   }
   if (face.employeeId !== null) {
     const name = face.employeeName ?? 'there';
+    if (face.attendance?.status === 'rejected' && face.attendance.reason === 'liveness_unverified') {
+      // The face filled the picture: the liveness check needs the head and its surroundings.
+      return { kind: 'hint', text: 'Please step back a little so the camera sees your whole head.' };
+    }
     switch (face.attendance?.status) {
       case 'duplicate':
         return { kind: 'already', name };
