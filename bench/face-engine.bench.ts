@@ -13,6 +13,9 @@ import { loadOpenCv } from '../src/cameras/opencv.js';
 import type { RawFrame } from '../src/engine/face-engine.js';
 import { FacePipeline } from '../src/engine/face-pipeline.js';
 import { PoolFaceEngine } from '../src/engine/pool-face-engine.js';
+import { decodeImage } from '../src/vision/image-decode.js';
+import { LivenessModel } from '../src/vision/liveness-model.js';
+import { modelPathIn, readManifest } from '../src/vision/model-manifest.js';
 import { pipelineConfigFrom } from '../src/vision/pack-config.js';
 import type { FrameAnalysis } from '../src/vision/types.js';
 
@@ -20,15 +23,25 @@ const FACES = fileURLToPath(new URL('../../shared/faces/', import.meta.url));
 const OUT = fileURLToPath(new URL('./results/face-engine.json', import.meta.url));
 const ITER = 60;
 const WARMUP = 5;
+const PAIRS = 150;
 
+const loadAtStart = Math.round(loadavg()[0]! * 100) / 100;
 const config = loadEngineConfigOrExit();
 const pipelineConfig = pipelineConfigFrom(config);
 
-function summary(samples: number[]): { p50: number; p95: number; mean: number; n: number } {
+/** min: the run least disturbed by other load on the machine. */
+interface Stats {
+  p50: number;
+  p95: number;
+  min: number;
+  mean: number;
+  n: number;
+}
+function summary(samples: number[]): Stats {
   const s = [...samples].sort((a, b) => a - b);
   const at = (q: number): number => s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? Number.NaN;
   const r = (v: number): number => Math.round(v * 100) / 100;
-  return { p50: r(at(0.5)), p95: r(at(0.95)), mean: r(s.reduce((a, b) => a + b, 0) / s.length), n: s.length };
+  return { p50: r(at(0.5)), p95: r(at(0.95)), min: r(s[0] ?? Number.NaN), mean: r(s.reduce((a, b) => a + b, 0) / s.length), n: s.length };
 }
 
 /** A 640x480 JPEG made from a shared photo, letterboxed (no face cut off). */
@@ -75,21 +88,67 @@ for (let i = 0; i < ITER + WARMUP; i++) {
   inProcess.push(dt);
   for (const [k, v] of Object.entries(r.timings)) {(stages[k] ??= []).push(v);}
 }
-// 1b. The same with passive liveness (the model runs beside the embedder; its own time is stage 'liveness').
+// 1b. The same with passive liveness (run before the embedder; its own time, crop included, is stage
+// 'liveness'). Each call follows a call without it: the median of the paired CPU differences is the
+// CPU liveness adds per face, barely moved by load drift.
 const livenessStage: number[] = [];
 const inProcessLive: number[] = [];
 const cpuLive: number[] = [];
+const cpuAdded: number[] = [];
 if (pipeline.hasLiveness) {
-  for (let i = 0; i < ITER + WARMUP; i++) {
+  const plainCall = async (): Promise<number> => {
+    const c0 = process.cpuUsage();
+    await pipeline.analyzeImage(oneFace);
+    return cpuMs(c0);
+  };
+  for (let i = 0; i < PAIRS + WARMUP; i++) {
+    // Which call goes first alternates, so neither is favoured by what ran just before.
+    const before = i % 2 === 0 ? await plainCall() : undefined;
     const t = performance.now();
     const c = process.cpuUsage();
     const r = await pipeline.analyzeImage(oneFace, { liveness: true });
-    if (i >= WARMUP) {cpuLive.push(cpuMs(c));}
+    const liveCpu = cpuMs(c);
     const dt = performance.now() - t;
+    const plainCpu = before ?? (await plainCall());
+    if (i >= WARMUP) {
+      cpuLive.push(liveCpu);
+      cpuAdded.push(liveCpu - plainCpu);
+    }
     if (r.faces[0]?.liveness === undefined) {throw new Error('no liveness score');}
     if (i < WARMUP) {continue;}
     inProcessLive.push(dt);
     livenessStage.push(r.timings.liveness ?? Number.NaN);
+  }
+}
+// 1c. Liveness of one face alone (crop, tensor and model: all it adds to a recognized face): the
+// file as shipped against the derived file the workers load (depthwise channels padded, PRelu as 1x1
+// depthwise convs: src/vision/onnx-conv-rewrites.ts), with 1 intra-op thread and with the workers'
+// count. Wall and CPU ms per face (nothing else runs in this process meanwhile).
+const modelRuns: Record<string, { wallMs: Stats; cpuMs: Stats }> = {};
+const livenessSpec = pipelineConfig.livenessPackDir === undefined ? undefined : readManifest(pipelineConfig.livenessPackDir).models.liveness;
+if (pipelineConfig.livenessPackDir !== undefined && livenessSpec) {
+  const image = await decodeImage(oneFace, pipelineConfig.maxImagePixels);
+  const face = (await pipeline.analyzeRaster(image, { embed: false })).faces[0]!;
+  const shipped = `${pipelineConfig.livenessPackDir}/${livenessSpec.file}`;
+  const derived = modelPathIn(pipelineConfig.livenessPackDir, livenessSpec);
+  const threads = [...new Set([1, config.WORKER_INTRA_OP_THREADS])];
+  for (const [label, file] of [['shipped', shipped], ['derived', derived]] as const) {
+    for (const n of threads) {
+      const model = await LivenessModel.create(file, n);
+      const wall: number[] = [];
+      const cpu: number[] = [];
+      for (let i = 0; i < 3 * ITER + WARMUP; i++) {
+        const t = performance.now();
+        const c = process.cpuUsage();
+        await model.score(image, [face.box]);
+        if (i >= WARMUP) {
+          cpu.push(cpuMs(c));
+          wall.push(performance.now() - t);
+        }
+      }
+      await model.close();
+      modelRuns[`${label} model, ${n} thread${n > 1 ? 's' : ''}`] = { wallMs: summary(wall), cpuMs: summary(cpu) };
+    }
   }
 }
 await pipeline.close();
@@ -122,13 +181,19 @@ const e2eTwo = await e2e(twoFaces, 2);
 // paired differences divided by the faces. Target: <= 3 ms (issue 15).
 async function livenessCost(bytes: Uint8Array, faces: number): Promise<{ without: number[]; with: number[]; addedPerFace: number[] }> {
   const out = { without: [] as number[], with: [] as number[], addedPerFace: [] as number[] };
-  for (let i = 0; i < ITER + WARMUP; i++) {
-    let t = performance.now();
+  // More pairs than elsewhere: a difference of two noisy latencies needs them.
+  const plainCall = async (): Promise<number> => {
+    const t0 = performance.now();
     await engine.analyze(bytes);
-    const plain = performance.now() - t;
-    t = performance.now();
+    return performance.now() - t0;
+  };
+  for (let i = 0; i < PAIRS + WARMUP; i++) {
+    // Which call goes first alternates, so neither is favoured by what ran just before.
+    const before = i % 2 === 0 ? await plainCall() : undefined;
+    const t = performance.now();
     const r = await engine.analyze(bytes, { liveness: true });
     const live = performance.now() - t;
+    const plain = before ?? (await plainCall());
     if (r.faces.length !== faces || r.faces.some((f) => f.liveness === undefined)) {
       throw new Error(`expected ${faces} faces with liveness, got ${r.faces.length}`);
     }
@@ -168,7 +233,7 @@ await engine.close();
 
 const report = {
   date: new Date().toISOString(),
-  machine: { cpus: cpus().length, model: cpus()[0]?.model, loadavg1m: Math.round(loadavg()[0]! * 100) / 100 },
+  machine: { cpus: cpus().length, model: cpus()[0]?.model, loadavg1mAtStart: loadAtStart, loadavg1m: Math.round(loadavg()[0]! * 100) / 100 },
   config: {
     modelPack: config.MODEL_PACK,
     workers: config.WORKER_POOL_SIZE,
@@ -181,7 +246,8 @@ const report = {
     ? {
         stageMs: summary(livenessStage),
         inProcessOneFaceWithLivenessMs: summary(inProcessLive),
-        cpuMsPerOneFaceCall: { without: summary(cpuPlain), with: summary(cpuLive) },
+        cpuMsPerOneFaceCall: { without: summary(cpuPlain), with: summary(cpuLive), addedPaired: summary(cpuAdded) },
+        modelAloneRuns: modelRuns,
         oneFace: { withoutMs: summary(livenessOne.without), withMs: summary(livenessOne.with), addedPerFaceMs: summary(livenessOne.addedPerFace) },
         twoFaces: { withoutMs: summary(livenessTwo.without), withMs: summary(livenessTwo.with), addedPerFaceMs: summary(livenessTwo.addedPerFace) },
       }
@@ -202,30 +268,37 @@ const report = {
 mkdirSync(fileURLToPath(new URL('./results/', import.meta.url)), { recursive: true });
 writeFileSync(OUT, `${JSON.stringify(report, null, 2)}\n`);
 
-const rows: [string, string, string][] = [
-  ...Object.entries(report.stagesMs).map(([k, v]): [string, string, string] => [`stage ${k}`, `${v.p50}`, `${v.p95}`]),
-  ['in-process total, 1 face', `${report.inProcessOneFaceMs.p50}`, `${report.inProcessOneFaceMs.p95}`],
-  ['pool end-to-end, 1 face 640x480', `${report.endToEndPoolMs.oneFace640x480.p50}`, `${report.endToEndPoolMs.oneFace640x480.p95}`],
-  ['pool end-to-end, 2 faces 640x480', `${report.endToEndPoolMs.twoFaces640x480.p50}`, `${report.endToEndPoolMs.twoFaces640x480.p95}`],
+type Row = [string, Stats];
+const rows: Row[] = [
+  ...Object.entries(report.stagesMs).map(([k, v]): Row => [`stage ${k}`, v]),
+  ['in-process total, 1 face', report.inProcessOneFaceMs],
+  ['pool end-to-end, 1 face 640x480', report.endToEndPoolMs.oneFace640x480],
+  ['pool end-to-end, 2 faces 640x480', report.endToEndPoolMs.twoFaces640x480],
   ...(report.liveness
     ? ([
-        ['liveness model alone (in-process)', `${report.liveness.stageMs.p50}`, `${report.liveness.stageMs.p95}`],
-        ['in-process total, 1 face + liveness', `${report.liveness.inProcessOneFaceWithLivenessMs.p50}`, `${report.liveness.inProcessOneFaceWithLivenessMs.p95}`],
-        ['CPU ms per 1-face call, without', `${report.liveness.cpuMsPerOneFaceCall.without.p50}`, `${report.liveness.cpuMsPerOneFaceCall.without.p95}`],
-        ['CPU ms per 1-face call, with liveness', `${report.liveness.cpuMsPerOneFaceCall.with.p50}`, `${report.liveness.cpuMsPerOneFaceCall.with.p95}`],
-        ['pool 1 face, without liveness (paired)', `${report.liveness.oneFace.withoutMs.p50}`, `${report.liveness.oneFace.withoutMs.p95}`],
-        ['pool 1 face, with liveness (paired)', `${report.liveness.oneFace.withMs.p50}`, `${report.liveness.oneFace.withMs.p95}`],
-        ['liveness added per face, 1 face', `${report.liveness.oneFace.addedPerFaceMs.p50}`, `${report.liveness.oneFace.addedPerFaceMs.p95}`],
-        ['liveness added per face, 2 faces', `${report.liveness.twoFaces.addedPerFaceMs.p50}`, `${report.liveness.twoFaces.addedPerFaceMs.p95}`],
-      ] as [string, string, string][])
+        ['liveness stage, crop + model (in-proc.)', report.liveness.stageMs],
+        ['in-process total, 1 face + liveness', report.liveness.inProcessOneFaceWithLivenessMs],
+        ['CPU ms per 1-face call, without', report.liveness.cpuMsPerOneFaceCall.without],
+        ['CPU ms per 1-face call, with liveness', report.liveness.cpuMsPerOneFaceCall.with],
+        ['CPU ms liveness adds per face (paired)', report.liveness.cpuMsPerOneFaceCall.addedPaired],
+        ['pool 1 face, without liveness (paired)', report.liveness.oneFace.withoutMs],
+        ['pool 1 face, with liveness (paired)', report.liveness.oneFace.withMs],
+        ...Object.entries(report.liveness.modelAloneRuns).flatMap(([k, v]): Row[] => [
+          [`1 face, ${k}: wall`, v.wallMs],
+          [`1 face, ${k}: CPU`, v.cpuMs],
+        ]),
+        ['liveness added per face, 1 face', report.liveness.oneFace.addedPerFaceMs],
+        ['liveness added per face, 2 faces', report.liveness.twoFaces.addedPerFaceMs],
+      ] as Row[])
     : []),
 ];
-const line = (a: string, b: string, c: string): string => `${a.padEnd(36)} ${b.padStart(9)} ${c.padStart(9)}`;
+const line = (a: string, ...v: string[]): string => `${a.padEnd(40)}${v.map((x) => x.padStart(9)).join(' ')}`;
 process.stdout.write(
   [
-    `face engine benchmark (${report.config.workers} workers x ${report.config.intraOpThreads} thread, pack ${report.config.modelPack}, load ${report.machine.loadavg1m})`,
-    line('latency (ms)', 'p50', 'p95'),
-    ...rows.map((r) => line(...r)),
+    `face engine benchmark (${report.config.workers} workers x ${report.config.intraOpThreads} thread, pack ${report.config.modelPack}, load ${report.machine.loadavg1mAtStart} at start, ${report.machine.loadavg1m} at end)`,
+    line('latency (ms)', 'p50', 'p95', 'min'),
+    // A difference's smallest sample is noise (it can be negative): no min for those rows.
+    ...rows.map(([label, v]) => line(label, `${v.p50}`, `${v.p95}`, /added|adds/.test(label) ? '' : `${v.min}`)),
     `walk-by video: ${report.video.frames} frames in ${report.video.seconds} s = ${report.video.framesPerSecond} frames/s, ` +
       `${report.video.facesEmbedded} faces embedded (${report.video.framesWithFaces} frames with faces)`,
     `written to ${OUT}`,

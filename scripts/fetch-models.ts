@@ -94,6 +94,8 @@ try {
     const { bytes, report } = patchModel(readFileSync(join(packDir, spec.file)), {
       zeroDenormals: derived.patches.includes('zero-denormals'),
       symbolicBatch: derived.patches.includes('symbolic-batch'),
+      padDepthwise: derived.patches.includes('pad-depthwise'),
+      preluDepthwise: derived.patches.includes('prelu-depthwise'),
     });
     const got = sha256(bytes);
     if (derived.sha256 && got !== derived.sha256) {
@@ -111,7 +113,8 @@ try {
     writeAtomic(target, bytes);
     log(
       `wrote ${derived.file}: ${report.denormalsZeroed} denormal weights zeroed, batch dim symbolic on ` +
-        `[${report.batchInputs.join(', ')}], ${report.reshapesRelaxed} reshape(s) relaxed, sha256 ${got}`,
+        `[${report.batchInputs.join(', ')}], ${report.reshapesRelaxed} reshape(s) relaxed, ` +
+        `${report.depthwisePadded} depthwise conv(s) padded, ${report.preluRewritten} PRelu rewritten, sha256 ${got}`,
     );
   }
   if (manifestChanged) {

@@ -1,7 +1,8 @@
 // The services of one instance among several, built for the composition root
 // from the app's Cluster: its entry in the instance registry, the camera
 // ownership (leases), the fence around what its cameras write, the shared
-// enrollment sessions, the shared recent recognitions and the training lock.
+// enrollment sessions and liveness challenges, the shared recent recognitions
+// and the training lock.
 import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -15,8 +16,10 @@ import { fencedAttendance, fencedPublisher } from './fenced-camera-writes.js';
 import { createInstanceRegistry, type InstanceRegistry } from './instance-registry.js';
 import { createClusterLock, type ClusterLock } from './cluster-lock.js';
 import { createRedisSessionStore } from './redis-session-store.js';
+import { createRedisChallengeStore } from './redis-challenge-store.js';
 import { createOutboxAdoption, type OutboxAdoption } from './outbox-adoption.js';
 import type { LiveSessionStore } from '../enrollment/session-store.js';
+import type { ChallengeStore } from '../liveness/challenge-store.js';
 import type { EmployeeDirectory } from '../live/employee-directory.js';
 import type { RecentRecognitionLog } from '../live/recent-recognitions.js';
 import { createRedisRecentRecognitions } from './redis-recent-recognitions.js';
@@ -27,6 +30,8 @@ export interface ClusterParts {
   readonly ownership: CameraOwnership;
   /** Live enrollment sessions any instance can take frames for. */
   readonly liveSessions: LiveSessionStore;
+  /** Kiosk liveness challenges any instance can take frames and give results for. */
+  readonly challenges: ChallengeStore;
   /** The decisions of every instance's cameras, for GET /recognition/recognized anywhere (names read through `directory`). */
   recentRecognitions(directory: EmployeeDirectory): RecentRecognitionLog;
   /** One trainer at a time across the instances. */
@@ -71,6 +76,7 @@ export function createClusterParts(cluster: Cluster, config: Pick<Config, 'CAMER
     registry,
     ownership,
     liveSessions: createRedisSessionStore({ redis: cluster.redis, ns: cluster.ns }),
+    challenges: createRedisChallengeStore({ redis: cluster.redis, ns: cluster.ns }),
     recentRecognitions: (directory) =>
       createRedisRecentRecognitions({ redis: cluster.redis, ns: cluster.ns, directory, log: log.child({ component: 'recent-recognitions' }) }),
     trainingLock: createClusterLock({ cluster, resource: 'training', log: log.child({ component: 'training-lock' }) }),

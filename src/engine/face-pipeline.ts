@@ -20,6 +20,7 @@ import { livenessCropRect } from '../vision/liveness-crop.js';
 import { LivenessModel } from '../vision/liveness-model.js';
 
 const CROP = 112;
+const LIVENESS_THREADS = 1;
 const RAW_CROP_BYTES = CROP * CROP * 3;
 
 /** AnalyzeOptions without the signal (which cannot cross a worker boundary). */
@@ -38,9 +39,11 @@ export class FacePipeline {
       config.pack.kind === 'faceplugin'
         ? FacepluginBackend.create({ packDir: config.pack.dir, ...common })
         : InsightFaceBackend.create({ dir: config.pack.dir, ...common }),
-      // The worker's intra-op threads, like the embedder: onnxruntime-node runs a session
-      // synchronously on the worker's thread, so the two models take turns, never overlap.
-      config.livenessPackDir === undefined ? undefined : LivenessModel.fromPack(config.livenessPackDir, config.intraOpThreads),
+      // One intra-op thread whatever the embedder has: this small model is no faster in wall time on
+      // two (its layers are too small to split) and takes ~25% more CPU (bench/face-engine.bench.ts).
+      // onnxruntime-node runs a session synchronously on the worker's thread (its backend wraps the
+      // native run in setImmediate), so the two models take turns, never overlap.
+      config.livenessPackDir === undefined ? undefined : LivenessModel.fromPack(config.livenessPackDir, LIVENESS_THREADS),
     ]);
     return new FacePipeline(backend, config.maxImagePixels, liveness);
   }
@@ -114,8 +117,9 @@ export class FacePipeline {
     });
     timings.quality = elapsed(t);
 
-    // Passive liveness for the faces asked (~4-7 ms of CPU a face, bench/face-engine.bench.ts);
-    // started first, it runs before the embedder (a session run holds the worker's thread).
+    // Passive liveness for the faces asked (~2.5 ms of CPU a face with the crop, the derived model
+    // of onnx-conv-rewrites.ts: bench/face-engine.bench.ts); started first, it runs before the
+    // embedder (a session run holds the worker's thread).
     const scoring =
       opts.liveness && this.liveness && candidates.length > 0 ? this.scoreLiveness(image, candidates.map((c) => c.box), timings) : undefined;
     scoring?.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile

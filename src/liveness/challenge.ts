@@ -40,6 +40,14 @@ export function createChallenge(now: number, options: Partial<ChallengeOptions> 
   return { steps, issuedAt: now, deadline: now + o.graceMs + o.turns * o.msPerTurn };
 }
 
+/**
+ * LIVENESS_MODE=challenge: a kiosk checks people in through the head-turn challenge only
+ * (its plain recognize answers but never logs); other callers are not asked.
+ */
+export function checksInByChallengeOnly(mode: 'off' | 'passive' | 'challenge', role: string | undefined): boolean {
+  return mode === 'challenge' && role === 'kiosk';
+}
+
 /** Words for the kiosk screen. */
 export function instructionFor(step: TurnDirection): string {
   return step === 'left' ? 'Turn your head to your left' : 'Turn your head to your right';

@@ -24,7 +24,7 @@ export const livenessResolvers = {
     return event;
   },
 
-  startLivenessChallenge: (args: { cameraId?: Maybe<number> }, ctx: RequestContext): ChallengeView =>
+  startLivenessChallenge: (args: { cameraId?: Maybe<number> }, ctx: RequestContext): Promise<ChallengeView> =>
     ctx.services.livenessChallenges.start(ctx.caller, { cameraId: args.cameraId ?? null }),
 
   submitChallengeFrame: (args: { challengeId: Id; frame: string }, ctx: RequestContext): Promise<ChallengeFrameFeedback> => {

@@ -98,7 +98,7 @@ export const livenessRoutes: FastifyPluginAsyncZod<{ deps: AppContext }> = async
       response: { 201: challengeJson, ...errorResponses(401, 403, 503) },
     },
     handler: async (request, reply) => {
-      const view = service.start(requireCaller(request), { cameraId: request.body?.camera_id ?? null });
+      const view = await service.start(requireCaller(request), { cameraId: request.body?.camera_id ?? null });
       return reply.status(201).send({
         challenge_id: view.id,
         steps: [...view.steps],

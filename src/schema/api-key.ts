@@ -35,6 +35,11 @@ const CallerRef = builder.objectRef<Caller>('Caller').implement({
     role: t.field({ type: RoleEnum, resolve: (c) => c.role }),
     cameraId: t.int({ nullable: true, resolve: (c) => c.cameraId }),
     permissions: t.stringList({ resolve: (c) => permissionsOf(c.role) }),
+    checkInByChallenge: t.boolean({
+      description:
+        'True when this caller checks people in through the head-turn challenge only (LIVENESS_MODE=challenge and a kiosk key): its plain recognize answers but never logs.',
+      resolve: (c, _args, ctx) => ctx.services.livenessChallenges.requiredFor(c),
+    }),
   }),
 });
 

@@ -265,6 +265,7 @@ export function createServices(deps: ServiceDeps): ComposedServices {
     models: recognitionModels,
     attendance: attendanceWrites,
     liveness,
+    ...(clustered && { challenges: clustered.challenges }),
   });
   const enrollment = createEnrollmentService({
     employees: employeeRows,

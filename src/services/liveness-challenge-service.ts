@@ -4,8 +4,9 @@
 // server's clock); result decides (src/liveness/decision.ts) and then checks
 // the person in, or refuses with the reason (and reports an attack).
 //
-// Challenges live in this process's memory (they last seconds): a kiosk must
-// keep talking to the same instance, as for enrollment sessions.
+// Challenges live in a ChallengeStore (src/liveness/challenge-store.ts): this
+// process's memory for one instance, Redis when several share the work, so a
+// kiosk's requests may reach any instance.
 import { createHash, randomUUID } from 'node:crypto';
 import type { Caller } from '../auth/caller.js';
 import type { Logger } from 'pino';
@@ -14,8 +15,9 @@ import { ConflictError, ForbiddenError, NotFoundError } from '../domain/errors.j
 import { cameraId as toCameraId } from '../domain/ids.js';
 import type { FaceEngine } from '../engine/face-engine.js';
 import { requireFaceEngine } from '../engine/require-face-engine.js';
-import { createChallenge, instructionFor, type Challenge, type TurnDirection } from '../liveness/challenge.js';
-import { decideChallenge, type ChallengeDecision, type ChallengeFrame } from '../liveness/decision.js';
+import { checksInByChallengeOnly, createChallenge, instructionFor, type TurnDirection } from '../liveness/challenge.js';
+import { createMemoryChallengeStore, MAX_CHALLENGE_FRAMES, type ChallengeRecord, type ChallengeStore } from '../liveness/challenge-store.js';
+import { decideChallenge, type ChallengeDecision } from '../liveness/decision.js';
 import { followSequence } from '../liveness/follow-sequence.js';
 import { yawProxy } from '../liveness/yaw-proxy.js';
 import type { AttendanceService } from './attendance-service.js';
@@ -24,12 +26,6 @@ import type { RecognitionModels } from './recognition-models.js';
 import type { FaceAttendance, RecognizedEmployee } from './recognition-service.js';
 import { attendanceOf } from './recognition-service.js';
 
-/** Frames kept per challenge (8 fps for the whole deadline is ~90). */
-const MAX_FRAMES = 120;
-/** Challenges kept per process; the oldest finished ones go first. */
-const MAX_CHALLENGES = 500;
-/** A challenge's result stays readable this long after its deadline. */
-const KEEP_AFTER_DEADLINE_MS = 60_000;
 /** Refusals that look like an attack, not a clumsy user: these are reported. */
 const ATTACK_REASONS = new Set(['spoof', 'planar', 'identity_changed']);
 
@@ -65,23 +61,16 @@ export type ChallengeOutcome =
     }
   | { verdict: 'refused'; decision: Extract<ChallengeDecision, { verdict: 'refused' }> };
 
-interface Session {
-  readonly id: string;
-  readonly challenge: Challenge;
-  readonly startedBy: Caller['apiKeyId'] | null;
-  readonly cameraId: number | null;
-  readonly frames: ChallengeFrame[];
-  outcome?: Promise<ChallengeOutcome>;
-}
-
 export interface LivenessChallengeService {
-  start(caller: Caller | null, options?: { cameraId?: number | null }): ChallengeView;
+  /** Whether this caller checks people in through the challenge only (LIVENESS_MODE=challenge, a kiosk). */
+  requiredFor(caller: Caller | null): boolean;
+  start(caller: Caller | null, options?: { cameraId?: number | null }): Promise<ChallengeView>;
   submitFrame(caller: Caller | null, id: string, image: Uint8Array): Promise<ChallengeFrameFeedback>;
   finish(caller: Caller | null, id: string): Promise<ChallengeOutcome>;
 }
 
 export interface LivenessChallengeServiceDeps {
-  config: Pick<Config, 'LIVENESS_THRESHOLD'>;
+  config: Pick<Config, 'LIVENESS_THRESHOLD' | 'LIVENESS_MODE'>;
   /** The server's clock stamps every frame: a kiosk cannot stretch the deadline. */
   clock: () => Date;
   log: Logger;
@@ -89,30 +78,16 @@ export interface LivenessChallengeServiceDeps {
   models: Pick<RecognitionModels, 'recognizer'>;
   attendance: Pick<AttendanceService, 'recordRecognition'>;
   liveness: Pick<LivenessService, 'resembledBy' | 'report'>;
+  /** Where challenges are kept (default: this process's memory). */
+  challenges?: ChallengeStore;
 }
 
 export function createLivenessChallengeService(deps: LivenessChallengeServiceDeps): LivenessChallengeService {
-  const sessions = new Map<string, Session>();
   const now = (): number => deps.clock().getTime();
+  const store = deps.challenges ?? createMemoryChallengeStore(now);
 
-  const prune = (): void => {
-    const t = now();
-    for (const [id, s] of sessions) {
-      if (t > s.challenge.deadline + KEEP_AFTER_DEADLINE_MS) {
-        sessions.delete(id);
-      }
-    }
-    // Map order is insertion order: drop the oldest beyond the bound.
-    for (const id of sessions.keys()) {
-      if (sessions.size <= MAX_CHALLENGES) {
-        break;
-      }
-      sessions.delete(id);
-    }
-  };
-
-  const sessionFor = (caller: Caller | null, id: string): Session => {
-    const s = sessions.get(id);
+  const recordFor = async (caller: Caller | null, id: string): Promise<ChallengeRecord> => {
+    const s = await store.get(id);
     if (!s) {
       throw new NotFoundError('Liveness challenge', id);
     }
@@ -122,11 +97,12 @@ export function createLivenessChallengeService(deps: LivenessChallengeServiceDep
     return s;
   };
 
-  const decide = async (caller: Caller | null, s: Session): Promise<ChallengeOutcome> => {
-    const decision = decideChallenge(s.challenge, s.frames, now(), { liveness: deps.config.LIVENESS_THRESHOLD });
+  const decide = async (caller: Caller | null, s: ChallengeRecord): Promise<ChallengeOutcome> => {
+    const frames = await store.frames(s.id);
+    const decision = decideChallenge(s.challenge, frames, now(), { liveness: deps.config.LIVENESS_THRESHOLD });
     // Whom the frontal frame shows (for the check-in, or for the attack report).
-    const seq = followSequence(s.challenge, s.frames);
-    const neutral = seq.neutral === undefined ? undefined : s.frames[seq.neutral];
+    const seq = followSequence(s.challenge, frames);
+    const neutral = seq.neutral === undefined ? undefined : frames[seq.neutral];
     const recognizer = deps.models.recognizer();
     const recognition = neutral?.embedding && recognizer ? (await recognizer.recognize([neutral.embedding]))[0] : undefined;
 
@@ -171,16 +147,17 @@ export function createLivenessChallengeService(deps: LivenessChallengeServiceDep
   };
 
   return {
-    start(caller, options = {}) {
+    requiredFor: (caller) => checksInByChallengeOnly(deps.config.LIVENESS_MODE, caller?.role),
+
+    async start(caller, options = {}) {
       requireFaceEngine(deps);
-      prune();
       const challenge = createChallenge(now());
       const id = randomUUID();
       const cameraId = options.cameraId ?? caller?.cameraId ?? null;
       if (caller?.role === 'kiosk' && caller.cameraId !== null && cameraId !== caller.cameraId) {
         throw new ForbiddenError('A kiosk checks people in for its own camera only');
       }
-      sessions.set(id, { id, challenge, startedBy: caller?.apiKeyId ?? null, cameraId, frames: [] });
+      await store.add({ id, challenge, startedBy: caller?.apiKeyId ?? null, cameraId });
       return {
         id,
         steps: challenge.steps,
@@ -192,15 +169,23 @@ export function createLivenessChallengeService(deps: LivenessChallengeServiceDep
 
     async submitFrame(caller, id, image) {
       const engine = requireFaceEngine(deps);
-      const s = sessionFor(caller, id);
-      if (s.outcome) {
-        throw new ConflictError(`Liveness challenge ${id} is already decided`);
-      }
+      const s = await recordFor(caller, id);
+      const refuse = (why: 'decided' | 'full' | 'late' | 'gone'): never => {
+        throw why === 'gone'
+          ? new NotFoundError('Liveness challenge', id)
+          : new ConflictError(
+              why === 'decided'
+                ? `Liveness challenge ${id} is already decided`
+                : why === 'full'
+                  ? `Liveness challenge ${id} has its ${MAX_CHALLENGE_FRAMES} frames; ask for its result`
+                  : `Liveness challenge ${id} is past its deadline; ask for its result or start a new one`,
+            );
+      };
       if (now() > s.challenge.deadline) {
-        throw new ConflictError(`Liveness challenge ${id} is past its deadline; ask for its result or start a new one`);
+        refuse('late');
       }
-      if (s.frames.length >= MAX_FRAMES) {
-        throw new ConflictError(`Liveness challenge ${id} has its ${MAX_FRAMES} frames; ask for its result`);
+      if (await store.decided(id)) {
+        refuse('decided'); // checked again, atomically, when the frame is appended
       }
       const analysis = await engine.analyze(image, { embed: true, liveness: true, landmarks68: true });
       const at = now(); // the server's clock: a kiosk cannot stretch the deadline
@@ -211,14 +196,17 @@ export function createLivenessChallengeService(deps: LivenessChallengeServiceDep
       const crowded = face && second && second.box[3] - second.box[1] > 0.7 * (face.box[3] - face.box[1]);
       const status: ChallengeFaceStatus = !face?.landmarks68 ? 'no_face' : crowded ? 'multiple_faces' : 'one_face';
       if (status === 'one_face' && face?.landmarks68) {
-        s.frames.push({
+        const appended = await store.append(id, {
           at,
           landmarks: face.landmarks68,
           ...(face.embedding ? { embedding: face.embedding } : {}),
           ...(face.liveness !== undefined ? { liveness: face.liveness } : {}),
         });
+        if ('refused' in appended) {
+          refuse(appended.refused);
+        }
       }
-      const seq = followSequence(s.challenge, s.frames);
+      const seq = followSequence(s.challenge, await store.poses(id));
       const done = seq.steps.length;
       const next = s.challenge.steps[done];
       return {
@@ -240,14 +228,11 @@ export function createLivenessChallengeService(deps: LivenessChallengeServiceDep
       };
     },
 
-    finish(caller, id) {
-      const s = sessionFor(caller, id);
-      // Decided once: a retried result request gets the same answer (and one check-in).
-      s.outcome ??= decide(caller, s).catch((error: unknown) => {
-        s.outcome = undefined; // a failure (database down) may be retried
-        throw error;
-      });
-      return s.outcome;
+    async finish(caller, id) {
+      const s = await recordFor(caller, id);
+      // Decided once, whichever instance is asked: a retried result request gets the same
+      // answer (and one check-in); a failure (database down) may be retried.
+      return store.decideOnce(id, () => decide(caller, s));
     },
   };
 }

@@ -10,6 +10,7 @@
 // 'liveness_unverified', no attack reported). GraphQL's `recognize` and
 // REST's POST /recognition/recognize both call it; retries are made
 // idempotent by src/idempotency/recognize-once.ts.
+import { checksInByChallengeOnly } from '../liveness/challenge.js';
 import { newEventId } from '../attendance/event-id.js';
 import { DomainError } from '../domain/errors.js';
 import { livenessJudgeable } from '../liveness/crop-context.js';
@@ -114,8 +115,7 @@ async function recognizeFrame(deps: RecognitionServiceDeps, image: Uint8Array, o
   const engine = requireFaceEngine(deps);
   const models = deps.models;
   const caller = options.caller ?? null;
-  // LIVENESS_MODE=challenge: a kiosk checks people in through the head-turn challenge only.
-  const challengeOnly = deps.config.LIVENESS_MODE === 'challenge' && caller?.role === 'kiosk';
+  const challengeOnly = checksInByChallengeOnly(deps.config.LIVENESS_MODE, caller?.role);
   const logAttendance = (options.logAttendance ?? true) && !challengeOnly;
   const wantSnapshots = logAttendance && deps.config.SNAPSHOTS_ENABLED;
   const [analysis] = await Promise.all([

@@ -21,7 +21,7 @@ const modelFile = z.object({
   derived: z
     .object({
       file: z.string(),
-      patches: z.array(z.enum(['zero-denormals', 'symbolic-batch'])),
+      patches: z.array(z.enum(['zero-denormals', 'symbolic-batch', 'pad-depthwise', 'prelu-depthwise'])),
       sha256: z.string().regex(/^([0-9a-f]{64})?$/),
     })
     .optional(),

@@ -4,6 +4,8 @@
 // the patched files, so protobufjs stays a dev dependency.
 import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
+import { padDepthwiseChannels, preluAsDepthwise } from './onnx-conv-rewrites.js';
+import { aligned, FLOAT, INT64, type Model, type Tensor } from './onnx-proto-types.js';
 
 const PROTO_PATH = fileURLToPath(new URL('../../models/onnx.proto', import.meta.url));
 
@@ -17,50 +19,7 @@ export function modelType(): protobuf.Type {
   return onnxRoot().lookupType('onnx.ModelProto');
 }
 
-// Just the fields the patches touch; the decoded objects carry everything else along.
-interface Dim {
-  dimValue?: number | { toNumber(): number };
-  dimParam?: string;
-}
-interface ValueInfo {
-  name: string;
-  type?: { tensorType?: { shape?: { dim: Dim[] } } };
-}
-interface Tensor {
-  name: string;
-  dataType: number;
-  dims: unknown[];
-  rawData?: Uint8Array;
-  floatData?: number[];
-}
-interface Attribute {
-  name: string;
-  t?: Tensor;
-}
-interface Node {
-  opType: string;
-  input: string[];
-  attribute: Attribute[];
-}
-interface Graph {
-  node: Node[];
-  initializer: Tensor[];
-  input: ValueInfo[];
-  output: ValueInfo[];
-  valueInfo: ValueInfo[];
-}
-interface Model {
-  graph: Graph;
-}
-
-const FLOAT = 1;
-const INT64 = 7;
 const FLT_MIN = 1.1754943508222875e-38;
-
-/** Copy into an aligned ArrayBuffer (decoded bytes are views into the file). */
-function aligned(bytes: Uint8Array): ArrayBuffer {
-  return new Uint8Array(bytes).buffer;
-}
 
 function zeroDenormalsIn(t: Tensor): number {
   if (t.dataType !== FLOAT) {
@@ -95,6 +54,8 @@ export interface PatchReport {
   denormalsZeroed: number;
   batchInputs: string[];
   reshapesRelaxed: number;
+  depthwisePadded: number;
+  preluRewritten: number;
 }
 
 export interface PatchOptions {
@@ -102,13 +63,17 @@ export interface PatchOptions {
   zeroDenormals?: boolean;
   /** Make dim 0 of every graph input and output symbolic ('batch'), so several faces run in one call. */
   symbolicBatch?: boolean;
+  /** Pad depthwise convs' channels to the NCHWc block (onnx-conv-rewrites.ts); outputs unchanged. */
+  padDepthwise?: boolean;
+  /** PRelu as 1x1 depthwise convs ORT keeps in NCHWc (onnx-conv-rewrites.ts); outputs equal to float rounding. */
+  preluDepthwise?: boolean;
 }
 
 export function patchModel(bytes: Uint8Array, opts: PatchOptions): { bytes: Uint8Array; report: PatchReport } {
   const type = modelType();
   const model = type.decode(bytes) as unknown as Model;
   const g = model.graph;
-  const report: PatchReport = { denormalsZeroed: 0, batchInputs: [], reshapesRelaxed: 0 };
+  const report: PatchReport = { denormalsZeroed: 0, batchInputs: [], reshapesRelaxed: 0, depthwisePadded: 0, preluRewritten: 0 };
   if (opts.zeroDenormals) {
     for (const t of g.initializer) {
       report.denormalsZeroed += zeroDenormalsIn(t);
@@ -150,6 +115,13 @@ export function patchModel(bytes: Uint8Array, opts: PatchOptions): { bytes: Uint
         }
       }
     }
+  }
+  // Padding first: the PRelu rewrite then reads the padded slopes (and its own 1x1 convs get the padded width).
+  if (opts.padDepthwise) {
+    report.depthwisePadded = padDepthwiseChannels(g);
+  }
+  if (opts.preluDepthwise) {
+    report.preluRewritten = preluAsDepthwise(g);
   }
   return { bytes: type.encode(type.fromObject(model)).finish(), report };
 }

@@ -58,7 +58,7 @@ export function App(): ReactElement {
         </div>
       );
     case 'signed-out':
-      return location.pathname === '/sign-in' ? <SignInPage notice={state.notice} /> : <Navigate to="/sign-in" replace state={{ from: location.pathname }} />;
+      return location.pathname === '/sign-in' ? <SignInPage notice={state.notice} /> : <Navigate to="/sign-in" replace state={{ from: location.pathname + location.search }} />;
     case 'signed-in':
       return (
         <Routes>

@@ -22,7 +22,7 @@ const floatTensor = (name: string, dims: readonly number[], data: Float32Array) 
   rawData: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
 });
 
-interface NodeSpec {
+export interface NodeSpec {
   op: string;
   inputs: string[];
   outputs: string[];
@@ -30,7 +30,7 @@ interface NodeSpec {
   int?: Record<string, number>;
 }
 
-function encode(
+export function encode(
   inputs: { name: string; shape: Dim[] }[],
   outputs: { name: string; shape: Dim[] }[],
   nodes: NodeSpec[],

@@ -48,6 +48,24 @@ export type CameraState =
   | 'reconnecting'
   | 'stopped';
 
+export type ChallengeFaceStatus =
+  | 'multiple_faces'
+  | 'no_face'
+  | 'one_face';
+
+export type ChallengeRefusalReason =
+  | 'identity_changed'
+  | 'no_face'
+  | 'planar'
+  | 'sequence_not_followed'
+  | 'spoof'
+  | 'timeout'
+  | 'wrong_direction';
+
+export type ChallengeVerdict =
+  | 'live'
+  | 'refused';
+
 export type CreateApiKeyInput = {
   /** Kiosk keys: the camera whose results the kiosk may read. */
   cameraId?: number | null | undefined;
@@ -104,6 +122,11 @@ export type FaceAttendanceStatus =
   | 'logged'
   | 'queued'
   | 'rejected';
+
+/** 'left' = the person's own left (nose towards image right in an unmirrored camera frame) */
+export type HeadTurn =
+  | 'left'
+  | 'right';
 
 /** A track's voted identity: pending until enough frames agree. */
 export type LiveFaceStatus =
@@ -469,10 +492,47 @@ export type KioskRecognizeMutation = { recognize:
     | { __typename: 'ValidationError', message: string }
    };
 
+export type StartKioskChallengeMutationVariables = Exact<{
+  cameraId?: number | null | undefined;
+}>;
+
+
+export type StartKioskChallengeMutation = { startLivenessChallenge:
+    | { __typename: 'EngineBusyError', message: string }
+    | { __typename: 'LivenessChallenge', id: string, steps: Array<HeadTurn>, instructions: Array<string>, issuedAt: string, deadline: string }
+   };
+
+export type SendKioskChallengeFrameMutationVariables = Exact<{
+  challengeId: string | number;
+  frame: string;
+}>;
+
+
+export type SendKioskChallengeFrameMutation = { submitChallengeFrame:
+    | { __typename: 'ChallengeFrameFeedback', accepted: boolean, faceStatus: ChallengeFaceStatus, turnsDone: number, instruction: string | null }
+    | { __typename: 'ConflictError', code: string, message: string }
+    | { __typename: 'EngineBusyError', code: string, message: string }
+    | { __typename: 'InvalidImageError', code: string, message: string }
+    | { __typename: 'NotFoundError', code: string, message: string }
+    | { __typename: 'PayloadTooLargeError', code: string, message: string }
+    | { __typename: 'ValidationError', code: string, message: string }
+   };
+
+export type FinishKioskChallengeMutationVariables = Exact<{
+  challengeId: string | number;
+}>;
+
+
+export type FinishKioskChallengeMutation = { finishLivenessChallenge:
+    | { __typename: 'ChallengeResult', verdict: ChallengeVerdict, reason: ChallengeRefusalReason | null, detail: string | null, employee: { id: number, fullName: string } | null, attendance: { status: FaceAttendanceStatus, reason: string | null } | null }
+    | { __typename: 'ConflictError', message: string }
+    | { __typename: 'NotFoundError', message: string }
+   };
+
 export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type MeQuery = { me: { apiKeyId: number, name: string, role: Role, cameraId: number | null, permissions: Array<string> } };
+export type MeQuery = { me: { apiKeyId: number, name: string, role: Role, cameraId: number | null, permissions: Array<string>, checkInByChallenge: boolean } };
 
 export type KeyRowFragment = { id: number, name: string, prefix: string, role: Role, cameraId: number | null, createdAt: string, lastUsedAt: string | null, revokedAt: string | null };
 
@@ -1448,6 +1508,63 @@ export const KioskRecognizeDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<KioskRecognizeMutation, KioskRecognizeMutationVariables>;
+export const StartKioskChallengeDocument = new TypedDocumentString(`
+    mutation StartKioskChallenge($cameraId: Int) {
+  startLivenessChallenge(cameraId: $cameraId) {
+    __typename
+    ... on LivenessChallenge {
+      id
+      steps
+      instructions
+      issuedAt
+      deadline
+    }
+    ... on Error {
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<StartKioskChallengeMutation, StartKioskChallengeMutationVariables>;
+export const SendKioskChallengeFrameDocument = new TypedDocumentString(`
+    mutation SendKioskChallengeFrame($challengeId: ID!, $frame: String!) {
+  submitChallengeFrame(challengeId: $challengeId, frame: $frame) {
+    __typename
+    ... on ChallengeFrameFeedback {
+      accepted
+      faceStatus
+      turnsDone
+      instruction
+    }
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<SendKioskChallengeFrameMutation, SendKioskChallengeFrameMutationVariables>;
+export const FinishKioskChallengeDocument = new TypedDocumentString(`
+    mutation FinishKioskChallenge($challengeId: ID!) {
+  finishLivenessChallenge(challengeId: $challengeId) {
+    __typename
+    ... on ChallengeResult {
+      verdict
+      reason
+      detail
+      employee {
+        id
+        fullName
+      }
+      attendance {
+        status
+        reason
+      }
+    }
+    ... on Error {
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<FinishKioskChallengeMutation, FinishKioskChallengeMutationVariables>;
 export const MeDocument = new TypedDocumentString(`
     query Me {
   me {
@@ -1456,6 +1573,7 @@ export const MeDocument = new TypedDocumentString(`
     role
     cameraId
     permissions
+    checkInByChallenge
   }
 }
     `) as unknown as TypedDocumentString<MeQuery, MeQueryVariables>;

@@ -3,18 +3,24 @@
 // logs attendance); the screen greets the person, says they are already in, or
 // politely that they are not recognized.
 //
-// Liveness: when the server asks for a challenge (the liveness issue), the
-// challenge UI renders in the `liveness-slot` below the picture and recognition
-// pauses until it is answered; see the LIVENESS comment in the loop.
+// Liveness: when the server checks this kiosk in through the head-turn
+// challenge only (`me.checkInByChallenge`: LIVENESS_MODE=challenge), or the
+// kiosk is opened as /kiosk?challenge=1, the kiosk runs challenges instead of
+// recognize (kiosk/run-challenge.ts): once someone is in view its instructions
+// and countdown show in the `liveness-slot` below the picture, and the verdict
+// (a check-in, or a refusal in plain words) is shown like a greeting.
 import { useEffect, useRef, useState, type ReactElement } from 'react';
-import { Link } from 'react-router-dom';
+import { Link, useSearchParams } from 'react-router-dom';
 import { Icon } from '../components/icons';
 import { Button, Notice } from '../components/ui';
 import { KioskRecognizeDocument } from '../gql/graphql';
 import { gqlRequest } from '../lib/graphql';
 import { grabFrame, useBrowserCamera } from '../lib/media';
 import { useMe, useSession } from '../lib/session';
+import { ChallengePanel } from './kiosk/challenge-panel';
+import { challengeMessage } from './kiosk/challenge-words';
 import { messageFor, wording, type KioskMessage } from './kiosk/kiosk-message';
+import { runChallenge, type ChallengeProgress } from './kiosk/run-challenge';
 
 /** Frames per second sent while nobody has been greeted. */
 const FPS = 3;
@@ -26,6 +32,9 @@ export function KioskPage(): ReactElement {
   const { signOut } = useSession();
   const { videoRef, status } = useBrowserCamera(true);
   const [message, setMessage] = useState<KioskMessage>({ kind: 'idle' });
+  const [challenge, setChallenge] = useState<ChallengeProgress | null>(null);
+  const [searchParams] = useSearchParams();
+  const challengeMode = me.checkInByChallenge || searchParams.get('challenge') === '1';
   const holdUntil = useRef(0);
   const rootRef = useRef<HTMLDivElement>(null);
 
@@ -34,22 +43,48 @@ export function KioskPage(): ReactElement {
       return;
     }
     let stopped = false;
+    const camera = me.cameraId === null ? {} : { cameraId: me.cameraId };
+    /** One look through recognize (which logs the check-in). */
+    const recognizeOnce = async (video: HTMLVideoElement): Promise<KioskMessage | undefined> => {
+      const frame = await grabFrame(video, 640, 0.85);
+      if (frame === undefined || stopped) {
+        return undefined;
+      }
+      return gqlRequest(KioskRecognizeDocument, { frame, ...camera })
+        .then((r) => messageFor(r.recognize, new Date()))
+        .catch((e: unknown): KioskMessage => ({ kind: 'error', text: describe(e) }));
+    };
+    /** One head-turn challenge: waits for someone, guides them, gives the verdict. */
+    const challengeOnce = async (video: HTMLVideoElement): Promise<KioskMessage | undefined> => {
+      const shown = (p: ChallengeProgress): void => {
+        setChallenge(p);
+        setMessage((m) => (m.kind === 'checking' ? m : { kind: 'checking' }));
+      };
+      const run = await runChallenge(video, me.cameraId, shown, () => stopped).catch((e: unknown) => ({ kind: 'failed' as const, text: describe(e) }));
+      setChallenge(null);
+      switch (run.kind) {
+        case 'finished':
+          return challengeMessage(run.result, new Date());
+        case 'failed':
+          return { kind: 'error', text: run.text };
+        case 'again':
+          return { kind: 'idle' };
+        case 'stopped':
+          return undefined;
+      }
+    };
     const loop = async (): Promise<void> => {
       while (!stopped) {
         const started = performance.now();
         const video = videoRef.current;
         if (Date.now() >= holdUntil.current && video !== null) {
-          const frame = await grabFrame(video, 640, 0.85);
-          if (frame !== undefined && !stopped) {
-            const next = await gqlRequest(KioskRecognizeDocument, { frame, ...(me.cameraId === null ? {} : { cameraId: me.cameraId }) })
-              .then((r) => messageFor(r.recognize, new Date()))
-              .catch((e: unknown): KioskMessage => ({ kind: 'error', text: e instanceof Error ? e.message : String(e) }));
-            // LIVENESS: when the result asks for a challenge, render it in the liveness slot and wait for it here.
-            if (stopped) {
-              return;
-            }
+          const next = challengeMode ? await challengeOnce(video) : await recognizeOnce(video);
+          if (stopped) {
+            return;
+          }
+          if (next !== undefined) {
             setMessage(next);
-            if (next.kind === 'welcome' || next.kind === 'already' || next.kind === 'unknown') {
+            if (next.kind === 'welcome' || next.kind === 'already' || next.kind === 'unknown' || next.kind === 'refused') {
               holdUntil.current = Date.now() + HOLD_MS;
             }
           }
@@ -63,11 +98,11 @@ export function KioskPage(): ReactElement {
     return () => {
       stopped = true;
     };
-  }, [status.kind, me.cameraId, videoRef]);
+  }, [status.kind, me.cameraId, videoRef, challengeMode]);
 
   // After a hold, go back to the idle prompt.
   useEffect(() => {
-    if (message.kind === 'idle') {
+    if (message.kind === 'idle' || message.kind === 'checking') {
       return;
     }
     const timer = setTimeout(() => setMessage({ kind: 'idle' }), HOLD_MS + 500);
@@ -108,7 +143,9 @@ export function KioskPage(): ReactElement {
             {status.message}
           </Notice>
         ) : null}
-        <div className="liveness-slot" data-testid="liveness-slot" />
+        <div className="liveness-slot" data-testid="liveness-slot">
+          {challenge === null ? null : <ChallengePanel progress={challenge} />}
+        </div>
       </main>
       <div className={`kiosk-message ${message.kind}`} role="status" aria-live="polite">
         <div className="big">{words.big}</div>
@@ -117,3 +154,5 @@ export function KioskPage(): ReactElement {
     </div>
   );
 }
+
+const describe = (e: unknown): string => (e instanceof Error ? e.message : String(e));

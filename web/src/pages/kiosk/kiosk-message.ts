@@ -1,5 +1,6 @@
 // What the kiosk says after a frame: from the recognize result to a greeting,
-// a polite "not recognized", or a hint. Pure, so the wording is easy to check.
+// a polite "not recognized", or a hint (and, with the head-turn challenge, a
+// refusal: challenge-words.ts). Pure, so the wording is easy to check.
 import type { KioskRecognizeMutation } from '../../gql/graphql';
 
 type Result = KioskRecognizeMutation['recognize'];
@@ -10,6 +11,10 @@ export type KioskMessage =
   | { kind: 'already'; name: string }
   | { kind: 'unknown' }
   | { kind: 'hint'; text: string }
+  /** A head-turn challenge is running (its instructions show in the liveness slot). */
+  | { kind: 'checking' }
+  /** The challenge refused the check-in: why, in plain words. */
+  | { kind: 'refused'; text: string }
   | { kind: 'error'; text: string };
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
@@ -64,6 +69,10 @@ export function wording(message: KioskMessage): { big: string; sub: string } {
       return { big: 'Sorry, we do not recognize you', sub: 'If you work here, please ask at the front desk to be enrolled.' };
     case 'hint':
       return { big: 'Almost there', sub: message.text };
+    case 'checking':
+      return { big: 'Follow the instructions', sub: 'A short check that you are here in person.' };
+    case 'refused':
+      return { big: 'Check-in refused', sub: message.text };
     case 'error':
       return { big: 'Something went wrong', sub: message.text };
   }
