@@ -101,6 +101,31 @@ export default tseslint.config(
     },
   },
   {
+    // Services reach the database through the repositories of the domain folders (docs/architecture.md):
+    // only the composition root holds the Prisma client, to build them. Row types stay importable.
+    files: ['src/services/**/*.ts'],
+    ignores: ['src/services/create-services.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/db/prisma.js', '**/db/prisma-errors.js', '@prisma/*', 'mariadb'], message: 'Services use repositories: data access and its errors live beside the domain.' },
+            { group: ['**/generated/prisma/*'], importNames: ['PrismaClient'], message: 'Services take a repository, not the Prisma client (src/services/create-services.ts builds them).' },
+          ],
+        },
+      ],
+      // Prisma.DbNull, Prisma.sql...: query values; Prisma's types (Prisma.InputJsonValue) stay allowed.
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "ImportDeclaration[importKind='value'][source.value=/generated\\/prisma\\//] > ImportSpecifier[importKind='value'][imported.name='Prisma']",
+          message: 'Services use Prisma types only: queries belong in a repository.',
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js'],
     extends: [tseslint.configs.disableTypeChecked],
   },

@@ -14,12 +14,9 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import { buildApp } from '../src/app.js';
-import { parseConfig } from '../src/config.js';
-import { storeTemplates } from '../src/recognition/template-repository.js';
 import { syntheticTrainingSet, type SyntheticOptions } from '../src/recognition/svm/synthetic-embeddings.js';
-import { createTestDatabase } from '../test/helpers/database.js';
 import { readFacePhoto, seedPeopleFromPhotos } from '../test/helpers/seed-faces.js';
+import { startBenchApp, storeSyntheticEmployees } from './support/bench-app.js';
 import { repeatRequestInThread } from './support/http-client-thread.js';
 
 const OUT = fileURLToPath(new URL('./results/recognition.json', import.meta.url));
@@ -29,43 +26,16 @@ const data: SyntheticOptions = { classes: 50, perClass: 40, dim: 512, intraCos: 
 const pct = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 const r1 = (v: number): number => Math.round(v * 10) / 10;
 
-const db = await createTestDatabase();
 const adminKey = `bench-admin-${randomBytes(12).toString('hex')}`;
-const parsed = parseConfig({
-  NODE_ENV: 'production',
-  HOST: '127.0.0.1',
-  PORT: '0',
-  LOG_LEVEL: 'warn',
-  DATABASE_URL: db.url,
-  SECRET_KEY: randomBytes(24).toString('hex'),
-  TEMPLATE_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+const { app, config, url, engine, stop } = await startBenchApp({
   ADMIN_API_KEY: adminKey,
-  AUTO_RETRAIN: 'false',
   DATA_DIR: join(tmpdir(), 'fa-bench-recognition'),
   ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('WORKER_'))),
 });
-if (!parsed.ok) {
-  throw new Error(parsed.problems.join('; '));
-}
-const config = parsed.config;
-const app = await buildApp(config, { prisma: db.prisma });
 try {
-  const { url } = await app.start();
-  const engine = app.deps.faceEngine;
-  if (!engine) {
-    throw new Error('no face engine: npm run models:fetch');
-  }
-
   // 1. Training through the service path.
   const set = syntheticTrainingSet(data);
-  await db.prisma.employee.createMany({
-    data: Array.from({ length: data.classes }, (_, c) => ({ employeeCode: `SYN-${c + 1}`, fullName: `Synthetic ${c + 1}` })),
-  });
-  const synthetic = await db.prisma.employee.findMany({ where: { employeeCode: { startsWith: 'SYN-' } }, orderBy: { id: 'asc' } });
-  for (const [c, employee] of synthetic.entries()) {
-    const rows = set.vectors.flatMap((v, i) => (set.labels[i] === c + 1 ? [{ v, q: set.qualities![i]! }] : []));
-    await storeTemplates(app.deps.prisma, app.deps.templateCipher, employee.id, engine.modelId, rows.map(({ v, q }) => ({ embedding: v, quality: q, kind: 'sample' as const, source: 'bench' })));
-  }
+  await storeSyntheticEmployees(app, set, engine.modelId);
   await app.services.recognitionModels.reload();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
@@ -170,6 +140,5 @@ try {
   mkdirSync(fileURLToPath(new URL('./results/', import.meta.url)), { recursive: true });
   writeFileSync(OUT, `${JSON.stringify(result, null, 2)}\n`);
 } finally {
-  await app.stop();
-  await db.drop();
+  await stop();
 }

@@ -3,23 +3,20 @@
 // photos; then the training service (load from MariaDB, train in the low-priority worker,
 // persist, make live) and recognize through the recognition service (real engine on a real
 // photo + the decision) at this size.
-import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { buildApp } from '../../src/app.js';
-import { parseConfig } from '../../src/config.js';
-import { templateAad } from '../../src/crypto/template-cipher.js';
+import type { App } from '../../src/app.js';
 import { modelPackId } from '../../src/domain/ids.js';
 import { classifierFor } from '../../src/recognition/classifier.js';
 import { decisionParams } from '../../src/recognition/decision-rules.js';
 import { Recognizer } from '../../src/recognition/recognizer.js';
-import { createTemplateRepository, encodeEmbedding } from '../../src/recognition/template-repository.js';
+import { createTemplateRepository } from '../../src/recognition/template-repository.js';
 import { trainClassifier } from '../../src/recognition/train-classifier.js';
 import { Gallery } from '../../src/vision/gallery.js';
 import { syntheticTrainingSet } from '../../src/recognition/svm/synthetic-embeddings.js';
-import { createTestDatabase } from '../../test/helpers/database.js';
 import { readFacePhoto, seedPeopleFromPhotos } from '../../test/helpers/seed-faces.js';
+import { startBenchApp, storeSyntheticEmployees } from './bench-app.js';
 
 export interface ServiceSizeResult {
   employees: number;
@@ -52,48 +49,11 @@ export interface ServiceSizeResult {
 const pct = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
 
 export async function measureServiceSize(employees: number, templates: number): Promise<ServiceSizeResult> {
-  const db = await createTestDatabase();
-  const parsed = parseConfig({
-    NODE_ENV: 'production',
-    HOST: '127.0.0.1',
-    PORT: '0',
-    LOG_LEVEL: 'warn',
-    DATABASE_URL: db.url,
-    SECRET_KEY: randomBytes(24).toString('hex'),
-    AUTO_RETRAIN: 'false',
-    AUGMENTATION_COUNT: '2',
-    SNAPSHOTS_ENABLED: 'false',
-    DATA_DIR: join(tmpdir(), 'fa-bench-training'),
-  });
-  if (!parsed.ok) {
-    throw new Error(parsed.problems.join('; '));
-  }
-  const app = await buildApp(parsed.config, { prisma: db.prisma });
+  const { app, engine, stop } = await startBenchApp({ AUGMENTATION_COUNT: '2', SNAPSHOTS_ENABLED: 'false', DATA_DIR: join(tmpdir(), 'fa-bench-training') });
   try {
-    await app.start();
-    const engine = app.deps.faceEngine;
-    if (!engine) {
-      throw new Error('no face engine: npm run models:fetch');
-    }
     const t0 = performance.now();
     const set = syntheticTrainingSet({ classes: employees, perClass: templates, dim: engine.embeddingSize, seed: 11 });
-    await db.prisma.employee.createMany({
-      data: Array.from({ length: employees }, (_, c) => ({ employeeCode: `SYN-${c + 1}`, fullName: `Synthetic ${c + 1}` })),
-    });
-    const rows = await db.prisma.employee.findMany({ where: { employeeCode: { startsWith: 'SYN-' } }, select: { id: true, employeeCode: true } });
-    const idOf = new Map(rows.map((r) => [Number(r.employeeCode.slice(4)), r.id]));
-    for (let start = 0; start < set.vectors.length; start += 2000) {
-      await db.prisma.faceTemplate.createMany({
-        data: set.vectors.slice(start, start + 2000).map((v, i) => ({
-          employeeId: idOf.get(set.labels[start + i]!)!,
-          modelId: engine.modelId,
-          embedding: app.deps.templateCipher.encrypt(encodeEmbedding(v), templateAad(idOf.get(set.labels[start + i]!)!, engine.modelId)),
-          quality: set.qualities![start + i]!,
-          kind: 'sample' as const,
-          source: 'bench',
-        })),
-      });
-    }
+    await storeSyntheticEmployees(app, set, engine.modelId);
     await seedPeopleFromPhotos(app, ['obama'], { codePrefix: 'REAL-' });
     await app.services.recognitionModels.reload();
     const storeMs = performance.now() - t0;
@@ -158,13 +118,12 @@ export async function measureServiceSize(employees: number, templates: number): 
       ...last,
     };
   } finally {
-    await app.stop();
-    await db.drop();
+    await stop();
   }
 }
 
 /** The real person plus `synthetic` stored employees, in a gallery and classifier of their own. */
-async function smallRecognizer(app: Awaited<ReturnType<typeof buildApp>>, modelId: string, synthetic: number): Promise<Recognizer> {
+async function smallRecognizer(app: App, modelId: string, synthetic: number): Promise<Recognizer> {
   const templates = await createTemplateRepository(app.deps.prisma, app.deps.templateCipher).load(modelId);
   const real = templates.filter((t) => t.kind !== 'mean' && app.services.recognitionModels.employee(t.employeeId)?.employeeCode.startsWith('REAL-'));
   const firstSynthetic = [...new Set(templates.map((t) => t.employeeId))].filter((id) => !real.some((r) => r.employeeId === id)).slice(0, synthetic);

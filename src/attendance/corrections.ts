@@ -87,16 +87,29 @@ export async function addLog(prisma: PrismaClient, config: AttendanceConfig, inp
       },
     });
     await relabelDay(tx, input.employeeId, localDate, labelRules(config));
-    const after = await tx.attendanceLog.findUniqueOrThrow({ where: { id: created.id } });
-    await writeAuditAs(tx, input.actor, {
-      action: 'attendance.add',
-      entityType: AUDIT_ENTITY,
-      entityId: after.id,
-      after: auditSnapshot(after),
-      reason,
-    });
-    return after;
+    return auditedResult(tx, created.id, input.actor, 'attendance.add', undefined, reason);
   }, TX_OPTIONS);
+}
+
+/** The log as the correction left it (labels recomputed), with its audit row; `before` is absent for an added log. */
+async function auditedResult(
+  tx: Prisma.TransactionClient,
+  logId: number,
+  actor: string,
+  action: 'attendance.add' | 'attendance.edit' | 'attendance.void',
+  before: AttendanceLogRecord | undefined,
+  reason: string,
+): Promise<AttendanceLogRecord> {
+  const after = await tx.attendanceLog.findUniqueOrThrow({ where: { id: logId } });
+  await writeAuditAs(tx, actor, {
+    action,
+    entityType: AUDIT_ENTITY,
+    entityId: logId,
+    ...(before === undefined ? {} : { before: auditSnapshot(before) }),
+    after: auditSnapshot(after),
+    reason,
+  });
+  return after;
 }
 
 /** Reads the log, then locks its employee; the log is re-read under the lock. */
@@ -136,16 +149,7 @@ export async function editLog(prisma: PrismaClient, config: AttendanceConfig, in
     if (localDate !== before.localDate) {
       await relabelDay(tx, before.employeeId, before.localDate, rules);
     }
-    const after = await tx.attendanceLog.findUniqueOrThrow({ where: { id: before.id } });
-    await writeAuditAs(tx, input.actor, {
-      action: 'attendance.edit',
-      entityType: AUDIT_ENTITY,
-      entityId: before.id,
-      before: auditSnapshot(before),
-      after: auditSnapshot(after),
-      reason,
-    });
-    return after;
+    return auditedResult(tx, before.id, input.actor, 'attendance.edit', before, reason);
   }, TX_OPTIONS);
 }
 
@@ -164,15 +168,6 @@ export async function voidLog(
     });
     // The next log of the day may now be the check-in.
     await relabelDay(tx, before.employeeId, before.localDate, labelRules(config));
-    const after = await tx.attendanceLog.findUniqueOrThrow({ where: { id: before.id } });
-    await writeAuditAs(tx, input.actor, {
-      action: 'attendance.void',
-      entityType: AUDIT_ENTITY,
-      entityId: before.id,
-      before: auditSnapshot(before),
-      after: auditSnapshot(after),
-      reason,
-    });
-    return after;
+    return auditedResult(tx, before.id, input.actor, 'attendance.void', before, reason);
   }, TX_OPTIONS);
 }

@@ -18,6 +18,15 @@ export interface AuditEntry {
   reason?: string | null;
 }
 
+/** Audit rows written on their own (not inside another change's transaction). */
+export interface AuditLog {
+  write(caller: Caller | null, entry: AuditEntry): Promise<void>;
+}
+
+export function createAuditLog(db: AuditWriter): AuditLog {
+  return { write: (caller, entry) => writeAudit(db, caller, entry) };
+}
+
 export async function writeAudit(db: AuditWriter, caller: Caller | null, entry: AuditEntry): Promise<void> {
   await writeAuditAs(db, actorOf(caller), entry);
 }

@@ -12,7 +12,8 @@
 // embedding embeds all its faces: with one or two faces in view that costs
 // little, and a per-face switch would need a second engine call anyway.
 import type { Box } from '../vision/types.js';
-import { boxSize, centreDistance, cosine, iou } from './box-geometry.js';
+import { cosine } from '../vision/pixels.js';
+import { boxSize, centreDistance, iou } from './box-geometry.js';
 
 export type TrackId = number;
 

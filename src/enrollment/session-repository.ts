@@ -43,12 +43,21 @@ export interface SessionRepository {
   expireLeftActive(startedBefore: Date): Promise<number>;
   /** Active sessions past their expiry that no live session of this process holds: expired. */
   expireOverdue(now: Date, heldHere: readonly string[]): Promise<number>;
+  /** Ids of the employee's active sessions (re-enrollments). */
+  activeIdsOf(employeeId: number): Promise<string[]>;
+  /** Cancels every active session of the employee, giving `reason`. */
+  cancelActiveOf(employeeId: number, reason: string): Promise<void>;
 }
 
 const json = (value: unknown): Prisma.InputJsonValue => value as Prisma.InputJsonValue;
 
 export function createSessionRepository(prisma: PrismaClient): SessionRepository {
   return {
+    activeIdsOf: async (employeeId) =>
+      (await prisma.enrollmentSession.findMany({ where: { employeeId, status: 'active' }, select: { id: true } })).map((s) => s.id),
+    async cancelActiveOf(employeeId, reason) {
+      await prisma.enrollmentSession.updateMany({ where: { employeeId, status: 'active' }, data: { status: 'cancelled', failureReason: reason } });
+    },
     create: (row) =>
       prisma.enrollmentSession.create({
         data: {

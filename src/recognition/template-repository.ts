@@ -90,6 +90,11 @@ export interface TemplateRepository {
    * approval (the duplicate-identity check searches them too).
    */
   loadUnlisted(modelId: ModelPackId | string): Promise<StoredTemplate[]>;
+  /**
+   * Adds the templates to the employee's of this model pack, or replaces those (one
+   * transaction); resolves with how many the employee then has of this pack.
+   */
+  add(employee: EmployeeId | number, modelId: ModelPackId | string, templates: readonly NewTemplate[], options: { replace: boolean }): Promise<number>;
 }
 
 /** Who the gallery recognizes: active, not erased, approved. */
@@ -105,6 +110,16 @@ export function createTemplateRepository(prisma: PrismaClient, cipher: TemplateC
     kind: r.kind,
   });
   return {
+    async add(employee, modelId, templates, { replace }) {
+      await prisma.$transaction(async (tx) => {
+        if (replace) {
+          await replaceTemplatesInTx(tx, cipher, employee, modelId, templates);
+        } else {
+          await storeTemplates(tx, cipher, employee, modelId, templates);
+        }
+      });
+      return prisma.faceTemplate.count({ where: { employeeId: employee, modelId } });
+    },
     async loadUnlisted(modelId) {
       const rows = await prisma.faceTemplate.findMany({
         where: {

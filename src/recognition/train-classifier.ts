@@ -6,7 +6,7 @@
 import type { ClassifierModel } from './classifier.js';
 import { trainShortlist, type ShortlistMetrics, type ShortlistPhase, type ShortlistTrainOptions } from './shortlist/train-shortlist.js';
 import { trainSvm } from './svm/train-svm.js';
-import type { SvmMetrics, TrainOptions, TrainPhase, TrainingSet } from './svm/types.js';
+import type { SkippedTraining, SvmMetrics, TrainOptions, TrainPhase, TrainingSet } from './svm/types.js';
 
 export type ClassifierStrategy = 'auto' | 'global' | 'shortlist';
 
@@ -24,7 +24,7 @@ export type ClassifierMetrics = (SvmMetrics & { strategy: 'global' }) | Shortlis
 
 export type ClassifierTrainResult =
   | { kind: 'trained'; model: ClassifierModel; metrics: ClassifierMetrics; templateCount: number; classCount: number; trainingMs: number }
-  | { kind: 'skipped'; reason: 'fewer_than_two_employees'; classCount: number; templateCount: number };
+  | SkippedTraining;
 
 /** Default of SVM_GLOBAL_MAX_EMPLOYEES: the global SVM trains in ~5 s there (bench:training). */
 export const DEFAULT_GLOBAL_MAX_EMPLOYEES = 60;

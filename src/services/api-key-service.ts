@@ -2,19 +2,24 @@
 // listed (prefix only) and revoked: at once, on every instance (the authenticator
 // publishes apiKeyRevoked: caches forget the key, src/auth/revocation.ts closes its streams).
 import type { Logger } from 'pino';
-import type { ApiKey, PrismaClient } from '../generated/prisma/client.js';
+import type { ApiKey } from '../generated/prisma/client.js';
 import type { Config } from '../config.js';
+import type { ApiKeyRepository, ApiKeyView } from '../auth/api-key-repository.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { Caller } from '../auth/caller.js';
 import type { Role } from '../auth/permissions.js';
 import { displayPrefix, generateApiKey, hashApiKey } from '../auth/api-key-crypto.js';
-import { ApiKeyNotFoundError, NotFoundError, ValidationError } from '../domain/errors.js';
+import type { CameraRepository } from '../cameras/camera-repository.js';
+import { ValidationError } from '../domain/errors.js';
 import { apiKeyId } from '../domain/ids.js';
-import { writeAudit } from '../audit/audit-repository.js';
-import { isUniqueViolation } from '../db/prisma-errors.js';
+
+// The transports name key rows through this service.
+export type { ApiKeyView } from '../auth/api-key-repository.js';
 
 export interface ApiKeyServiceDeps {
-  prisma: PrismaClient;
+  apiKeys: ApiKeyRepository;
+  /** A kiosk key's camera must exist. */
+  cameras: Pick<CameraRepository, 'find'>;
   config: Pick<Config, 'SECRET_KEY'>;
   authenticator: Pick<Authenticator, 'evict'>;
   clock: () => Date;
@@ -34,9 +39,6 @@ export interface CreatedApiKey {
   key: string;
 }
 
-/** Key rows without the hash, for listings. */
-export type ApiKeyView = Omit<ApiKey, 'keyHash'>;
-
 export const BOOTSTRAP_KEY_NAME = 'bootstrap admin (ADMIN_API_KEY)';
 
 export interface ApiKeyService {
@@ -50,7 +52,7 @@ export interface ApiKeyService {
 export function createApiKeyService(deps: ApiKeyServiceDeps): ApiKeyService {
   return {
     create: (caller, input) => createApiKey(deps, caller, input),
-    list: (options) => listApiKeys(deps, options),
+    list: (options) => deps.apiKeys.list({ includeRevoked: options?.includeRevoked === true }),
     revoke: (caller, id) => revokeApiKey(deps, caller, id),
     ensureBootstrapAdminKey: (rawKey) => ensureBootstrapAdminKey(deps, rawKey),
   };
@@ -66,80 +68,40 @@ async function createApiKey(
     throw new ValidationError([{ path: ['name'], message: 'must be 1 to 128 characters' }]);
   }
   const cameraId = input.cameraId ?? null;
-  if (cameraId !== null && (await deps.prisma.camera.findUnique({ where: { id: cameraId } })) === null) {
-    throw new NotFoundError('Camera', cameraId);
+  if (cameraId !== null) {
+    // NotFoundError('Camera') when there is none.
+    await deps.cameras.find(cameraId);
   }
   const key = generateApiKey();
-  const apiKey = await deps.prisma.$transaction(async (tx) => {
-    const row = await tx.apiKey.create({
-      data: {
-        name,
-        role: input.role,
-        cameraId,
-        prefix: displayPrefix(key),
-        keyHash: hashApiKey(key, deps.config.SECRET_KEY),
-      },
-    });
-    await writeAudit(tx, caller, { action: 'api-key.create', entityType: 'api-key', entityId: row.id, after: viewOf(row) });
-    return row;
+  const apiKey = await deps.apiKeys.create(caller, {
+    name,
+    role: input.role,
+    cameraId,
+    prefix: displayPrefix(key),
+    keyHash: hashApiKey(key, deps.config.SECRET_KEY),
   });
   return { apiKey, key };
 }
 
-async function listApiKeys(
-  deps: Pick<ApiKeyServiceDeps, 'prisma'>,
-  options: { includeRevoked?: boolean | null } = {},
-): Promise<ApiKeyView[]> {
-  const rows = await deps.prisma.apiKey.findMany({
-    where: options.includeRevoked === true ? {} : { revokedAt: null },
-    omit: { keyHash: true },
-    orderBy: { id: 'asc' },
-  });
-  return rows;
-}
-
 async function revokeApiKey(deps: ApiKeyServiceDeps, caller: Caller | null, id: number): Promise<ApiKeyView> {
-  const revoked = await deps.prisma.$transaction(async (tx) => {
-    const before = await tx.apiKey.findUnique({ where: { id } });
-    if (before === null) {
-      throw new ApiKeyNotFoundError(id);
-    }
-    if (before.revokedAt !== null) {
-      return before;
-    }
-    const after = await tx.apiKey.update({ where: { id }, data: { revokedAt: deps.clock() } });
-    await writeAudit(tx, caller, { action: 'api-key.revoke', entityType: 'api-key', entityId: id, before: viewOf(before), after: viewOf(after) });
-    return after;
-  });
+  const revoked = await deps.apiKeys.revoke(caller, id, deps.clock());
   // Publishes apiKeyRevoked: every instance forgets the key, and src/auth/revocation.ts closes its streams.
   deps.authenticator.evict(apiKeyId(id));
-  return viewOf(revoked);
+  return revoked;
 }
 
 /** A key that an admin revoked stays revoked even if the environment still names it. */
 async function ensureBootstrapAdminKey(deps: ApiKeyServiceDeps, rawKey: string): Promise<void> {
   const keyHash = hashApiKey(rawKey, deps.config.SECRET_KEY);
-  const existing = await deps.prisma.apiKey.findUnique({ where: { keyHash } });
+  const existing = await deps.apiKeys.findByHash(keyHash);
   if (existing !== null) {
     if (existing.revokedAt !== null) {
       deps.log.warn({ apiKeyId: existing.id }, 'ADMIN_API_KEY was revoked; it stays revoked');
     }
     return;
   }
-  try {
-    await deps.prisma.apiKey.create({
-      data: { name: BOOTSTRAP_KEY_NAME, role: 'admin', prefix: displayPrefix(rawKey), keyHash },
-    });
+  // False when another instance starting at the same time registered it first.
+  if (await deps.apiKeys.createUnlessStored({ name: BOOTSTRAP_KEY_NAME, role: 'admin', cameraId: null, prefix: displayPrefix(rawKey), keyHash })) {
     deps.log.info('ADMIN_API_KEY registered as an admin key');
-  } catch (error) {
-    // Another instance starting at the same time registered it first.
-    if (!isUniqueViolation(error)) {
-      throw error;
-    }
   }
-}
-
-function viewOf(row: ApiKey): ApiKeyView {
-  const { keyHash: _hash, ...view } = row;
-  return view;
 }

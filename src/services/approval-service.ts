@@ -3,16 +3,15 @@
 // loads approved people only) until an operator or admin approves here. A
 // wrong enrollment is rejected by deactivating or erasing the employee.
 import type { Logger } from 'pino';
-import type { Employee, PrismaClient } from '../generated/prisma/client.js';
+import type { Employee } from '../generated/prisma/client.js';
 import type { Caller } from '../auth/caller.js';
+import type { EmployeeRepository } from '../employees/employee-repository.js';
 import type { EventPublisher } from '../events/event-bus.js';
-import { ConflictError, EmployeeNotFoundError } from '../domain/errors.js';
-import { writeAudit } from '../audit/audit-repository.js';
 import type { RecognitionModels } from './recognition-models.js';
 import type { TrainingService } from './training-service.js';
 
 export interface ApprovalServiceDeps {
-  prisma: PrismaClient;
+  employees: Pick<EmployeeRepository, 'approve'>;
   clock: () => Date;
   events: EventPublisher;
   log: Logger;
@@ -28,27 +27,7 @@ export interface ApprovalService {
 export function createApprovalService(deps: ApprovalServiceDeps): ApprovalService {
   return {
     async approve(caller, id) {
-      const { employee, changed } = await deps.prisma.$transaction(async (tx) => {
-        const before = await tx.employee.findUnique({ where: { id } });
-        if (before === null) {
-          throw new EmployeeNotFoundError(id);
-        }
-        if (before.erasedAt !== null) {
-          throw new ConflictError(`Employee ${id} was erased and cannot be approved`);
-        }
-        if (!before.awaitingApproval) {
-          return { employee: before, changed: false };
-        }
-        const after = await tx.employee.update({ where: { id }, data: { awaitingApproval: false } });
-        await writeAudit(tx, caller, {
-          action: 'enrollment.approve',
-          entityType: 'employee',
-          entityId: id,
-          before: { awaitingApproval: true },
-          after: { awaitingApproval: false },
-        });
-        return { employee: after, changed: true };
-      });
+      const { employee, changed } = await deps.employees.approve(caller, id);
       if (changed) {
         // Every instance refreshes this employee's templates (employeeChanged), this one at once.
         deps.events.publish('employeeChanged', { kind: 'updated', employeeId: id, at: deps.clock().toISOString() });

@@ -5,34 +5,20 @@
 // (outbox replay and drain) and the retention purge's schedule are set in
 // src/services/create-services.ts.
 import { join } from 'node:path';
-import { EmployeeNotFoundError, ValidationError } from '../domain/errors.js';
-import type { PrismaClient } from '../generated/prisma/client.js';
-import {
-  addLog,
-  editLog,
-  voidLog,
-  type AddLogInput,
-  type EditLogInput,
-  type VoidLogInput,
-} from '../attendance/corrections.js';
+import { ValidationError } from '../domain/errors.js';
+import type { AttendanceRepository } from '../attendance/attendance-repository.js';
+import type { AttendanceAuditEntry } from '../attendance/audit-trail.js';
+import type { AddLogInput, EditLogInput, VoidLogInput } from '../attendance/corrections.js';
 import { deriveEventId } from '../attendance/event-id.js';
 import { addDays, localDateOf, type LocalDate } from '../attendance/local-time.js';
 import { createOutbox, type AttendanceOutbox, type OutboxEntry } from '../attendance/outbox.js';
-import {
-  attendanceStats,
-  checkInStatus,
-  exportCsv,
-  listLogs,
-  type CheckInStatus,
-  type LogFilter,
-  type LogPage,
-  type Page,
-} from '../attendance/queries.js';
-import { writeRecognition, type WriteResult } from '../attendance/record-log.js';
+import type { CheckInStatus, LogFilter, LogPage, Page } from '../attendance/queries.js';
+import type { WriteResult } from '../attendance/record-log.js';
 import { createRecorder } from '../attendance/record-or-queue.js';
 import { deleteSnapshot, writeSnapshot } from '../attendance/snapshots.js';
-import { attendanceAuditTrail, type AttendanceAuditEntry } from '../attendance/audit-trail.js';
 import type { AttendanceStats } from '../attendance/stats.js';
+import type { DatabaseStatus } from '../db/database-status.js';
+import type { EmployeeRepository } from '../employees/employee-repository.js';
 import type {
   AttendanceConfig,
   AttendanceLogRecord,
@@ -44,7 +30,11 @@ import type {
 } from '../attendance/types.js';
 
 export type AttendanceServiceDeps = {
-  prisma: PrismaClient;
+  logs: AttendanceRepository;
+  /** Logs are kept of employees that exist and are not erased. */
+  employees: Pick<EmployeeRepository, 'getUnerased'>;
+  /** Tells an outage from an event the database keeps refusing. */
+  database: Pick<DatabaseStatus, 'ping'>;
   config: AttendanceConfig;
   clock: Clock;
   logger: Logger;
@@ -106,12 +96,12 @@ function checkEvent(event: RecognitionEvent): void {
 }
 
 export function createAttendanceService(deps: AttendanceServiceDeps): AttendanceService {
-  const { prisma, config, clock, logger } = deps;
+  const { logs, config, clock, logger } = deps;
   const today = (): LocalDate => localDateOf(clock(), config.TIMEZONE);
 
   /** The database write shared by the direct path and the outbox drainer. */
   const write = async (entry: OutboxEntry, snapshot: Uint8Array | undefined): Promise<WriteResult> => {
-    const result = await writeRecognition(prisma, config, clock(), {
+    const result = await logs.write(clock(), {
       eventId: entry.eventId,
       employeeId: entry.employeeId,
       cameraId: entry.cameraId,
@@ -129,18 +119,14 @@ export function createAttendanceService(deps: AttendanceServiceDeps): Attendance
         await writeSnapshot(config.DATA_DIR, log.snapshotPath, snapshot);
         // The person may have been erased between the log's commit and this write: the
         // erasure cleared the path and deleted what existed then, so this file goes too.
-        const still = await prisma.attendanceLog.findUnique({ where: { id: log.id }, select: { snapshotPath: true } });
-        if (still?.snapshotPath !== log.snapshotPath) {
+        if ((await logs.snapshotPathOf(log.id)) !== log.snapshotPath) {
           await deleteSnapshot(config.DATA_DIR, log.snapshotPath);
           return { kind: 'logged', log: { ...log, snapshotPath: null, snapshotExpiresAt: null } };
         }
       } catch (error) {
         // The log matters more than its picture: keep the log, drop the path.
         logger.warn({ err: error, logId: log.id }, 'attendance: could not save snapshot');
-        log = await prisma.attendanceLog.update({
-          where: { id: log.id },
-          data: { snapshotPath: null, snapshotExpiresAt: null },
-        });
+        log = await logs.clearSnapshot(log.id);
       }
     }
     try {
@@ -156,7 +142,7 @@ export function createAttendanceService(deps: AttendanceServiceDeps): Attendance
       dir,
       write,
       // Tells an outage from an event the database keeps refusing (poison).
-      probe: () => prisma.$queryRaw`SELECT 1`.then(() => true),
+      probe: () => deps.database.ping().then(() => true),
       logger,
       ...(deps.outboxMaxEvents !== undefined && { maxEvents: deps.outboxMaxEvents }),
       ...(deps.outboxBackoffMs && {
@@ -169,10 +155,7 @@ export function createAttendanceService(deps: AttendanceServiceDeps): Attendance
   const record = createRecorder({ outbox, write, logger });
 
   const assertEmployee = async (employeeId: number): Promise<void> => {
-    const employee = await prisma.employee.findUnique({ where: { id: employeeId }, select: { erasedAt: true } });
-    if (!employee || employee.erasedAt) {
-      throw new EmployeeNotFoundError(employeeId);
-    }
+    await deps.employees.getUnerased(employeeId);
   };
 
   return {
@@ -208,49 +191,45 @@ export function createAttendanceService(deps: AttendanceServiceDeps): Attendance
       return record(entry, event.snapshotJpeg);
     },
 
-    listLogs: (filter = {}, page = {}) => listLogs(prisma, filter, page),
+    listLogs: (filter = {}, page = {}) => logs.list(filter, page),
 
     todayLogs(page = {}) {
       const d = today();
-      return listLogs(prisma, { from: d, to: d }, page);
+      return logs.list({ from: d, to: d }, page);
     },
 
     async employeeLogs(employeeId, filter = {}, page = {}) {
       await assertEmployee(employeeId);
-      return listLogs(prisma, { ...filter, employeeId }, page);
+      return logs.list({ ...filter, employeeId }, page);
     },
 
     async checkInStatus(employeeId) {
       await assertEmployee(employeeId);
-      return checkInStatus(prisma, employeeId, today());
+      return logs.checkInStatus(employeeId, today());
     },
 
     stats(range = {}) {
       const d = today();
       const to = range.to ?? d;
       const from = range.from ?? addDays(to, -6);
-      return attendanceStats(prisma, config, { today: d, from, to });
+      return logs.stats({ today: d, from, to });
     },
 
-    exportCsv: (filter) => exportCsv(prisma, config, filter),
+    exportCsv: (filter) => logs.exportCsv(filter),
 
     async addLog(input) {
-      const log = await addLog(prisma, config, input);
+      const log = await logs.add(input);
       deps.publish?.(log);
       return log;
     },
-    editLog: (input) => editLog(prisma, config, input),
-    voidLog: (input) => voidLog(prisma, config, clock(), input),
-    auditTrail: (options) => attendanceAuditTrail(prisma, options),
+    editLog: (input) => logs.edit(input),
+    voidLog: (input) => logs.void(clock(), input),
+    auditTrail: (options) => logs.auditTrail(options),
 
     async purgeExpiredSnapshots() {
       let purged = 0;
       for (;;) {
-        const batch = await prisma.attendanceLog.findMany({
-          where: { snapshotPath: { not: null }, snapshotExpiresAt: { lte: clock() } },
-          select: { id: true, snapshotPath: true },
-          take: 500,
-        });
+        const batch = await logs.expiredSnapshots(clock(), 500);
         if (batch.length === 0) {
           return purged;
         }
@@ -259,10 +238,7 @@ export function createAttendanceService(deps: AttendanceServiceDeps): Attendance
             await deleteSnapshot(config.DATA_DIR, log.snapshotPath);
           }
         }
-        await prisma.attendanceLog.updateMany({
-          where: { id: { in: batch.map((l) => l.id) } },
-          data: { snapshotPath: null, snapshotExpiresAt: null },
-        });
+        await logs.clearSnapshots(batch.map((l) => l.id));
         purged += batch.length;
       }
     },

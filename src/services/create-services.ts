@@ -8,8 +8,14 @@
 //   → system, training → liveness → recognition, kiosk challenges, enrollment
 //   → employee directory → cameras
 import type { AppDeps } from '../app-deps.js';
+import { createApiKeyRepository } from '../auth/api-key-repository.js';
 import { createCameraRepository } from '../cameras/camera-repository.js';
+import { createDatabaseStatus } from '../db/database-status.js';
+import { createEmployeeRepository } from '../employees/employee-repository.js';
+import { createEnrollmentRepository } from '../enrollment/enrollment-repository.js';
 import { createSessionRepository } from '../enrollment/session-repository.js';
+import { createAttendanceRepository } from '../attendance/attendance-repository.js';
+import { createAuditLog } from '../audit/audit-repository.js';
 import { toLoggedEvent } from '../attendance/events.js';
 import { createEmployeeDirectory, type EmployeeDirectory } from '../live/employee-directory.js';
 import { RecentRecognitions } from '../live/recent-recognitions.js';
@@ -152,15 +158,21 @@ export function createServices(deps: ServiceDeps): ComposedServices {
   const idempotency = createIdempotencyStore({ prisma, clock, ttlSeconds: config.IDEMPOTENCY_TTL_SECONDS });
   const sessions = createSessionRepository(prisma);
   const cameraRows = createCameraRepository(prisma);
+  const employeeRows = createEmployeeRepository(prisma);
+  const apiKeyRows = createApiKeyRepository(prisma);
+  const database = createDatabaseStatus(prisma);
+  const attendanceRows = createAttendanceRepository(prisma, config);
 
   // Several instances: this one announces itself, cameras go where their leases say, enrollment
   // sessions live in Redis, one instance trains at a time, each keeps its own outbox folder and
   // adopts those of dead ones (src/cluster/cluster-parts.ts).
   const clustered = deps.cluster === null ? null : createClusterParts(deps.cluster, config, log('cluster'));
-  const apiKeys = createApiKeyService({ prisma, config, authenticator: deps.authenticator, clock, log: log('api-keys') });
-  const employees = createEmployeeService({ prisma, config, clock, events, log: log('employees') });
+  const apiKeys = createApiKeyService({ apiKeys: apiKeyRows, cameras: cameraRows, config, authenticator: deps.authenticator, clock, log: log('api-keys') });
+  const employees = createEmployeeService({ employees: employeeRows, config, clock, events, log: log('employees') });
   const attendance = createAttendanceService({
-    prisma,
+    logs: attendanceRows,
+    employees: employeeRows,
+    database,
     config,
     clock,
     ...(clustered && { outboxDir: clustered.outboxDir }),
@@ -177,7 +189,7 @@ export function createServices(deps: ServiceDeps): ComposedServices {
   let trainPool: TrainPool | undefined;
   const trainPoolOf = (): TrainPool => (trainPool ??= createTrainPool());
   const recognitionModels = createRecognitionModels({
-    prisma,
+    employees: employeeRows,
     config,
     log: deps.log,
     faceEngine,
@@ -201,7 +213,7 @@ export function createServices(deps: ServiceDeps): ComposedServices {
   const recentRecognitions = clustered ? clustered.recentRecognitions(employeeDirectory) : new RecentRecognitions();
   // Readiness reports the models' loading (and completes it when the database is back).
   const system = createSystemService({
-    prisma,
+    database,
     config,
     clock,
     faceEngine,
@@ -231,10 +243,10 @@ export function createServices(deps: ServiceDeps): ComposedServices {
     pool: trainPoolOf,
     ...(clustered && { lock: clustered.trainingLock }),
   });
-  const liveness = createLivenessService({ prisma, config, log: log('liveness'), clock, events, models: recognitionModels });
+  const liveness = createLivenessService({ audit: createAuditLog(prisma), employees: employeeRows, config, log: log('liveness'), clock, events, models: recognitionModels });
   const recognition = observedRecognition(
     createRecognitionService({
-      prisma,
+      employees: employeeRows,
       config,
       clock,
       log: log('recognition'),
@@ -256,7 +268,8 @@ export function createServices(deps: ServiceDeps): ComposedServices {
     ...(clustered && { challenges: clustered.challenges }),
   });
   const enrollment = createEnrollmentService({
-    prisma,
+    employees: employeeRows,
+    enrollments: createEnrollmentRepository(prisma, deps.templateCipher, sessions),
     config,
     log: deps.log,
     clock,
@@ -266,14 +279,14 @@ export function createServices(deps: ServiceDeps): ComposedServices {
     sessions,
     ...(clustered && { liveSessions: clustered.liveSessions }),
     templates,
-    templateCipher: deps.templateCipher,
     models: recognitionModels,
     training,
     liveness,
   });
-  const approvals = createApprovalService({ prisma, clock, events, log: log('approvals'), models: recognitionModels, training });
+  const approvals = createApprovalService({ employees: employeeRows, clock, events, log: log('approvals'), models: recognitionModels, training });
   const erasure = createErasureService({
-    prisma,
+    sessions,
+    logs: attendanceRows,
     config,
     log: log('erasure'),
     employees,
@@ -285,8 +298,8 @@ export function createServices(deps: ServiceDeps): ComposedServices {
     recent: recentRecognitions,
   });
   const templateImport = createTemplateImportService({
-    prisma,
-    templateCipher: deps.templateCipher,
+    employees: employeeRows,
+    templates,
     config,
     log: deps.log,
     clock,

@@ -1,28 +1,21 @@
 // Employee service: the only code that changes employees. GraphQL fields and
-// REST routes both call it. Every change writes an audit row in the same
-// transaction and publishes `employeeChanged` after commit.
+// REST routes both call it. It checks the input; the repository writes each
+// change with its audit row in one transaction; `employeeChanged` is published
+// after commit.
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { Prisma } from '../generated/prisma/client.js';
 import type { Employee } from '../generated/prisma/client.js';
 import type { Logger } from 'pino';
-import type { PrismaClient } from '../generated/prisma/client.js';
 import type { Config } from '../config.js';
 import type { Caller } from '../auth/caller.js';
 import type { EventPublisher } from '../events/event-bus.js';
 import type { EmployeeChangeKind } from '../employees/events.js';
-import {
-  ConflictError,
-  DuplicateEmployeeCodeError,
-  EmployeeNotFoundError,
-  parseInput,
-} from '../domain/errors.js';
-import { writeAudit } from '../audit/audit-repository.js';
-import { isUniqueViolation } from '../db/prisma-errors.js';
+import type { EmployeeFilter, EmployeeRepository } from '../employees/employee-repository.js';
+import { parseInput } from '../domain/errors.js';
 
 export interface EmployeeServiceDeps {
-  prisma: PrismaClient;
+  employees: EmployeeRepository;
   clock: () => Date;
   events: EventPublisher;
   config: Pick<Config, 'DATA_DIR'>;
@@ -42,7 +35,7 @@ export interface EmployeeService {
 
 export function createEmployeeService(deps: EmployeeServiceDeps): EmployeeService {
   return {
-    get: (id) => getEmployee(deps, id),
+    get: (id) => deps.employees.get(id),
     list: (options) => listEmployees(deps, options),
     create: (caller, input) => createEmployee(deps, caller, input),
     update: (caller, id, patch) => updateEmployee(deps, caller, id, patch),
@@ -50,8 +43,6 @@ export function createEmployeeService(deps: EmployeeServiceDeps): EmployeeServic
     erase: (caller, id, reason) => eraseEmployee(deps, caller, id, reason),
   };
 }
-
-export const ERASED_NAME = 'Erased employee';
 
 /** Field rules shared by GraphQL inputs and the REST (snake_case) bodies. */
 export const employeeFieldSchemas = {
@@ -80,13 +71,6 @@ const updateSchema = createSchema.partial();
 export type CreateEmployeeInput = z.input<typeof createSchema>;
 export type UpdateEmployeeInput = z.input<typeof updateSchema>;
 
-export interface EmployeeFilter {
-  department?: string | null;
-  isActive?: boolean | null;
-  /** Substring of name, code or e-mail (case-insensitive by the table's collation). */
-  search?: string | null;
-}
-
 export interface EmployeePage {
   items: Employee[];
   totalCount: number;
@@ -102,40 +86,13 @@ function publish(deps: EmployeeServiceDeps, kind: EmployeeChangeKind, employeeId
   deps.events.publish('employeeChanged', { kind, employeeId, at: deps.clock().toISOString() });
 }
 
-async function getEmployee(deps: Pick<EmployeeServiceDeps, 'prisma'>, id: number): Promise<Employee> {
-  const employee = await deps.prisma.employee.findUnique({ where: { id } });
-  if (employee === null) {
-    throw new EmployeeNotFoundError(id);
-  }
-  return employee;
-}
-
 async function listEmployees(
-  deps: Pick<EmployeeServiceDeps, 'prisma'>,
+  deps: Pick<EmployeeServiceDeps, 'employees'>,
   options: { filter?: EmployeeFilter; skip?: number | null; take?: number | null } = {},
 ): Promise<EmployeePage> {
   const skip = Math.max(0, options.skip ?? 0);
   const take = Math.min(MAX_PAGE_SIZE, Math.max(1, options.take ?? DEFAULT_PAGE_SIZE));
-  const filter = options.filter ?? {};
-  const search = filter.search?.trim();
-  const where: Prisma.EmployeeWhereInput = {
-    erasedAt: null,
-    ...(filter.department != null ? { department: filter.department } : {}),
-    ...(filter.isActive != null ? { isActive: filter.isActive } : {}),
-    ...(search !== undefined && search !== ''
-      ? {
-          OR: [
-            { fullName: { contains: search } },
-            { employeeCode: { contains: search } },
-            { email: { contains: search } },
-          ],
-        }
-      : {}),
-  };
-  const [items, totalCount] = await Promise.all([
-    deps.prisma.employee.findMany({ where, orderBy: { id: 'asc' }, skip, take }),
-    deps.prisma.employee.count({ where }),
-  ]);
+  const { items, totalCount } = await deps.employees.page(options.filter ?? {}, skip, take);
   return { items, totalCount, skip, take };
 }
 
@@ -145,27 +102,13 @@ async function createEmployee(
   input: CreateEmployeeInput,
 ): Promise<Employee> {
   const data = parseInput(createSchema, input);
-  let employee: Employee;
-  try {
-    employee = await deps.prisma.$transaction(async (tx) => {
-      const created = await tx.employee.create({
-        data: {
-          employeeCode: data.employeeCode,
-          fullName: data.fullName,
-          email: data.email ?? null,
-          department: data.department ?? null,
-          isActive: data.isActive ?? true,
-        },
-      });
-      await writeAudit(tx, caller, { action: 'employee.create', entityType: 'employee', entityId: created.id, after: created });
-      return created;
-    });
-  } catch (error) {
-    if (isUniqueViolation(error)) {
-      throw new DuplicateEmployeeCodeError(data.employeeCode);
-    }
-    throw error;
-  }
+  const employee = await deps.employees.create(caller, {
+    employeeCode: data.employeeCode,
+    fullName: data.fullName,
+    email: data.email ?? null,
+    department: data.department ?? null,
+    isActive: data.isActive ?? true,
+  });
   publish(deps, 'created', employee.id);
   return employee;
 }
@@ -176,44 +119,13 @@ async function updateEmployee(
   id: number,
   patch: UpdateEmployeeInput,
 ): Promise<Employee> {
-  const data = parseInput(updateSchema, patch);
-  let employee: Employee;
-  try {
-    employee = await deps.prisma.$transaction(async (tx) => {
-      const before = await tx.employee.findUnique({ where: { id } });
-      if (before === null) {
-        throw new EmployeeNotFoundError(id);
-      }
-      if (before.erasedAt !== null) {
-        throw new ConflictError(`Employee ${id} was erased and cannot be changed`);
-      }
-      const after = await tx.employee.update({ where: { id }, data });
-      await writeAudit(tx, caller, { action: 'employee.update', entityType: 'employee', entityId: id, before, after });
-      return after;
-    });
-  } catch (error) {
-    if (isUniqueViolation(error) && data.employeeCode !== undefined) {
-      throw new DuplicateEmployeeCodeError(data.employeeCode);
-    }
-    throw error;
-  }
+  const employee = await deps.employees.update(caller, id, parseInput(updateSchema, patch));
   publish(deps, 'updated', id);
   return employee;
 }
 
 async function deactivateEmployee(deps: EmployeeServiceDeps, caller: Caller | null, id: number): Promise<Employee> {
-  const employee = await deps.prisma.$transaction(async (tx) => {
-    const before = await tx.employee.findUnique({ where: { id } });
-    if (before === null) {
-      throw new EmployeeNotFoundError(id);
-    }
-    if (!before.isActive) {
-      return before;
-    }
-    const after = await tx.employee.update({ where: { id }, data: { isActive: false } });
-    await writeAudit(tx, caller, { action: 'employee.deactivate', entityType: 'employee', entityId: id, before, after });
-    return after;
-  });
+  const employee = await deps.employees.deactivate(caller, id);
   publish(deps, 'deactivated', id);
   return employee;
 }
@@ -229,50 +141,7 @@ async function eraseEmployee(
   id: number,
   reason?: string | null,
 ): Promise<Employee> {
-  const now = deps.clock();
-  const { employee, snapshotPaths, templatesDeleted } = await deps.prisma.$transaction(async (tx) => {
-    const before = await tx.employee.findUnique({ where: { id } });
-    if (before === null) {
-      throw new EmployeeNotFoundError(id);
-    }
-    const logs = await tx.attendanceLog.findMany({
-      where: { employeeId: id, snapshotPath: { not: null } },
-      select: { snapshotPath: true },
-    });
-    const templates = await tx.faceTemplate.deleteMany({ where: { employeeId: id } });
-    await tx.attendanceLog.updateMany({
-      where: { employeeId: id, snapshotPath: { not: null } },
-      data: { snapshotPath: null, snapshotExpiresAt: null },
-    });
-    await tx.enrollmentSession.updateMany({ where: { employeeId: id }, data: { pendingEmployee: Prisma.DbNull } });
-    await tx.auditLog.updateMany({
-      where: { entityType: 'employee', entityId: String(id) },
-      data: { before: Prisma.DbNull, after: Prisma.DbNull },
-    });
-    const after = await tx.employee.update({
-      where: { id },
-      data: {
-        fullName: ERASED_NAME,
-        employeeCode: `erased-${id}`,
-        email: null,
-        department: null,
-        isActive: false,
-        erasedAt: before.erasedAt ?? now,
-      },
-    });
-    await writeAudit(tx, caller, {
-      action: 'employee.erase',
-      entityType: 'employee',
-      entityId: id,
-      after: { templatesDeleted: templates.count, snapshotsDeleted: logs.length },
-      reason: reason ?? null,
-    });
-    return {
-      employee: after,
-      templatesDeleted: templates.count,
-      snapshotPaths: logs.flatMap((l) => (l.snapshotPath === null ? [] : [l.snapshotPath])),
-    };
-  });
+  const { employee, snapshotPaths, templatesDeleted } = await deps.employees.erase(caller, id, deps.clock(), reason ?? null);
   await deleteSnapshotFiles(deps, snapshotPaths);
   deps.log.info({ employeeId: id, templatesDeleted, snapshots: snapshotPaths.length }, 'employee erased');
   publish(deps, 'erased', id);

@@ -19,9 +19,10 @@ import type { LiveSessionStore } from '../enrollment/session-store.js';
 import type { SessionRepository } from '../enrollment/session-repository.js';
 import { buildTemplates } from '../enrollment/template-builder.js';
 import type { EventPublisher } from '../events/event-bus.js';
-import type { Employee, PrismaClient } from '../generated/prisma/client.js';
+import type { Employee } from '../generated/prisma/client.js';
+import type { EmployeeRepository } from '../employees/employee-repository.js';
+import type { EnrollmentRepository } from '../enrollment/enrollment-repository.js';
 import type { NewTemplate, TemplateRepository } from '../recognition/template-repository.js';
-import type { TemplateCipher } from '../crypto/template-cipher.js';
 import { bestAmongUnlisted } from '../enrollment/unlisted-faces.js';
 import { employeeFieldSchemas } from './employee-service.js';
 import type { RecognitionModels } from './recognition-models.js';
@@ -29,8 +30,10 @@ import type { TrainingService } from './training-service.js';
 import type { LivenessService } from './liveness-service.js';
 
 export interface EnrollmentServiceDeps {
-  /** Employees (lookups, creation on completion) and the completion transaction. */
-  prisma: PrismaClient;
+  /** The employee re-enrolled must exist; a new one's code must be free. */
+  employees: Pick<EmployeeRepository, 'getUnerased' | 'codeTaken'>;
+  /** What a finished enrollment writes (employee, templates, session end, audit). */
+  enrollments: EnrollmentRepository;
   config: Pick<
     Config,
     | 'ENROLLMENT_SESSION_TTL_SECONDS'
@@ -51,8 +54,6 @@ export interface EnrollmentServiceDeps {
   liveSessions?: LiveSessionStore;
   /** Faces the gallery leaves out, for the duplicate-identity check. */
   templates: Pick<TemplateRepository, 'loadUnlisted'>;
-  /** Templates are written encrypted (src/crypto/template-cipher.ts). */
-  templateCipher: TemplateCipher;
   models: Pick<RecognitionModels, 'bestPerEmployee' | 'refreshEmployee'>;
   training: Pick<TrainingService, 'scheduleAutoRetrain'>;
   /** Camera frames judged not live are refused; the first of a session is reported. */

@@ -13,7 +13,9 @@
 // The audit entry of the erasure stays. Idempotent: erasing again cleans again.
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import type { Employee, PrismaClient } from '../generated/prisma/client.js';
+import type { Employee } from '../generated/prisma/client.js';
+import type { AttendanceRepository } from '../attendance/attendance-repository.js';
+import type { SessionRepository } from '../enrollment/session-repository.js';
 import type { Caller } from '../auth/caller.js';
 import { ValidationError } from '../domain/errors.js';
 import { deleteSnapshot, snapshotRelativePath } from '../attendance/snapshots.js';
@@ -38,7 +40,8 @@ export interface TraceReport {
 }
 
 export interface ErasureServiceDeps {
-  prisma: PrismaClient;
+  sessions: Pick<SessionRepository, 'activeIdsOf' | 'cancelActiveOf'>;
+  logs: Pick<AttendanceRepository, 'snapshotsOf'>;
   config: Pick<Config, 'DATA_DIR'>;
   log: Logger;
   employees: Pick<EmployeeService, 'erase'>;
@@ -60,8 +63,7 @@ export function createErasureService(deps: ErasureServiceDeps): ErasureService {
     const report: TraceReport = { snapshotFiles: 0, outboxEntries: 0, classifierModels: 0, idempotencyRecords: 0, enrollmentSessions: 0 };
 
     // Sessions re-enrolling this person: cancelled, their frames dropped from memory.
-    const sessions = await deps.prisma.enrollmentSession.findMany({ where: { employeeId, status: 'active' }, select: { id: true } });
-    for (const { id } of sessions) {
+    for (const id of await deps.sessions.activeIdsOf(employeeId)) {
       try {
         await deps.enrollment.cancel(null, id);
         report.enrollmentSessions += 1;
@@ -69,18 +71,12 @@ export function createErasureService(deps: ErasureServiceDeps): ErasureService {
         log.warn({ err: error, sessionId: id }, 'erasure: enrollment session not cancelled');
       }
     }
-    await deps.prisma.enrollmentSession.updateMany({
-      where: { employeeId, status: 'active' },
-      data: { status: 'cancelled', failureReason: 'employee erased' },
-    });
+    await deps.sessions.cancelActiveOf(employeeId, 'employee erased');
 
     report.outboxEntries = await deps.attendance.outbox.forgetEmployee(employeeId);
 
     // Every file a log of theirs may have, whatever its row says now (the rows stay, anonymous).
-    const logs = await deps.prisma.attendanceLog.findMany({
-      where: { employeeId },
-      select: { eventId: true, localDate: true, snapshotPath: true },
-    });
+    const logs = await deps.logs.snapshotsOf(employeeId);
     const paths = new Set<string>();
     for (const l of logs) {
       paths.add(snapshotRelativePath(l.localDate, l.eventId));

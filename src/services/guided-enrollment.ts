@@ -13,8 +13,7 @@ import { randomUUID } from 'node:crypto';
 import type { Config } from '../config.js';
 import type { Caller } from '../auth/caller.js';
 import { can } from '../auth/permissions.js';
-import { writeAudit } from '../audit/audit-repository.js';
-import { DuplicateEmployeeCodeError, EmployeeNotFoundError, ForbiddenError, parseInput, ValidationError } from '../domain/errors.js';
+import { DuplicateEmployeeCodeError, ForbiddenError, parseInput, ValidationError } from '../domain/errors.js';
 import { employeeId as toEmployeeId, type EmployeeId } from '../domain/ids.js';
 import { requireFaceEngine } from '../engine/require-face-engine.js';
 import { planSessionCompletion } from '../enrollment/completion.js';
@@ -33,9 +32,6 @@ import type { FrameFeedback } from '../enrollment/feedback-types.js';
 import { DEFAULT_FRAME_FEEDBACK_PARAMS, evaluateFrame, type FrameFeedbackParams } from '../enrollment/frame-feedback.js';
 import { chainStep, createMemorySessionStore, type LiveSession, type PendingEmployee, type SessionChain } from '../enrollment/session-store.js';
 import { countTemplates } from '../enrollment/template-builder.js';
-import type { Employee } from '../generated/prisma/client.js';
-import { replaceTemplatesInTx } from '../recognition/template-repository.js';
-import { isUniqueViolation } from '../db/prisma-errors.js';
 import { newEmployeeSchema, type EnrollmentServiceDeps, type EnrollmentSteps } from './enrollment-steps.js';
 
 export interface GuidedEnrollment {
@@ -61,7 +57,7 @@ export function enrollmentSweepIntervalMs(config: Pick<Config, 'ENROLLMENT_SESSI
 }
 
 export function createGuidedEnrollment(deps: EnrollmentServiceDeps, steps: EnrollmentSteps): GuidedEnrollment {
-  const { config, prisma, sessions } = deps;
+  const { config, sessions } = deps;
   const { log, analyzeFrame, duplicateCheck, templatesFor, afterStore } = steps;
   const store = deps.liveSessions ?? createMemorySessionStore();
   const frameParams: FrameFeedbackParams = {
@@ -176,15 +172,11 @@ export function createGuidedEnrollment(deps: EnrollmentServiceDeps, steps: Enrol
         if (caller !== null && !can(caller.role, 'enrollment:write')) {
           throw new ForbiddenError(`Role ${caller.role} may not re-enroll an existing employee`);
         }
-        const employee = await prisma.employee.findUnique({ where: { id: input.employeeId } });
-        if (employee === null || employee.erasedAt !== null) {
-          throw new EmployeeNotFoundError(input.employeeId);
-        }
-        employeeId = toEmployeeId(employee.id);
+        employeeId = toEmployeeId((await deps.employees.getUnerased(input.employeeId)).id);
       } else {
         const parsed = parseInput(newEmployeeSchema, input.employee, ['employee']);
         pending = { employeeCode: parsed.employeeCode, fullName: parsed.fullName, email: parsed.email ?? null, department: parsed.department ?? null };
-        if ((await prisma.employee.count({ where: { employeeCode: pending.employeeCode } })) > 0) {
+        if (await deps.employees.codeTaken(pending.employeeCode)) {
           throw new DuplicateEmployeeCodeError(pending.employeeCode);
         }
       }
@@ -279,43 +271,16 @@ export function createGuidedEnrollment(deps: EnrollmentServiceDeps, steps: Enrol
         }
         const templates = await templatesFor(engine, plan.frames, plan.meanEmbedding, sessionId, 'enrollment', sessionId);
         const now = deps.clock();
-        const { employee, created } = await prisma
-          .$transaction(async (tx) => {
-            let employee: Employee;
-            let created = false;
-            if (live.pendingEmployee !== null) {
-              // Started by a kiosk (no enrollment:write): not recognized until an operator approves.
-              const awaitingApproval = config.ENROLLMENT_APPROVAL && caller !== null && !can(caller.role, 'enrollment:write');
-              employee = await tx.employee.create({ data: { ...live.pendingEmployee, awaitingApproval } });
-              created = true;
-            } else {
-              const found = await tx.employee.findUnique({ where: { id: live.employeeId ?? -1 } });
-              if (found === null || found.erasedAt !== null) {
-                throw new EmployeeNotFoundError(live.employeeId ?? -1);
-              }
-              employee = found;
-            }
-            await replaceTemplatesInTx(tx, deps.templateCipher, employee.id, engine.modelId, templates);
-            const completed = await sessions.completeInTx(tx, sessionId, {
-              employeeId: employee.id,
-              completedAt: now,
-              frameCount: live.frameCount,
-              coverage: summary,
-            });
-            if (!completed) {
-              throw new EnrollmentSessionClosedError(sessionId, 'expired', `Enrollment session ${sessionId} ended before it could complete`);
-            }
-            await writeAudit(tx, caller, {
-              action: created ? 'enrollment.create' : 'enrollment.reenroll',
-              entityType: 'employee',
-              entityId: employee.id,
-              after: { sessionId, modelId: engine.modelId, templates: countTemplates(templates), coverage: summary.covered },
-            });
-            return { employee, created };
-          })
-          .catch((error: unknown) => {
-            throw isUniqueViolation(error) && live.pendingEmployee ? new DuplicateEmployeeCodeError(live.pendingEmployee.employeeCode) : error;
-          });
+        // Started by a kiosk (no enrollment:write): not recognized until an operator approves.
+        const awaitingApproval = config.ENROLLMENT_APPROVAL && caller !== null && !can(caller.role, 'enrollment:write');
+        const { employee, created } = await deps.enrollments.storeSession(caller, {
+          sessionId,
+          employee: live.pendingEmployee !== null ? { pending: live.pendingEmployee, awaitingApproval } : { id: live.employeeId ?? -1 },
+          modelId: engine.modelId,
+          templates,
+          completion: { completedAt: now, frameCount: live.frameCount, coverage: summary },
+          audit: { sessionId, modelId: engine.modelId, templates: countTemplates(templates), coverage: summary.covered },
+        });
         await forget(sessionId);
         publish({ sessionId, status: 'completed', feedback: null, employeeId: employee.id });
         log.info({ sessionId, employeeId: employee.id, templates: templates.length }, 'enrollment completed');

@@ -12,7 +12,7 @@
 // written when the database is back); `not_ready` otherwise (no engine, models
 // never loaded, the outbox full).
 import type { OutboxStatus } from '../attendance/outbox.js';
-import type { PrismaClient } from '../generated/prisma/client.js';
+import type { DatabaseStatus } from '../db/database-status.js';
 import type { FaceEngine } from '../engine/face-engine.js';
 import type { RecognitionModels } from './recognition-models.js';
 
@@ -43,7 +43,7 @@ export interface HealthChecks {
 }
 
 export interface HealthDeps {
-  prisma: Pick<PrismaClient, '$queryRaw'>;
+  database: Pick<DatabaseStatus, 'ping'>;
   faceEngine: Pick<FaceEngine, 'modelId'> | null;
   models: Pick<RecognitionModels, 'ready' | 'status'>;
   /** This instance's attendance outbox. */
@@ -81,7 +81,7 @@ export function createHealthChecks(deps: HealthDeps): HealthChecks {
 
   const ping = async (): Promise<boolean> => {
     try {
-      return (await within(deps.prisma.$queryRaw`SELECT 1`, timeoutMs)) !== TIMED_OUT;
+      return (await within(deps.database.ping(), timeoutMs)) !== TIMED_OUT;
     } catch {
       return false;
     }

@@ -5,10 +5,10 @@
 // go through here, so they cannot disagree about what a spoof is.
 import type { Logger } from 'pino';
 import type { Caller } from '../auth/caller.js';
-import { writeAudit } from '../audit/audit-repository.js';
+import type { AuditLog } from '../audit/audit-repository.js';
 import type { Config } from '../config.js';
 import type { EventPublisher } from '../events/event-bus.js';
-import type { PrismaClient } from '../generated/prisma/client.js';
+import type { EmployeeRepository } from '../employees/employee-repository.js';
 import type { AttackSource, PresentationAttackEvent, ResembledEmployee } from '../liveness/events.js';
 import type { RecognitionDecision } from '../recognition/decision-rules.js';
 import type { RecognitionModels } from './recognition-models.js';
@@ -41,7 +41,10 @@ export interface AttackReport {
 }
 
 export interface LivenessServiceDeps {
-  prisma: PrismaClient;
+  /** Presentation attacks are audited. */
+  audit: AuditLog;
+  /** Names of people the models do not know (deactivated, erased). */
+  employees: Pick<EmployeeRepository, 'names'>;
   config: LivenessConfig;
   log: Logger;
   clock: () => Date;
@@ -69,7 +72,7 @@ export function createLivenessService(deps: LivenessServiceDeps): LivenessServic
   const resembledEmployee = async (employeeId: number, confidence: number, wouldRecognize: boolean): Promise<ResembledEmployee | null> => {
     const known =
       deps.models.employee(employeeId) ??
-      (await deps.prisma.employee.findUnique({ where: { id: employeeId }, select: { employeeCode: true, fullName: true } }));
+      (await deps.employees.names([employeeId], 'any'))[0];
     if (!known) {
       return null;
     }
@@ -103,7 +106,7 @@ export function createLivenessService(deps: LivenessServiceDeps): LivenessServic
         apiKeyId: caller ? Number(caller.apiKeyId) : null,
       };
       try {
-        await writeAudit(deps.prisma, caller, {
+        await deps.audit.write(caller, {
           action: 'liveness.presentation_attack',
           entityType: report.resembled ? 'employee' : 'camera',
           entityId: report.resembled?.employeeId ?? report.cameraId ?? 'none',

@@ -2,8 +2,7 @@
 // photo judged, the set checked for one consistent identity and against
 // everyone else, the templates replaced in one transaction.
 import type { Caller } from '../auth/caller.js';
-import { writeAudit } from '../audit/audit-repository.js';
-import { EmployeeNotFoundError, ValidationError } from '../domain/errors.js';
+import { ValidationError } from '../domain/errors.js';
 import { employeeId as toEmployeeId } from '../domain/ids.js';
 import { requireFaceEngine } from '../engine/require-face-engine.js';
 import { planPhotoEnrollment } from '../enrollment/completion.js';
@@ -11,7 +10,6 @@ import { InconsistentIdentityError, PhotosRejectedError } from '../enrollment/en
 import type { PhotoEnrollmentResult } from '../enrollment/enrollment-views.js';
 import { evaluatePhoto, type PhotoVerdict } from '../enrollment/photo-verdict.js';
 import { countTemplates } from '../enrollment/template-builder.js';
-import { replaceTemplatesInTx } from '../recognition/template-repository.js';
 import type { EnrollmentServiceDeps, EnrollmentSteps } from './enrollment-steps.js';
 
 export const MAX_PHOTOS = 20;
@@ -21,7 +19,6 @@ export interface PhotoEnrollment {
 }
 
 export function createPhotoEnrollment(deps: EnrollmentServiceDeps, steps: EnrollmentSteps): PhotoEnrollment {
-  const { prisma } = deps;
   const { log, analyzeFrame, duplicateCheck, templatesFor, afterStore } = steps;
   return {
     async enrollFromPhotos(caller, employeeId, photos) {
@@ -29,10 +26,7 @@ export function createPhotoEnrollment(deps: EnrollmentServiceDeps, steps: Enroll
       if (photos.length === 0 || photos.length > MAX_PHOTOS) {
         throw new ValidationError([{ path: ['photos'], message: `must hold 1 to ${MAX_PHOTOS} photos` }]);
       }
-      const existing = await prisma.employee.findUnique({ where: { id: employeeId } });
-      if (existing === null || existing.erasedAt !== null) {
-        throw new EmployeeNotFoundError(employeeId);
-      }
+      await deps.employees.getUnerased(employeeId);
       const verdicts: PhotoVerdict[] = await Promise.all(
         photos.map(async (bytes, i) => evaluatePhoto(await analyzeFrame(engine, bytes), i)),
       );
@@ -52,19 +46,10 @@ export function createPhotoEnrollment(deps: EnrollmentServiceDeps, steps: Enroll
       await duplicateCheck(plan.meanEmbedding, toEmployeeId(employeeId));
       const seedKey = `photos:${employeeId}:${deps.clock().getTime()}`;
       const templates = await templatesFor(engine, plan.frames, plan.meanEmbedding, seedKey, 'photo', null);
-      const employee = await prisma.$transaction(async (tx) => {
-        const found = await tx.employee.findUnique({ where: { id: employeeId } });
-        if (found === null || found.erasedAt !== null) {
-          throw new EmployeeNotFoundError(employeeId);
-        }
-        await replaceTemplatesInTx(tx, deps.templateCipher, employeeId, engine.modelId, templates);
-        await writeAudit(tx, caller, {
-          action: 'enrollment.photos',
-          entityType: 'employee',
-          entityId: employeeId,
-          after: { photos: photos.length, modelId: engine.modelId, templates: countTemplates(templates) },
-        });
-        return found;
+      const employee = await deps.enrollments.storePhotos(caller, employeeId, engine.modelId, templates, {
+        photos: photos.length,
+        modelId: engine.modelId,
+        templates: countTemplates(templates),
       });
       log.info({ employeeId, photos: photos.length, templates: templates.length }, 'enrolled from photos');
       await afterStore(employee, false);

@@ -14,7 +14,7 @@ import type { Config } from '../config.js';
 import { employeeId, type ModelPackId } from '../domain/ids.js';
 import type { FaceEngine } from '../engine/face-engine.js';
 import type { AppPubSub } from '../events/event-bus.js';
-import type { PrismaClient } from '../generated/prisma/client.js';
+import type { EmployeeRepository } from '../employees/employee-repository.js';
 import type { ClassifierModelRepository } from '../recognition/classifier-model-repository.js';
 import { decisionParamsFromConfig } from '../recognition/decision-rules.js';
 import { classifierClasses, classifierFor, deserializeClassifier, isShortlistModel, type ClassifierModel } from '../recognition/classifier.js';
@@ -82,7 +82,7 @@ export interface RecognitionModels {
 
 export interface RecognitionModelsDeps {
   /** Employee names for the gallery's directory. */
-  prisma: PrismaClient;
+  employees: Pick<EmployeeRepository, 'names'>;
   config: Pick<Config, 'RECOGNITION_THRESHOLD' | 'RECOGNITION_MARGIN'>;
   log: Logger;
   faceEngine: Pick<FaceEngine, 'modelId' | 'embeddingSize'> | null;
@@ -183,13 +183,7 @@ export function createRecognitionModels(deps: RecognitionModelsDeps): Recognitio
   };
 
   const readEmployees = async (ids: readonly number[]): Promise<Map<number, GalleryEmployee>> => {
-    const rows =
-      ids.length === 0
-        ? []
-        : await deps.prisma.employee.findMany({
-            where: { id: { in: [...ids] }, isActive: true, erasedAt: null, awaitingApproval: false },
-            select: { id: true, employeeCode: true, fullName: true },
-          });
+    const rows = await deps.employees.names(ids, 'recognizable');
     return new Map(rows.map((r) => [r.id, { employeeCode: r.employeeCode, fullName: r.fullName }]));
   };
 

@@ -21,7 +21,7 @@ import type { Config } from '../config.js';
 import { cameraId as toCameraId, type EmployeeId } from '../domain/ids.js';
 import type { FaceEngine } from '../engine/face-engine.js';
 import { requireFaceEngine } from '../engine/require-face-engine.js';
-import type { PrismaClient } from '../generated/prisma/client.js';
+import type { EmployeeRepository } from '../employees/employee-repository.js';
 import type { RecordResult } from '../attendance/types.js';
 import type { RecognitionDecision } from '../recognition/decision-rules.js';
 import type { Box, FaceQuality } from '../vision/types.js';
@@ -90,7 +90,7 @@ export interface RecognizeOptions {
 
 export interface RecognitionServiceDeps {
   /** Names of recognized people the models' directory does not know yet. */
-  prisma: PrismaClient;
+  employees: Pick<EmployeeRepository, 'names'>;
   config: Pick<Config, 'SNAPSHOTS_ENABLED' | 'LIVENESS_MODE' | 'MAX_FACES_PER_FRAME'>;
   clock: () => Date;
   log: Logger;
@@ -154,10 +154,7 @@ async function recognizeFrame(deps: RecognitionServiceDeps, image: Uint8Array, o
     }
   }
   if (missing.length > 0) {
-    const rows = await deps.prisma.employee.findMany({
-      where: { id: { in: missing }, isActive: true, erasedAt: null },
-      select: { id: true, employeeCode: true, fullName: true },
-    });
+    const rows = await deps.employees.names(missing, 'active');
     rows.forEach((r) => byId.set(r.id, r));
     for (const id of missing.filter((m) => !byId.has(m))) {
       void models.refreshEmployee(id).catch(() => undefined);

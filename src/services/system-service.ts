@@ -2,9 +2,8 @@
 // engine, uptime) and info (versions, config without secrets, model pack). REST
 // and GraphQL both serve these.
 import { readFileSync } from 'node:fs';
-import { Prisma } from '../generated/prisma/client.js';
-import type { PrismaClient } from '../generated/prisma/client.js';
 import type { Config } from '../config.js';
+import type { DatabaseStatus, RowCounts } from '../db/database-status.js';
 import type { EngineDescription, EngineStats, FaceEngine } from '../engine/face-engine.js';
 import type { InstanceId } from '../cluster/instance-id.js';
 import type { DataDirSharing } from '../cluster/data-dir-sharing.js';
@@ -12,7 +11,7 @@ import { createHealthChecks } from './health-checks.js';
 import type { HealthChecks, HealthDeps, Readiness } from './health-checks.js';
 
 export interface SystemDeps {
-  prisma: PrismaClient;
+  database: DatabaseStatus;
   /** All of it: systemInfo lists every setting except secrets. */
   config: Config;
   clock: () => Date;
@@ -42,7 +41,7 @@ export interface SystemService {
 }
 
 export function createSystemService(deps: SystemDeps): SystemService {
-  const checks = createHealthChecks({ prisma: deps.prisma, faceEngine: deps.faceEngine, models: deps.models, outbox: deps.outbox, clock: deps.clock });
+  const checks = createHealthChecks({ database: deps.database, faceEngine: deps.faceEngine, models: deps.models, outbox: deps.outbox, clock: deps.clock });
   return {
     health: () => getHealth(deps, checks),
     live: () => ({ uptimeSeconds: uptimeSeconds(deps) }),
@@ -68,7 +67,7 @@ export interface SystemStatus {
   status: 'healthy' | 'unhealthy';
   database: 'up' | 'down';
   uptimeSeconds: number;
-  counts: { employees: number; activeEmployees: number; faceTemplates: number; attendanceLogs: number; cameras: number };
+  counts: RowCounts;
   engine: EngineStats | null;
   eventBus: 'memory' | 'redis';
 }
@@ -104,35 +103,18 @@ async function getHealth(deps: Pick<SystemDeps, 'clock' | 'startedAt'>, checks: 
 
 async function getSystemStatus(deps: SystemDeps, checks: HealthChecks): Promise<SystemStatus> {
   const health = await getHealth(deps, checks);
-  const counts =
-    health.database === 'up'
-      ? await (async () => {
-          const [employees, activeEmployees, faceTemplates, attendanceLogs, cameras] = await Promise.all([
-            deps.prisma.employee.count({ where: { erasedAt: null } }),
-            deps.prisma.employee.count({ where: { erasedAt: null, isActive: true } }),
-            deps.prisma.faceTemplate.count(),
-            deps.prisma.attendanceLog.count({ where: { voidedAt: null } }),
-            deps.prisma.camera.count(),
-          ]);
-          return { employees, activeEmployees, faceTemplates, attendanceLogs, cameras };
-        })()
-      : { employees: 0, activeEmployees: 0, faceTemplates: 0, attendanceLogs: 0, cameras: 0 };
+  const counts: RowCounts =
+    health.database === 'up' ? await deps.database.counts() : { employees: 0, activeEmployees: 0, faceTemplates: 0, attendanceLogs: 0, cameras: 0 };
   return { ...health, counts, engine: deps.faceEngine?.stats() ?? null, eventBus: deps.eventBusKind };
 }
 
 async function getSystemInfo(deps: SystemDeps): Promise<SystemInfo> {
-  let databaseVersion: string | null = null;
-  try {
-    const rows = await deps.prisma.$queryRaw<{ v: string }[]>`SELECT VERSION() AS v`;
-    databaseVersion = rows[0]?.v ?? null;
-  } catch {
-    databaseVersion = null;
-  }
+  const databaseVersion = await deps.database.version();
   return {
     name: packageJson.name,
     version: packageJson.version,
     nodeVersion: process.version,
-    prismaVersion: Prisma.prismaVersion.client,
+    prismaVersion: deps.database.clientVersion,
     databaseVersion,
     environment: deps.config.NODE_ENV,
     modelPack: {

@@ -5,16 +5,15 @@
 // the employee. Bad input is refused as a whole, nothing stored.
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import type { TemplateCipher } from '../crypto/template-cipher.js';
 import { actorOf, type Caller } from '../auth/caller.js';
-import { EmployeeNotFoundError, UnavailableError, ValidationError, type ValidationIssue } from '../domain/errors.js';
+import { UnavailableError, ValidationError, type ValidationIssue } from '../domain/errors.js';
 import { employeeId as toEmployeeId } from '../domain/ids.js';
 import type { FaceEngine } from '../engine/face-engine.js';
 import { checkDuplicateIdentity, defaultDuplicateThreshold, duplicateMessage } from '../enrollment/duplicate-identity.js';
 import { DuplicateIdentityError } from '../enrollment/enrollment-errors.js';
 import type { EventPublisher } from '../events/event-bus.js';
-import type { PrismaClient } from '../generated/prisma/client.js';
-import { replaceTemplatesInTx, storeTemplates, type NewTemplate } from '../recognition/template-repository.js';
+import type { EmployeeRepository } from '../employees/employee-repository.js';
+import type { NewTemplate, TemplateRepository } from '../recognition/template-repository.js';
 import type { RecognitionModels } from './recognition-models.js';
 import type { TrainingService } from './training-service.js';
 
@@ -34,9 +33,10 @@ export interface TemplateImportService {
 }
 
 export interface TemplateImportDeps {
-  prisma: PrismaClient;
-  /** Templates are written encrypted (src/crypto/template-cipher.ts). */
-  templateCipher: TemplateCipher;
+  /** The employee must exist and not be erased. */
+  employees: Pick<EmployeeRepository, 'getUnerased'>;
+  /** Written encrypted (src/crypto/template-cipher.ts). */
+  templates: Pick<TemplateRepository, 'add'>;
   config: Pick<Config, 'RECOGNITION_THRESHOLD'>;
   log: Logger;
   clock: () => Date;
@@ -90,10 +90,7 @@ export function createTemplateImportService(deps: TemplateImportDeps): TemplateI
       if (!engine) {
         throw new UnavailableError('face models not installed: run npm run models:fetch');
       }
-      const employee = await deps.prisma.employee.findUnique({ where: { id }, select: { id: true, erasedAt: true } });
-      if (!employee || employee.erasedAt !== null) {
-        throw new EmployeeNotFoundError(id);
-      }
+      await deps.employees.getUnerased(id);
       const vectors = validateEmbeddings(input, engine.modelId, engine.embeddingSize);
       // Same rule as enrollment: these faces must not already be someone else's.
       const mean = new Float32Array(engine.embeddingSize);
@@ -109,14 +106,7 @@ export function createTemplateImportService(deps: TemplateImportDeps): TemplateI
         throw new DuplicateIdentityError(duplicateMessage(decision), decision.employeeId, decision.similarity);
       }
       const templates: NewTemplate[] = vectors.map((embedding) => ({ embedding, quality: 1, kind: 'sample', source: 'import' }));
-      await deps.prisma.$transaction(async (tx) => {
-        if (input.replace) {
-          await replaceTemplatesInTx(tx, deps.templateCipher, id, engine.modelId, templates);
-        } else {
-          await storeTemplates(tx, deps.templateCipher, id, engine.modelId, templates);
-        }
-      });
-      const stored = await deps.prisma.faceTemplate.count({ where: { employeeId: id, modelId: engine.modelId } });
+      const stored = await deps.templates.add(id, engine.modelId, templates, { replace: input.replace ?? false });
       log.info({ employeeId: id, imported: vectors.length, replace: input.replace ?? false, stored, by: actorOf(caller) }, 'templates imported');
       deps.events.publish('employeeChanged', { kind: 'updated', employeeId: id, at: deps.clock().toISOString() });
       await deps.models.refreshEmployee(id).catch((error: unknown) => log.error({ err: error, employeeId: id }, 'gallery refresh after import failed'));

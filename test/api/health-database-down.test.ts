@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import type { App } from '../../src/app.js';
-import { parseConfig } from '../../src/config.js';
+import { testConfig } from '../helpers/test-config.js';
 import { createTestDatabase } from '../helpers/database.js';
 import type { TestDatabase } from '../helpers/database.js';
 import { startTcpProxy } from '../helpers/tcp-proxy.js';
@@ -34,21 +34,7 @@ async function closedPort(): Promise<number> {
 }
 
 function configFor(databaseUrl: string, adminKey: string) {
-  const parsed = parseConfig({
-    NODE_ENV: 'test',
-    HOST: '127.0.0.1',
-    PORT: '0',
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    DATABASE_URL: databaseUrl,
-    SECRET_KEY: randomBytes(24).toString('hex'),
-    TEMPLATE_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-    ADMIN_API_KEY: adminKey,
-    WORKER_POOL_SIZE: '1',
-  });
-  if (!parsed.ok) {
-    throw new Error(parsed.problems.join('; '));
-  }
-  return parsed.config;
+  return testConfig({ DATABASE_URL: databaseUrl, ADMIN_API_KEY: adminKey, WORKER_POOL_SIZE: '1' });
 }
 
 const get = async <T>(url: string, key?: string): Promise<{ status: number; body: T }> => {

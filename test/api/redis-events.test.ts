@@ -4,11 +4,11 @@ import { print } from 'graphql';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config.js';
 import { buildApp } from '../../src/app.js';
 import type { App } from '../../src/app.js';
 import { startTestApp } from '../helpers/test-app.js';
 import type { TestApp } from '../helpers/test-app.js';
+import { siblingConfig } from '../helpers/test-config.js';
 import { makeEmployee } from '../helpers/factories.js';
 import { EmployeeChangedDocument, UpdateEmployeeDocument } from '../graphql/generated.js';
 import type { EmployeeChangedSubscription } from '../graphql/generated.js';
@@ -21,24 +21,14 @@ let bUrl: string;
 
 beforeAll(async () => {
   a = await startTestApp({ env: { REDIS_URL } });
-  const parsed = parseConfig({ ...envOf(a), REDIS_URL });
-  if (!parsed.ok) {
-    throw new Error(parsed.problems.join('; '));
-  }
   // A second instance on the same database, sharing nothing in memory with the first.
-  b = await buildApp(parsed.config, { prisma: a.db.prisma });
+  b = await buildApp(siblingConfig(a.config, { REDIS_URL }), { prisma: a.db.prisma });
   bUrl = (await b.start()).url;
 });
 afterAll(async () => {
   await b?.stop();
   await a?.stop();
 });
-
-function envOf(t: TestApp): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(t.config).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]])),
-  );
-}
 
 describe('redis event bus', () => {
   it('delivers employeeChanged from instance A to a subscriber on instance B', async () => {

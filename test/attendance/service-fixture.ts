@@ -3,7 +3,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createAttendanceRepository } from '../../src/attendance/attendance-repository.js';
 import type { AttendanceConfig, AttendanceLogRecord, Logger } from '../../src/attendance/types.js';
+import { createDatabaseStatus } from '../../src/db/database-status.js';
+import { createEmployeeRepository } from '../../src/employees/employee-repository.js';
 import type { PrismaClient } from '../../src/generated/prisma/client.js';
 import { createAttendanceService, type AttendanceService } from '../../src/services/attendance-service.js';
 
@@ -39,7 +42,9 @@ export async function createServiceFixture(
   let now = new Date('2024-06-12T16:00:00Z');
   const published: AttendanceLogRecord[] = [];
   const service = createAttendanceService({
-    prisma,
+    logs: createAttendanceRepository(prisma, config),
+    employees: createEmployeeRepository(prisma),
+    database: createDatabaseStatus(prisma),
     config,
     clock: () => now,
     logger: silentLogger,

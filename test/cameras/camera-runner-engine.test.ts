@@ -8,7 +8,7 @@ import type { FrameEvent, TrackDecided } from '../../src/cameras/events.js';
 import { CameraRunner } from '../../src/cameras/camera-runner.js';
 import { cameraId } from '../../src/domain/ids.js';
 import { realParts, type RealParts } from './real-engine-fixture.js';
-import { WALKBY_MP4, peopleAt, readWalkby } from './walkby.js';
+import { WALKBY_MP4, peopleAt, playToEnd, readWalkby } from './walkby.js';
 
 const segments = readWalkby();
 let parts: RealParts;
@@ -28,14 +28,7 @@ beforeAll(async () => {
     onRecognized: (e) => recognized.push(e),
   });
   runner.start();
-  const started = Date.now();
-  while (runner.info().stoppedReason !== 'ended') {
-    if (Date.now() - started > 150_000) {
-      throw new Error('the video did not finish');
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  await runner.idle();
+  await playToEnd(runner, { timeoutMs: 150_000, pollMs: 100 });
 }, 200_000);
 
 afterAll(async () => {

@@ -6,7 +6,7 @@ import type { FrameEvent, TrackDecided } from '../../src/cameras/events.js';
 import { CameraRunner } from '../../src/cameras/camera-runner.js';
 import { cameraId } from '../../src/domain/ids.js';
 import { FakeWalkbyEngine, NAME_OF, fakeRecognize } from './fake-walkby-engine.js';
-import { WALKBY_MP4, peopleAt, readWalkby } from './walkby.js';
+import { WALKBY_MP4, peopleAt, playToEnd, readWalkby } from './walkby.js';
 
 const segments = readWalkby();
 
@@ -24,14 +24,7 @@ async function play(engine: FakeWalkbyEngine, predictInterval = 1): Promise<{ fr
     onRecognized: (e) => recognized.push(e),
   });
   runner.start();
-  const started = Date.now();
-  while (runner.info().stoppedReason !== 'ended') {
-    if (Date.now() - started > 30_000) {
-      throw new Error('video did not end');
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  await runner.idle();
+  await playToEnd(runner);
   return { frames, recognized, runner };
 }
 
@@ -143,10 +136,7 @@ describe('CameraRunner with people it does not know', () => {
       onRecognized: (e) => recognized.push(e),
     });
     runner.start();
-    while (runner.info().stoppedReason !== 'ended') {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    await runner.idle();
+    await playToEnd(runner);
     await runner.stop();
     expect(recognized.map((r) => NAME_OF.get(r.employeeId))).toEqual(['obama', 'obama']);
     const kit = frames.filter((f) => f.mediaTimeMs! >= 5000 && f.mediaTimeMs! < 6500);

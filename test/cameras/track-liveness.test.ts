@@ -9,7 +9,7 @@ import { TrackLiveness } from '../../src/cameras/track-liveness.js';
 import type { TrackId } from '../../src/cameras/tracker.js';
 import { cameraId, employeeId } from '../../src/domain/ids.js';
 import { EMPLOYEE_OF, FakeWalkbyEngine, NAME_OF, fakeRecognize } from './fake-walkby-engine.js';
-import { WALKBY_MP4, readWalkby } from './walkby.js';
+import { WALKBY_MP4, playToEnd, readWalkby } from './walkby.js';
 
 const T = 7 as TrackId;
 const recognized = { kind: 'recognized', employeeId: employeeId(3), confidence: 0.8, method: 'cosine' } as const;
@@ -65,14 +65,7 @@ describe('CameraRunner with liveness on the walk-by video', () => {
       onPresentationAttack: (e) => attacks.push(e),
     });
     runner.start();
-    const started = Date.now();
-    while (runner.info().stoppedReason !== 'ended') {
-      if (Date.now() - started > 30_000) {
-        throw new Error('video did not end');
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    await runner.idle();
+    await playToEnd(runner);
     await runner.stop();
     const names = new Set(events.map((e) => NAME_OF.get(e.employeeId)));
     expect(names.has('obama')).toBe(false);

@@ -1,6 +1,7 @@
 // The shared walk-by video and its ground truth, for camera tests and benchmarks.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { CameraRunner } from '../../src/cameras/camera-runner.js';
 import { FACES_DIR } from '../helpers/shared-faces.js';
 
 export const WALKBY_MP4 = resolve(FACES_DIR, 'video/walkby.mp4');
@@ -27,4 +28,17 @@ export function readWalkby(): WalkbySegment[] {
 
 export function peopleAt(segments: readonly WalkbySegment[], ms: number): string[] {
   return segments.find((s) => ms >= s.startMs && ms < s.endMs)?.people ?? [];
+}
+
+/** Waits until a started runner has read the whole (non-looping) video, then until its last frame is processed. */
+export async function playToEnd(runner: Pick<CameraRunner, 'info' | 'idle'>, options: { timeoutMs?: number; pollMs?: number } = {}): Promise<void> {
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const started = Date.now();
+  while (runner.info().stoppedReason !== 'ended') {
+    if (Date.now() - started > timeoutMs) {
+      throw new Error('the video did not end');
+    }
+    await new Promise((r) => setTimeout(r, options.pollMs ?? 50));
+  }
+  await runner.idle();
 }

@@ -9,8 +9,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildApp, type App } from '../../src/app.js';
-import { parseConfig, type Config } from '../../src/config.js';
+import type { Config } from '../../src/config.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { testConfig } from '../helpers/test-config.js';
 import { restRequest, type RestOptions, type RestResponse } from '../helpers/rest-client.js';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 
@@ -46,23 +47,7 @@ export async function startOutageServer(env: Record<string, string> = {}): Promi
   const relay = await startTcpProxy();
   const dataDir = await mkdtemp(path.join(tmpdir(), 'fa-faults-'));
   const adminKey = `test-admin-${randomBytes(16).toString('hex')}`;
-  const parsed = parseConfig({
-    NODE_ENV: 'test',
-    HOST: '127.0.0.1',
-    PORT: '0',
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    DATABASE_URL: relay.urlFor(db.url),
-    SECRET_KEY: randomBytes(24).toString('hex'),
-    TEMPLATE_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-    ADMIN_API_KEY: adminKey,
-    DATA_DIR: dataDir,
-    ...DB_TIMEOUTS,
-    ...env,
-  });
-  if (!parsed.ok) {
-    throw new Error(`test config invalid: ${parsed.problems.join('; ')}`);
-  }
-  const config = parsed.config;
+  const config = testConfig({ DATABASE_URL: relay.urlFor(db.url), ADMIN_API_KEY: adminKey, DATA_DIR: dataDir, ...DB_TIMEOUTS, ...env });
   let offset = 0;
   const clock = (): Date => new Date(Date.now() + offset);
   const boot = async (): Promise<{ app: App; url: string }> => {

@@ -8,11 +8,11 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type App } from '../../src/app.js';
-import { parseConfig } from '../../src/config.js';
 import { EmployeeChangedDocument, type EmployeeChangedSubscription } from '../graphql/generated.js';
 import { makeEmployee } from '../helpers/factories.js';
 import { CUT_MODES, startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { siblingConfig } from '../helpers/test-config.js';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -72,12 +72,7 @@ beforeAll(async () => {
   relay = await startTcpProxy({ port: Number(new URL(REDIS_URL).port || 6379), host: new URL(REDIS_URL).hostname });
   const redisUrl = relay.urlFor(REDIS_URL);
   a = await startTestApp({ env: { REDIS_URL: redisUrl }, overrides: { faceEngine: null } });
-  const env = Object.fromEntries(Object.entries(a.config).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]])));
-  const parsed = parseConfig({ ...env, REDIS_URL: redisUrl });
-  if (!parsed.ok) {
-    throw new Error(parsed.problems.join('; '));
-  }
-  b = await buildApp(parsed.config, { prisma: a.db.prisma, faceEngine: null });
+  b = await buildApp(siblingConfig(a.config, { REDIS_URL: redisUrl }), { prisma: a.db.prisma, faceEngine: null });
   bUrl = (await b.start()).url;
   employeeId = (await makeEmployee(a.db.prisma)).id;
 });

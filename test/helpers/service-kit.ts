@@ -5,17 +5,16 @@
 // composition root with compose().
 //
 //   const kit = await createServiceKit();
-//   const employees = createEmployeeService(kit.pick('prisma', 'config', 'clock', 'events', 'log'));
+//   const employees = createEmployeeService({ ...kit.pick('config', 'clock', 'events', 'log'), employees: createEmployeeRepository(kit.db.prisma) });
 //   ...
 //   await kit.stop();
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import type { AppDeps } from '../../src/app-deps.js';
 import { createAuthenticator } from '../../src/auth/authenticator.js';
-import { parseConfig, type Config } from '../../src/config.js';
+import type { Config } from '../../src/config.js';
 import type { FaceEngine } from '../../src/engine/face-engine.js';
 import type { PayloadOf, PlainTopic } from '../../src/events/buffered-subscriptions.js';
 import { createEventBus } from '../../src/events/event-bus.js';
@@ -24,6 +23,7 @@ import { AppMetrics } from '../../src/metrics/app-metrics.js';
 import { templateCipherFromConfig } from '../../src/crypto/template-cipher.js';
 import { createServices, type ComposedServices, type JobIntervals } from '../../src/services/create-services.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
+import { testConfig } from './test-config.js';
 
 export interface ServiceKit {
   readonly db: TestDatabase;
@@ -46,19 +46,8 @@ export interface ServiceKit {
 export async function createServiceKit(options: { env?: Record<string, string>; faceEngine?: FaceEngine | null } = {}): Promise<ServiceKit> {
   const db = await createTestDatabase();
   const dataDir = await mkdtemp(path.join(tmpdir(), 'fa-service-'));
-  const parsed = parseConfig({
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
-    DATABASE_URL: db.url,
-    SECRET_KEY: randomBytes(24).toString('hex'),
-    TEMPLATE_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-    DATA_DIR: dataDir,
-    ...options.env,
-  });
-  if (!parsed.ok) {
-    throw new Error(`test config invalid: ${parsed.problems.join('; ')}`);
-  }
-  const config = parsed.config;
+  // Services log through the silent logger below, whatever TEST_LOG_LEVEL says.
+  const config = testConfig({ LOG_LEVEL: 'silent', DATABASE_URL: db.url, DATA_DIR: dataDir, ...options.env });
   const log = pino({ level: 'silent' });
   let now = new Date();
   const clock = (): Date => now;

@@ -9,13 +9,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { parseConfig } from '../../src/config.js';
 import type { Config } from '../../src/config.js';
 import { buildApp } from '../../src/app.js';
 import type { App, AppOverrides } from '../../src/app.js';
 import type { PrismaOptions } from '../../src/db/prisma.js';
 import type { Role } from '../../src/auth/permissions.js';
 import { createTestDatabase } from './database.js';
+import { testConfig } from './test-config.js';
 import type { TestDatabase } from './database.js';
 import { graphqlRequest } from './graphql-client.js';
 import type { GraphQlResponse } from './graphql-client.js';
@@ -50,22 +50,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const db = await createTestDatabase(options.prisma);
   const dataDir = await mkdtemp(path.join(tmpdir(), 'fa-test-data-'));
   const adminKey = `test-admin-${randomBytes(16).toString('hex')}`;
-  const parsed = parseConfig({
-    NODE_ENV: 'test',
-    HOST: '127.0.0.1',
-    PORT: '0',
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    DATABASE_URL: db.url,
-    SECRET_KEY: randomBytes(24).toString('hex'),
-    TEMPLATE_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-    ADMIN_API_KEY: adminKey,
-    DATA_DIR: dataDir,
-    ...options.env,
-  });
-  if (!parsed.ok) {
-    throw new Error(`test config invalid: ${parsed.problems.join('; ')}`);
-  }
-  const config = parsed.config;
+  const config = testConfig({ DATABASE_URL: db.url, ADMIN_API_KEY: adminKey, DATA_DIR: dataDir, ...options.env });
   const app = await buildApp(config, { ...options.overrides, prisma: db.prisma });
   const { url, port } = await app.start();
 

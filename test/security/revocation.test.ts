@@ -8,9 +8,9 @@ import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type App } from '../../src/app.js';
-import { parseConfig } from '../../src/config.js';
 import { makeEmployee } from '../helpers/factories.js';
 import type { TestApp } from '../helpers/test-app.js';
+import { siblingConfig } from '../helpers/test-config.js';
 import { databaseFingerprint, startProductionApp } from './fixture.js';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -22,12 +22,7 @@ let bUrl: string;
 
 beforeAll(async () => {
   t = await startProductionApp({ overrides: { faceEngine: null }, env: { REDIS_URL } });
-  const env = Object.fromEntries(Object.entries(t.config).flatMap(([k, v]) => (v === undefined ? [] : [[k, Array.isArray(v) ? v.join(',') : String(v)]])));
-  const parsed = parseConfig(env);
-  if (!parsed.ok) {
-    throw new Error(parsed.problems.join('; '));
-  }
-  b = await buildApp(parsed.config, { prisma: t.db.prisma, faceEngine: null });
+  b = await buildApp(siblingConfig(t.config), { prisma: t.db.prisma, faceEngine: null });
   bUrl = (await b.start()).url;
 }, 60_000);
 afterAll(async () => {

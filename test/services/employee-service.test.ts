@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { snapshotAbsolutePath, writeSnapshot } from '../../src/attendance/snapshots.js';
 import { DuplicateEmployeeCodeError, EmployeeNotFoundError } from '../../src/domain/errors.js';
+import { createEmployeeRepository } from '../../src/employees/employee-repository.js';
 import { createEmployeeService, type EmployeeService } from '../../src/services/employee-service.js';
 import { makeAttendance } from '../helpers/factories.js';
 import { createServiceKit, type ServiceKit } from '../helpers/service-kit.js';
@@ -13,7 +14,7 @@ let employees: EmployeeService;
 
 beforeAll(async () => {
   kit = await createServiceKit();
-  employees = createEmployeeService(kit.pick('prisma', 'config', 'clock', 'events', 'log'));
+  employees = createEmployeeService({ ...kit.pick('config', 'clock', 'events', 'log'), employees: createEmployeeRepository(kit.db.prisma) });
 });
 afterAll(async () => {
   await kit.stop();

@@ -2,7 +2,7 @@
 // face engine and shared photos): sign-in, /live naming the walk-by video's
 // people, /attendance showing their check-ins, /employees listing and creating,
 // /enroll completing a guided head turn from a fake camera, /kiosk greeting a
-// person from a still-photo camera, /cameras and /settings. Across all pages:
+// person from a still-photo camera, /cameras and /settings, a manual attendance log. Across all pages:
 // no request to another host, no page error. Screenshots: test-results/web/.
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -116,6 +116,25 @@ describe('web app in a browser', () => {
     await page.getByLabel('Search').fill('');
     await expect.poll(() => table.locator('tbody tr').count()).toBe(SEEDED.length + 1);
     await main.screenshot('employees');
+  }, 60_000);
+
+  it('/attendance adds a manual log through the dialog: in the logs (filtered by person) and the audit trail', async () => {
+    const { page } = main;
+    await page.getByRole('link', { name: 'Attendance' }).click();
+    await page.getByRole('button', { name: 'Add manual log' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add a manual log' });
+    await dialog.getByLabel('Person').selectOption({ label: 'Grace Hopper' });
+    const at = new Date(Date.now() - 60_000);
+    const local = new Date(at.getTime() - at.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+    await dialog.getByLabel('Time').fill(local);
+    await dialog.getByLabel('Reason').fill('Forgot her badge');
+    await dialog.getByRole('button', { name: 'Add log' }).click();
+    await page.getByText('Added a manual log for Grace Hopper.').waitFor();
+    await page.getByRole('table', { name: 'Audit trail' }).getByText('Forgot her badge').waitFor();
+    const logs = page.getByRole('table', { name: 'Attendance logs' });
+    await page.getByRole('form', { name: 'Log filters' }).getByLabel('Person').selectOption({ label: 'Grace Hopper' });
+    await expect.poll(() => logs.locator('tbody tr').count()).toBe(1);
+    await logs.getByText('Grace Hopper').waitFor();
   }, 60_000);
 
   it('/enroll completes a guided head turn from the camera and creates the employee', async () => {

@@ -3,6 +3,7 @@
 // ../svm: a linear machine is one weight vector, so training costs O(samples x dim) per pass
 // with no n x n kernel matrix, and prediction is one dot product whatever the training size.
 // The bias is learnt as an extra feature of constant value 1 (LIBLINEAR's -B 1).
+import { dotAt } from '../../math/dot.js';
 import { createRng } from '../../math/seeded-random.js';
 
 export interface LinearProblem {
@@ -143,21 +144,5 @@ export function fitLinearSvm(p: LinearProblem, opts: LinearFitOptions): LinearMa
 
 /** w . x + bias for a unit row of `rows`. */
 export function linearDecision(m: Pick<LinearMachine, 'w' | 'bias'>, rows: Float32Array, row: number, dim: number): number {
-  const o = row * dim;
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let j = 0;
-  const w = m.w;
-  for (; j + 3 < dim; j += 4) {
-    s0 += (w[j] as number) * (rows[o + j] as number);
-    s1 += (w[j + 1] as number) * (rows[o + j + 1] as number);
-    s2 += (w[j + 2] as number) * (rows[o + j + 2] as number);
-    s3 += (w[j + 3] as number) * (rows[o + j + 3] as number);
-  }
-  for (; j < dim; j++) {
-    s0 += (w[j] as number) * (rows[o + j] as number);
-  }
-  return s0 + s1 + s2 + s3 + m.bias;
+  return dotAt(m.w, 0, rows, row * dim, dim) + m.bias;
 }

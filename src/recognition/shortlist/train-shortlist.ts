@@ -9,7 +9,8 @@ import { createRng, shuffle } from '../../math/seeded-random.js';
 import { stratifiedFolds } from '../svm/folds.js';
 import { fitPlatt } from '../svm/platt.js';
 import { selectTemplates } from '../svm/template-select.js';
-import type { TrainingSet } from '../svm/types.js';
+import { trainingClasses } from '../svm/training-classes.js';
+import type { SkippedTraining, TrainingSet } from '../svm/types.js';
 import { packUnitRows } from '../svm/vectors.js';
 import { fitLinearSvm, linearDecision, type LinearProblem } from './linear-svm.js';
 import { classCentroids, DEFAULT_LOCAL, localProblem, nearestClasses, type ClassRows, type LocalProblemOptions } from './local-problem.js';
@@ -57,7 +58,7 @@ export interface ShortlistMetrics {
 
 export type ShortlistTrainResult =
   | { kind: 'trained'; model: ShortlistModel; metrics: ShortlistMetrics; templateCount: number; classCount: number; trainingMs: number }
-  | { kind: 'skipped'; reason: 'fewer_than_two_employees'; classCount: number; templateCount: number };
+  | SkippedTraining;
 
 export const DEFAULT_TEMPLATE_BUDGET = 100_000;
 const MIN_CAP = 10;
@@ -72,13 +73,11 @@ export const classRng = (seed: number, cls: number): (() => number) => createRng
 
 export async function trainShortlist(set: TrainingSet, opts: ShortlistTrainOptions): Promise<ShortlistTrainResult> {
   const started = performance.now();
-  if (set.vectors.length !== set.labels.length) {
-    throw new RangeError(`${set.vectors.length} vectors but ${set.labels.length} labels`);
+  const found = trainingClasses(set);
+  if (found.kind === 'skipped') {
+    return found;
   }
-  const classes = [...new Set(set.labels)].sort((a, b) => a - b).map(employeeId);
-  if (classes.length < 2) {
-    return { kind: 'skipped', reason: 'fewer_than_two_employees', classCount: classes.length, templateCount: set.vectors.length };
-  }
+  const classes = found.classes;
   const seed = opts.seed ?? 1;
   const local: LocalProblemOptions = { ...DEFAULT_LOCAL, ...opts.local };
   const progress = opts.onProgress ?? (() => undefined);

@@ -10,6 +10,7 @@ import { gridSearch, seededGrid } from './grid-search.js';
 import { kernelMatrix, scaleGamma } from './kernel.js';
 import { loadBackend } from './load-backend.js';
 import { selectTemplates } from './template-select.js';
+import { trainingClasses } from './training-classes.js';
 import type { TrainOptions, TrainPhase, TrainResult, TrainingSet } from './types.js';
 import { packUnitRows } from './vectors.js';
 
@@ -18,13 +19,11 @@ export const DEFAULT_SEED = 1;
 
 export async function trainSvm(set: TrainingSet, opts: TrainOptions): Promise<TrainResult> {
   const started = performance.now();
-  if (set.vectors.length !== set.labels.length) {
-    throw new RangeError(`${set.vectors.length} vectors but ${set.labels.length} labels`);
+  const found = trainingClasses(set);
+  if (found.kind === 'skipped') {
+    return found;
   }
-  const classes = [...new Set(set.labels)].sort((a, b) => a - b).map(employeeId);
-  if (classes.length < 2) {
-    return { kind: 'skipped', reason: 'fewer_than_two_employees', classCount: classes.length, templateCount: set.vectors.length };
-  }
+  const classes = found.classes;
   const backend = await loadBackend(opts.backend ?? 'smo');
   const seed = opts.seed ?? DEFAULT_SEED;
   const phaseMs: Record<TrainPhase, number> = { select: 0, gram: 0, grid: 0, refit: 0, calibrate: 0 };

@@ -104,7 +104,15 @@ export type TrainResult =
       classCount: number;
       trainingMs: number;
     }
-  | { kind: 'skipped'; reason: 'fewer_than_two_employees'; classCount: number; templateCount: number };
+  | SkippedTraining;
+
+/** The answer of a training with fewer than two employees: there is nothing to tell apart. */
+export interface SkippedTraining {
+  kind: 'skipped';
+  reason: 'fewer_than_two_employees';
+  classCount: number;
+  templateCount: number;
+}
 
 export type TrainedSvm = Extract<TrainResult, { kind: 'trained' }>;
 

@@ -1,4 +1,5 @@
 // Packing and normalising embeddings: every kernel here assumes unit vectors (|x - y|^2 = 2 - 2 x.y).
+import { dotAt } from '../../math/dot.js';
 
 /** Row-major n x d copy of `vectors`, each row L2-normalised (a zero vector stays zero). */
 export function packUnitRows(vectors: readonly Float32Array[], dim: number): Float32Array {
@@ -30,22 +31,5 @@ export function normaliseInPlace(v: Float32Array): Float32Array {
 
 /** Dot product of row a of `x` and row b of `y` (both row-major with `dim` columns). */
 export function dotRows(x: Float32Array, a: number, y: Float32Array, b: number, dim: number): number {
-  const oa = a * dim;
-  const ob = b * dim;
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let k = 0;
-  // Four accumulators: breaks the add dependency chain, ~2x faster in V8.
-  for (; k + 3 < dim; k += 4) {
-    s0 += (x[oa + k] as number) * (y[ob + k] as number);
-    s1 += (x[oa + k + 1] as number) * (y[ob + k + 1] as number);
-    s2 += (x[oa + k + 2] as number) * (y[ob + k + 2] as number);
-    s3 += (x[oa + k + 3] as number) * (y[ob + k + 3] as number);
-  }
-  for (; k < dim; k++) {
-    s0 += (x[oa + k] as number) * (y[ob + k] as number);
-  }
-  return s0 + s1 + s2 + s3;
+  return dotAt(x, a * dim, y, b * dim, dim);
 }

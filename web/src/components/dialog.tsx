@@ -62,13 +62,30 @@ export function ConfirmDialog({
     <Dialog open={open} title={title} onClose={onClose}>
       <form onSubmit={submit} className="stack">
         {children}
-        <div className="dialog-actions">
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant={danger ? 'danger' : 'primary'} busy={busy}>
-            {confirmLabel}
-          </Button>
-        </div>
+        <DialogActions onCancel={onClose} submitLabel={confirmLabel} danger={danger} busy={busy} />
       </form>
     </Dialog>
+  );
+}
+
+/** The foot of a dialog's form: Cancel, and the button that submits it. */
+export function DialogActions({
+  onCancel,
+  submitLabel,
+  danger = false,
+  busy = false,
+}: {
+  onCancel: () => void;
+  submitLabel: string;
+  danger?: boolean;
+  busy?: boolean;
+}): ReactElement {
+  return (
+    <div className="dialog-actions">
+      <Button onClick={onCancel}>Cancel</Button>
+      <Button type="submit" variant={danger ? 'danger' : 'primary'} busy={busy}>
+        {submitLabel}
+      </Button>
+    </div>
   );
 }

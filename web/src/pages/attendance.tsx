@@ -1,7 +1,8 @@
 // /attendance: today at a glance, the last two weeks per day, the logs with
 // filters and CSV export, and (admins) corrections with their audit trail.
 import { useState, type ReactElement } from 'react';
-import { Button, ErrorNotice, Loading, Notice, PageHeader } from '../components/ui';
+import { QueryView } from '../components/query-view';
+import { Button, Notice, PageHeader } from '../components/ui';
 import { AttendanceFeedDocument, AttendanceOverviewDocument, CameraListDocument, EmployeeListDocument } from '../gql/graphql';
 import { daysAgo, isoDay } from '../lib/format';
 import { useQuery, useSubscription } from '../lib/hooks';
@@ -51,29 +52,28 @@ export function AttendancePage(): ReactElement {
         }
       />
       {done === undefined ? null : <Notice tone="success">{done}</Notice>}
-      <ErrorNotice error={overview.error} onRetry={overview.refetch} />
-      {stats === undefined ? (
-        overview.loading ? <Loading what="today's attendance" /> : null
-      ) : (
-        <>
-          <section aria-labelledby="today-title">
-            <h2 id="today-title" className="visually-hidden">
-              Today
-            </h2>
-            <TodayStats figures={stats} />
-          </section>
-          <section className="section" aria-labelledby="lists-title">
-            <h2 id="lists-title">Today, {today}</h2>
-            <TodayLists logs={overview.data?.attendanceToday.items ?? []} employees={employees.data?.employees.items} />
-          </section>
-          <section className="section card" aria-labelledby="chart-title">
-            <h2 id="chart-title" style={{ marginBottom: '0.75rem' }}>
-              Present per day
-            </h2>
-            <DayChart days={stats.days} total={stats.totalEmployees} />
-          </section>
-        </>
-      )}
+      <QueryView query={overview} data={stats} what="today's attendance">
+        {(stats) => (
+          <>
+            <section aria-labelledby="today-title">
+              <h2 id="today-title" className="visually-hidden">
+                Today
+              </h2>
+              <TodayStats figures={stats} />
+            </section>
+            <section className="section" aria-labelledby="lists-title">
+              <h2 id="lists-title">Today, {today}</h2>
+              <TodayLists logs={overview.data?.attendanceToday.items ?? []} employees={employees.data?.employees.items} />
+            </section>
+            <section className="section card" aria-labelledby="chart-title">
+              <h2 id="chart-title" style={{ marginBottom: '0.75rem' }}>
+                Present per day
+              </h2>
+              <DayChart days={stats.days} total={stats.totalEmployees} />
+            </section>
+          </>
+        )}
+      </QueryView>
       <section className="section" aria-labelledby="logs-title">
         <h2 id="logs-title">Logs</h2>
         <LogTable

@@ -2,7 +2,9 @@
 // operators add, edit, start, stop and delete them.
 import { useState, type ReactElement } from 'react';
 import { ConfirmDialog } from '../components/dialog';
-import { Badge, Button, Empty, ErrorNotice, Loading, Notice, PageHeader } from '../components/ui';
+import { ACTIONS_COLUMN, DataTable } from '../components/data-table';
+import { QueryView } from '../components/query-view';
+import { Badge, Button, Empty, ErrorNotice, Notice, PageHeader } from '../components/ui';
 import { CameraListDocument, RemoveCameraDocument, StartCameraNowDocument, StopCameraNowDocument, type CameraRowFragment } from '../gql/graphql';
 import { formatMs } from '../lib/format';
 import { useMutation, useQuery } from '../lib/hooks';
@@ -40,7 +42,6 @@ export function CamerasPage(): ReactElement {
     list.refetch();
   };
 
-  const cameras = list.data?.cameras;
   return (
     <>
       <PageHeader
@@ -55,30 +56,16 @@ export function CamerasPage(): ReactElement {
         }
       />
       {done === undefined ? null : <Notice tone="success">{done}</Notice>}
-      <ErrorNotice error={list.error ?? start.error ?? stop.error} onRetry={list.refetch} />
-      {cameras === undefined ? (
-        list.loading ? <Loading what="cameras" /> : null
-      ) : cameras.length === 0 ? (
-        <div className="card">
-          <Empty icon="cameras" title="No cameras yet">
-            {manage ? 'Add one: a USB camera index, an RTSP stream or a video file.' : null}
-          </Empty>
-        </div>
-      ) : (
-        <div className="table-wrap">
-          <table aria-label="Cameras">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Source</th>
-                <th scope="col">State</th>
-                <th scope="col">Frames in / processed</th>
-                <th scope="col">Dropped</th>
-                <th scope="col">Latency p50</th>
-                {manage ? <th scope="col"><span className="visually-hidden">Actions</span></th> : null}
-              </tr>
-            </thead>
-            <tbody>
+      <QueryView query={list} data={list.data?.cameras} what="cameras" error={list.error ?? start.error ?? stop.error}>
+        {(cameras) =>
+          cameras.length === 0 ? (
+            <div className="card">
+              <Empty icon="cameras" title="No cameras yet">
+                {manage ? 'Add one: a USB camera index, an RTSP stream or a video file.' : null}
+              </Empty>
+            </div>
+          ) : (
+            <DataTable label="Cameras" columns={['Name', 'Source', 'State', 'Frames in / processed', 'Dropped', 'Latency p50', ...(manage ? [ACTIONS_COLUMN] : [])]}>
               {cameras.map((c) => (
                 <tr key={c.id}>
                   <td>
@@ -112,10 +99,10 @@ export function CamerasPage(): ReactElement {
                   ) : null}
                 </tr>
               ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+            </DataTable>
+          )
+        }
+      </QueryView>
       {action?.kind === 'add' || action?.kind === 'edit' ? (
         <CameraFormDialog camera={action.kind === 'edit' ? action.camera : undefined} onClose={() => setAction(null)} onSaved={(name) => finish(`${name} saved.`)} />
       ) : null}

@@ -2,7 +2,10 @@
 // (after confirmation), templates per person, and enrollment from photos.
 import { useEffect, useState, type ReactElement } from 'react';
 import { ConfirmDialog } from '../components/dialog';
-import { Badge, Button, Empty, ErrorNotice, Field, Loading, Notice, PageHeader } from '../components/ui';
+import { ACTIONS_COLUMN, DataTable } from '../components/data-table';
+import { Pager } from '../components/pager';
+import { QueryView } from '../components/query-view';
+import { Badge, Button, Empty, ErrorNotice, Field, Notice, PageHeader } from '../components/ui';
 import { DeactivateEmployeeNowDocument, EmployeeListDocument, EraseEmployeeNowDocument, type EmployeeRowFragment } from '../gql/graphql';
 import { formatDateTime } from '../lib/format';
 import { useMutation, useQuery } from '../lib/hooks';
@@ -59,7 +62,6 @@ export function EmployeesPage(): ReactElement {
     list.refetch();
   };
 
-  const page = list.data?.employees;
   const writable = can('employees:write');
   return (
     <>
@@ -90,88 +92,58 @@ export function EmployeesPage(): ReactElement {
           )}
         </Field>
       </form>
-      <ErrorNotice error={list.error} onRetry={list.refetch} />
-      {page === undefined ? (
-        list.loading ? <Loading what="employees" /> : null
-      ) : (
-        <>
-          <div className="table-wrap">
-            <table aria-label="Employees">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Code</th>
-                  <th scope="col">Department</th>
-                  <th scope="col">Templates</th>
-                  <th scope="col">Last seen</th>
-                  <th scope="col">Status</th>
-                  {writable ? <th scope="col"><span className="visually-hidden">Actions</span></th> : null}
-                </tr>
-              </thead>
-              <tbody>
-                {page.items.length === 0 ? (
-                  <tr>
-                    <td colSpan={7}>
-                      <Empty icon="employees" title={term === '' ? 'No employees yet' : `Nobody matches “${term}”`} />
-                    </td>
-                  </tr>
-                ) : (
-                  page.items.map((e) => (
-                    <tr key={e.id}>
-                      <td>
-                        <div style={{ fontWeight: 500 }}>{e.fullName}</div>
-                        {e.email === null ? null : <div className="muted small">{e.email}</div>}
-                      </td>
-                      <td className="nowrap">{e.employeeCode}</td>
-                      <td>{e.department ?? '—'}</td>
-                      <td>{e.templateCount === 0 ? <Badge tone="warn">none</Badge> : e.templateCount}</td>
-                      <td>{formatDateTime(e.lastSeenAt)}</td>
-                      <td>{e.erasedAt !== null ? <Badge tone="bad">erased</Badge> : e.isActive ? <Badge tone="good">active</Badge> : <Badge>inactive</Badge>}</td>
-                      {writable ? (
-                        <td className="actions">
-                          {e.erasedAt === null ? (
-                            <>
-                              <Button variant="ghost" iconOnly icon="edit" onClick={() => setAction({ kind: 'edit', employee: e })} aria-label={`Edit ${e.fullName}`}>
-                                Edit
-                              </Button>
-                              {can('enrollment:write') ? (
-                                <Button variant="ghost" iconOnly icon="photo" onClick={() => setAction({ kind: 'photos', employee: e })} aria-label={`Enroll ${e.fullName} from photos`}>
-                                  Enroll from photos
-                                </Button>
-                              ) : null}
-                              {e.isActive ? (
-                                <Button variant="ghost" iconOnly icon="pause" onClick={() => setAction({ kind: 'deactivate', employee: e })} aria-label={`Deactivate ${e.fullName}`}>
-                                  Deactivate
-                                </Button>
-                              ) : null}
-                              {can('employees:erase') ? (
-                                <Button variant="ghost" iconOnly icon="trash" onClick={() => { setEraseConfirm(''); setAction({ kind: 'erase', employee: e }); }} aria-label={`Erase ${e.fullName}`}>
-                                  Erase
-                                </Button>
-                              ) : null}
-                            </>
+      <QueryView query={list} data={list.data?.employees} what="employees">
+        {(page) => (
+          <>
+            <DataTable
+              label="Employees"
+              columns={['Name', 'Code', 'Department', 'Templates', 'Last seen', 'Status', ...(writable ? [ACTIONS_COLUMN] : [])]}
+              empty={page.items.length === 0 ? <Empty icon="employees" title={term === '' ? 'No employees yet' : `Nobody matches “${term}”`} /> : undefined}
+            >
+              {page.items.map((e) => (
+                <tr key={e.id}>
+                  <td>
+                    <div style={{ fontWeight: 500 }}>{e.fullName}</div>
+                    {e.email === null ? null : <div className="muted small">{e.email}</div>}
+                  </td>
+                  <td className="nowrap">{e.employeeCode}</td>
+                  <td>{e.department ?? '—'}</td>
+                  <td>{e.templateCount === 0 ? <Badge tone="warn">none</Badge> : e.templateCount}</td>
+                  <td>{formatDateTime(e.lastSeenAt)}</td>
+                  <td>{e.erasedAt !== null ? <Badge tone="bad">erased</Badge> : e.isActive ? <Badge tone="good">active</Badge> : <Badge>inactive</Badge>}</td>
+                  {writable ? (
+                    <td className="actions">
+                      {e.erasedAt === null ? (
+                        <>
+                          <Button variant="ghost" iconOnly icon="edit" onClick={() => setAction({ kind: 'edit', employee: e })} aria-label={`Edit ${e.fullName}`}>
+                            Edit
+                          </Button>
+                          {can('enrollment:write') ? (
+                            <Button variant="ghost" iconOnly icon="photo" onClick={() => setAction({ kind: 'photos', employee: e })} aria-label={`Enroll ${e.fullName} from photos`}>
+                              Enroll from photos
+                            </Button>
                           ) : null}
-                        </td>
+                          {e.isActive ? (
+                            <Button variant="ghost" iconOnly icon="pause" onClick={() => setAction({ kind: 'deactivate', employee: e })} aria-label={`Deactivate ${e.fullName}`}>
+                              Deactivate
+                            </Button>
+                          ) : null}
+                          {can('employees:erase') ? (
+                            <Button variant="ghost" iconOnly icon="trash" onClick={() => { setEraseConfirm(''); setAction({ kind: 'erase', employee: e }); }} aria-label={`Erase ${e.fullName}`}>
+                              Erase
+                            </Button>
+                          ) : null}
+                        </>
                       ) : null}
-                    </tr>
-                  ))
-                )}
-              </tbody>
-            </table>
-          </div>
-          <div className="pager">
-            <span>{page.totalCount === 0 ? '' : `${skip + 1}–${Math.min(skip + PAGE, page.totalCount)} of ${page.totalCount}`}</span>
-            <div className="row">
-              <Button disabled={skip === 0} onClick={() => setSkip(Math.max(0, skip - PAGE))}>
-                Previous
-              </Button>
-              <Button disabled={skip + PAGE >= page.totalCount} onClick={() => setSkip(skip + PAGE)}>
-                Next
-              </Button>
-            </div>
-          </div>
-        </>
-      )}
+                    </td>
+                  ) : null}
+                </tr>
+              ))}
+            </DataTable>
+            <Pager skip={skip} pageSize={PAGE} totalCount={page.totalCount} onSkip={setSkip} />
+          </>
+        )}
+      </QueryView>
 
       {action?.kind === 'create' || action?.kind === 'edit' ? (
         <EmployeeFormDialog

@@ -1,6 +1,7 @@
 // /enroll: a guided head turn with the browser camera (new person, or
 // re-enrolling someone), or enrollment from photos.
 import { useState, type FormEvent, type ReactElement } from 'react';
+import { SelectField } from '../components/select-field';
 import { Button, ErrorNotice, Field, Notice, PageHeader } from '../components/ui';
 import { BeginEnrollmentDocument, EmployeeListDocument } from '../gql/graphql';
 import { useMutation, useQuery } from '../lib/hooks';
@@ -120,31 +121,34 @@ function NewPersonForm({ onStarted }: { onStarted: (sessionId: string) => void }
       </div>
       {errors.form === undefined ? null : <ErrorNotice error={new Error(errors.form)} />}
       <ErrorNotice error={start.error} />
-      <div>
-        <Button type="submit" variant="primary" icon="enroll" busy={start.loading}>
-          Start face scan
-        </Button>
-      </div>
+      <StartScanButton busy={start.loading} />
     </form>
+  );
+}
+
+function StartScanButton({ busy }: { busy: boolean }): ReactElement {
+  return (
+    <div>
+      <Button type="submit" variant="primary" icon="enroll" busy={busy}>
+        Start face scan
+      </Button>
+    </div>
   );
 }
 
 function EmployeePicker({ value, onChange }: { value: string; onChange: (id: string) => void }): ReactElement {
   const list = useQuery(EmployeeListDocument, { filter: { isActive: true }, take: 500 });
+  const loading = list.loading && list.data === undefined;
   return (
     <>
-      <Field label="Employee">
-        {(p) => (
-          <select {...p} value={value} onChange={(e) => onChange(e.target.value)} disabled={list.loading && list.data === undefined}>
-            <option value="">{list.loading && list.data === undefined ? 'Loading…' : 'Choose…'}</option>
-            {(list.data?.employees.items ?? []).map((e) => (
-              <option key={e.id} value={e.id}>
-                {e.fullName} ({e.employeeCode})
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
+      <SelectField
+        label="Employee"
+        value={value}
+        onChange={onChange}
+        disabled={loading}
+        none={loading ? 'Loading…' : 'Choose…'}
+        choices={(list.data?.employees.items ?? []).map((e) => ({ value: e.id, label: `${e.fullName} (${e.employeeCode})` }))}
+      />
       <ErrorNotice error={list.error} onRetry={list.refetch} />
     </>
   );
@@ -176,11 +180,7 @@ function ExistingPersonForm({ onStarted }: { onStarted: (sessionId: string) => v
       <EmployeePicker value={employeeId} onChange={setEmployeeId} />
       {problem === undefined ? null : <ErrorNotice error={new Error(problem)} />}
       <ErrorNotice error={start.error} />
-      <div>
-        <Button type="submit" variant="primary" icon="enroll" busy={start.loading}>
-          Start face scan
-        </Button>
-      </div>
+      <StartScanButton busy={start.loading} />
     </form>
   );
 }

@@ -1,7 +1,8 @@
 // /settings: the server's state and recognition models (with training and its
 // progress), and, for admins, the API keys.
 import { useState, type ReactElement } from 'react';
-import { Button, ErrorNotice, Loading, Notice, PageHeader, Stat } from '../components/ui';
+import { QueryView } from '../components/query-view';
+import { Button, ErrorNotice, Notice, PageHeader, Stat } from '../components/ui';
 import { ServerSummaryDocument, TrainingFeedDocument, TrainNowDocument, type TrainingFeedSubscription } from '../gql/graphql';
 import { formatDateTime } from '../lib/format';
 import { useMutation, useQuery, useSubscription } from '../lib/hooks';
@@ -32,7 +33,6 @@ export function SettingsPage(): ReactElement {
     }
   };
 
-  const s = summary.data;
   const running = train.loading && progress !== undefined && progress.status !== 'finished' && progress.status !== 'failed';
   return (
     <>
@@ -42,17 +42,16 @@ export function SettingsPage(): ReactElement {
           <h2 id="server-title" style={{ marginBottom: '0.75rem' }}>
             Server
           </h2>
-          <ErrorNotice error={summary.error} onRetry={summary.refetch} />
-          {s === undefined ? (
-            summary.loading ? <Loading what="the server status" /> : null
-          ) : (
-            <div className="stats">
-              <Stat label="Status" value={s.systemStatus.status} tone={s.systemStatus.status === 'healthy' ? 'good' : 'bad'} detail={`database ${s.systemStatus.database}`} />
-              <Stat label="Employees" value={s.systemStatus.counts.activeEmployees} detail={`${s.systemStatus.counts.employees} in total`} />
-              <Stat label="Face templates" value={s.systemStatus.counts.faceTemplates} />
-              <Stat label="Recognition" value={methodName[s.recognitionModels.method] ?? s.recognitionModels.method} detail={s.recognitionModels.trainedAt === null ? 'never trained' : `trained ${formatDateTime(s.recognitionModels.trainedAt)}`} />
-            </div>
-          )}
+          <QueryView query={summary} data={summary.data} what="the server status">
+            {(s) => (
+              <div className="stats">
+                <Stat label="Status" value={s.systemStatus.status} tone={s.systemStatus.status === 'healthy' ? 'good' : 'bad'} detail={`database ${s.systemStatus.database}`} />
+                <Stat label="Employees" value={s.systemStatus.counts.activeEmployees} detail={`${s.systemStatus.counts.employees} in total`} />
+                <Stat label="Face templates" value={s.systemStatus.counts.faceTemplates} />
+                <Stat label="Recognition" value={methodName[s.recognitionModels.method] ?? s.recognitionModels.method} detail={s.recognitionModels.trainedAt === null ? 'never trained' : `trained ${formatDateTime(s.recognitionModels.trainedAt)}`} />
+              </div>
+            )}
+          </QueryView>
           {can('classifier:train') ? (
             <div className="row section" style={{ marginTop: '1rem' }}>
               <Button icon="refresh" busy={train.loading} onClick={() => void runTraining()}>

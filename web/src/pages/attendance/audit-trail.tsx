@@ -1,6 +1,7 @@
 // The audit trail of attendance corrections (GET /api/v1/attendance/audit):
 // who changed which log, when, why, and the time before and after.
 import { useEffect, useState, type ReactElement } from 'react';
+import { DataTable } from '../../components/data-table';
 import { Empty, ErrorNotice, Loading } from '../../components/ui';
 import { formatDateTime } from '../../lib/format';
 
@@ -59,31 +60,18 @@ export function AuditTrail({ reloadKey }: { reloadKey: number }): ReactElement {
     return <Empty icon="info" title="No corrections yet" />;
   }
   return (
-    <div className="table-wrap">
-      <table aria-label="Audit trail">
-        <thead>
-          <tr>
-            <th scope="col">When</th>
-            <th scope="col">Who</th>
-            <th scope="col">Change</th>
-            <th scope="col">Log</th>
-            <th scope="col">Reason</th>
-          </tr>
-        </thead>
-        <tbody>
-          {entries.map((e) => (
-            <tr key={e.id}>
-              <td>{formatDateTime(e.at)}</td>
-              <td>{actorName(e.actor)}</td>
-              <td>
-                {actionLabel[e.action] ?? e.action} <span className="muted">{change(e)}</span>
-              </td>
-              <td>#{e.log_id}</td>
-              <td>{e.reason ?? '—'}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable label="Audit trail" columns={['When', 'Who', 'Change', 'Log', 'Reason']}>
+      {entries.map((e) => (
+        <tr key={e.id}>
+          <td>{formatDateTime(e.at)}</td>
+          <td>{actorName(e.actor)}</td>
+          <td>
+            {actionLabel[e.action] ?? e.action} <span className="muted">{change(e)}</span>
+          </td>
+          <td>#{e.log_id}</td>
+          <td>{e.reason ?? '—'}</td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }

@@ -2,8 +2,9 @@
 // needs a reason, which the server keeps in the audit trail with the row
 // before and after.
 import { useState, type FormEvent, type ReactElement } from 'react';
-import { ConfirmDialog, Dialog } from '../../components/dialog';
-import { Button, ErrorNotice, Field, Notice } from '../../components/ui';
+import { ConfirmDialog, Dialog, DialogActions } from '../../components/dialog';
+import { SelectField } from '../../components/select-field';
+import { ErrorNotice, Field, Notice } from '../../components/ui';
 import { AddLogDocument, EditLogDocument, VoidLogDocument, type LogRowFragment } from '../../gql/graphql';
 import { formatDateTime, fromLocalInput, toLocalInput } from '../../lib/format';
 import { useMutation } from '../../lib/hooks';
@@ -65,27 +66,11 @@ function AddDialog({ open, people, onClose, onDone }: { open: boolean; people: r
   return (
     <Dialog open={open} title="Add a manual log" onClose={onClose}>
       <form className="stack" onSubmit={(e) => void submit(e)}>
-        <Field label="Person">
-          {(p) => (
-            <select {...p} required value={employeeId} onChange={(e) => setEmployeeId(e.target.value)}>
-              <option value="">Choose…</option>
-              {people.map((e) => (
-                <option key={e.id} value={e.id}>
-                  {e.fullName}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <SelectField label="Person" required value={employeeId} onChange={setEmployeeId} none="Choose…" choices={people.map((e) => ({ value: e.id, label: e.fullName }))} />
         <Field label="Time">{(p) => <input {...p} type="datetime-local" required value={at} onChange={(e) => setAt(e.target.value)} />}</Field>
         <ReasonField value={reason} onChange={setReason} error={problem} />
         <ErrorNotice error={add.error} />
-        <div className="dialog-actions">
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={add.loading}>
-            Add log
-          </Button>
-        </div>
+        <DialogActions onCancel={onClose} submitLabel="Add log" busy={add.loading} />
       </form>
     </Dialog>
   );
@@ -119,12 +104,7 @@ function EditDialog({ log, onClose, onDone }: { log: LogRowFragment; onClose: ()
         <Field label="Time">{(p) => <input {...p} type="datetime-local" required value={at} onChange={(e) => setAt(e.target.value)} />}</Field>
         <ReasonField value={reason} onChange={setReason} error={problem} />
         <ErrorNotice error={edit.error} />
-        <div className="dialog-actions">
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={edit.loading}>
-            Save
-          </Button>
-        </div>
+        <DialogActions onCancel={onClose} submitLabel="Save" busy={edit.loading} />
       </form>
     </Dialog>
   );

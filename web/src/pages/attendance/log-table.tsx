@@ -1,7 +1,11 @@
 // The attendance logs with filters (date range, person, camera, method), paging,
 // CSV export of the range, and, for admins, the correction actions per row.
 import { useEffect, useState, type ReactElement } from 'react';
-import { Button, Empty, ErrorNotice, Field, Loading, Badge } from '../../components/ui';
+import { DataTable } from '../../components/data-table';
+import { Pager } from '../../components/pager';
+import { QueryView } from '../../components/query-view';
+import { SelectField } from '../../components/select-field';
+import { Button, Empty, ErrorNotice, Field, Badge } from '../../components/ui';
 import {
   AttendanceCsvExportDocument,
   AttendanceLogListDocument,
@@ -97,30 +101,8 @@ export function LogTable({
       <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label="Log filters">
         <Field label="From">{(p) => <input {...p} type="date" value={filters.from} onChange={(e) => set('from', e.target.value)} />}</Field>
         <Field label="To">{(p) => <input {...p} type="date" value={filters.to} onChange={(e) => set('to', e.target.value)} />}</Field>
-        <Field label="Person">
-          {(p) => (
-            <select {...p} value={filters.employeeId} onChange={(e) => set('employeeId', e.target.value)}>
-              <option value="">Everyone</option>
-              {people.map((e) => (
-                <option key={e.id} value={e.id}>
-                  {e.fullName}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field label="Camera">
-          {(p) => (
-            <select {...p} value={filters.cameraId} onChange={(e) => set('cameraId', e.target.value)}>
-              <option value="">Any camera</option>
-              {cameras.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.name}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <SelectField label="Person" value={filters.employeeId} onChange={(v) => set('employeeId', v)} none="Everyone" choices={people.map((e) => ({ value: e.id, label: e.fullName }))} />
+        <SelectField label="Camera" value={filters.cameraId} onChange={(v) => set('cameraId', v)} none="Any camera" choices={cameras.map((c) => ({ value: c.id, label: c.name }))} />
         <Field label="Method">
           {(p) => (
             <select {...p} value={filters.method} onChange={(e) => set('method', e.target.value as LogFilters['method'])}>
@@ -139,80 +121,48 @@ export function LogTable({
         </Button>
       </form>
       <ErrorNotice error={exportError} />
-      <ErrorNotice error={logs.error} onRetry={logs.refetch} />
       {invalid === undefined ? null : <ErrorNotice error={new Error(invalid)} />}
-      {page === undefined ? (
-        logs.loading ? <Loading what="logs" /> : null
-      ) : (
-        <>
-          <div className="table-wrap">
-            <table aria-label="Attendance logs">
-              <thead>
-                <tr>
-                  <th scope="col">Person</th>
-                  <th scope="col">Time</th>
-                  <th scope="col">Event</th>
-                  <th scope="col">Camera</th>
-                  <th scope="col">Method</th>
-                  <th scope="col">Confidence</th>
-                  {onEdit === undefined ? null : <th scope="col"><span className="visually-hidden">Corrections</span></th>}
-                </tr>
-              </thead>
-              <tbody>
-                {page.items.length === 0 ? (
-                  <tr>
-                    <td colSpan={7}>
-                      <Empty icon="attendance" title="No logs match these filters" />
-                    </td>
-                  </tr>
-                ) : (
-                  page.items.map((log) => (
-                    <tr key={log.id} className={log.voidedAt === null ? '' : 'voided'}>
-                      <td>{log.employee?.fullName ?? `Employee ${log.employeeId}`}</td>
-                      <td>{formatDateTime(log.checkInTime)}</td>
-                      <td>{eventLabel[log.eventType] ?? log.eventType}</td>
-                      <td>{log.cameraId === null ? '—' : (cameras.find((c) => c.id === log.cameraId)?.name ?? `#${log.cameraId}`)}</td>
-                      <td>{log.recognitionMethod === 'manual' ? <Badge>Manual</Badge> : methodLabel[log.recognitionMethod]}</td>
-                      <td>{log.recognitionMethod === 'manual' ? '—' : `${Math.round(log.confidenceScore * 100)}%`}</td>
-                      {onEdit === undefined ? null : (
-                        <td className="actions">
-                          {log.voidedAt === null ? (
-                            <>
-                              <Button variant="ghost" iconOnly icon="edit" onClick={() => onEdit(log)} aria-label={`Edit log ${log.id}`}>
-                                Edit
-                              </Button>
-                              <Button variant="ghost" iconOnly icon="trash" onClick={() => onVoid?.(log)} aria-label={`Void log ${log.id}`}>
-                                Void
-                              </Button>
-                            </>
-                          ) : (
-                            <span className="muted small" title={log.voidReason ?? ''}>
-                              voided
-                            </span>
-                          )}
-                        </td>
+      <QueryView query={logs} data={page} what="logs">
+        {(page) => (
+          <>
+            <DataTable
+              label="Attendance logs"
+              columns={['Person', 'Time', 'Event', 'Camera', 'Method', 'Confidence', ...(onEdit === undefined ? [] : [{ label: 'Corrections', hidden: true } as const])]}
+              empty={page.items.length === 0 ? <Empty icon="attendance" title="No logs match these filters" /> : undefined}
+            >
+              {page.items.map((log) => (
+                <tr key={log.id} className={log.voidedAt === null ? '' : 'voided'}>
+                  <td>{log.employee?.fullName ?? `Employee ${log.employeeId}`}</td>
+                  <td>{formatDateTime(log.checkInTime)}</td>
+                  <td>{eventLabel[log.eventType] ?? log.eventType}</td>
+                  <td>{log.cameraId === null ? '—' : (cameras.find((c) => c.id === log.cameraId)?.name ?? `#${log.cameraId}`)}</td>
+                  <td>{log.recognitionMethod === 'manual' ? <Badge>Manual</Badge> : methodLabel[log.recognitionMethod]}</td>
+                  <td>{log.recognitionMethod === 'manual' ? '—' : `${Math.round(log.confidenceScore * 100)}%`}</td>
+                  {onEdit === undefined ? null : (
+                    <td className="actions">
+                      {log.voidedAt === null ? (
+                        <>
+                          <Button variant="ghost" iconOnly icon="edit" onClick={() => onEdit(log)} aria-label={`Edit log ${log.id}`}>
+                            Edit
+                          </Button>
+                          <Button variant="ghost" iconOnly icon="trash" onClick={() => onVoid?.(log)} aria-label={`Void log ${log.id}`}>
+                            Void
+                          </Button>
+                        </>
+                      ) : (
+                        <span className="muted small" title={log.voidReason ?? ''}>
+                          voided
+                        </span>
                       )}
-                    </tr>
-                  ))
-                )}
-              </tbody>
-            </table>
-          </div>
-          <div className="pager">
-            <span>
-              {page.totalCount === 0 ? 'No logs' : `${skip + 1}–${Math.min(skip + PAGE, page.totalCount)} of ${page.totalCount}`}
-            </span>
-            <div className="row">
-              <Button disabled={skip === 0} onClick={() => setSkip(Math.max(0, skip - PAGE))}>
-                Previous
-              </Button>
-              <Button disabled={skip + PAGE >= page.totalCount} onClick={() => setSkip(skip + PAGE)}>
-                Next
-              </Button>
-            </div>
-          </div>
-        </>
-      )}
+                    </td>
+                  )}
+                </tr>
+              ))}
+            </DataTable>
+            <Pager skip={skip} pageSize={PAGE} totalCount={page.totalCount} onSkip={setSkip} none="No logs" />
+          </>
+        )}
+      </QueryView>
     </div>
   );
 }

@@ -1,6 +1,7 @@
 // Today at a glance: the counts, then who checked in (and when) and who has
 // not come in yet.
 import type { ReactElement } from 'react';
+import { DataTable } from '../../components/data-table';
 import { Badge, Empty, Stat } from '../../components/ui';
 import type { EmployeeRowFragment, LogRowFragment } from '../../gql/graphql';
 import { formatPercent, formatTime } from '../../lib/format';
@@ -36,66 +37,38 @@ export function TodayLists({ logs, employees }: { logs: readonly LogRowFragment[
   const absent = (employees ?? []).filter((e) => e.isActive && !firstSeen.has(e.id));
   return (
     <div className="form-grid" style={{ alignItems: 'start', gridTemplateColumns: 'repeat(auto-fit, minmax(280px, 1fr))' }}>
-      <div className="table-wrap">
-        <table aria-label="Present today">
-          <thead>
-            <tr>
-              <th scope="col">Present</th>
-              <th scope="col">Checked in</th>
-            </tr>
-          </thead>
-          <tbody>
-            {present.length === 0 ? (
-              <tr>
-                <td colSpan={2}>
-                  <Empty icon="attendance" title="No check-ins yet today" />
-                </td>
-              </tr>
-            ) : (
-              present.map((log) => (
-                <tr key={log.employeeId}>
-                  <td>{log.employee?.fullName ?? `Employee ${log.employeeId}`}</td>
-                  <td>
-                    {formatTime(log.checkInTime)} {log.recognitionMethod === 'manual' ? <Badge>manual</Badge> : null}
-                  </td>
-                </tr>
-              ))
-            )}
-          </tbody>
-        </table>
-      </div>
-      <div className="table-wrap">
-        <table aria-label="Not in yet">
-          <thead>
-            <tr>
-              <th scope="col">Not in yet</th>
-              <th scope="col">Code</th>
-            </tr>
-          </thead>
-          <tbody>
-            {employees === undefined ? (
-              <tr>
-                <td colSpan={2} className="muted">
-                  Employee list not available for this key.
-                </td>
-              </tr>
-            ) : absent.length === 0 ? (
-              <tr>
-                <td colSpan={2}>
-                  <Empty icon="check" title="Everyone is in" />
-                </td>
-              </tr>
-            ) : (
-              absent.map((e) => (
-                <tr key={e.id}>
-                  <td>{e.fullName}</td>
-                  <td className="muted">{e.employeeCode}</td>
-                </tr>
-              ))
-            )}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        label="Present today"
+        columns={['Present', 'Checked in']}
+        empty={present.length === 0 ? <Empty icon="attendance" title="No check-ins yet today" /> : undefined}
+      >
+        {present.map((log) => (
+          <tr key={log.employeeId}>
+            <td>{log.employee?.fullName ?? `Employee ${log.employeeId}`}</td>
+            <td>
+              {formatTime(log.checkInTime)} {log.recognitionMethod === 'manual' ? <Badge>manual</Badge> : null}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
+      <DataTable
+        label="Not in yet"
+        columns={['Not in yet', 'Code']}
+        empty={
+          employees === undefined ? (
+            <span className="muted">Employee list not available for this key.</span>
+          ) : absent.length === 0 ? (
+            <Empty icon="check" title="Everyone is in" />
+          ) : undefined
+        }
+      >
+        {absent.map((e) => (
+          <tr key={e.id}>
+            <td>{e.fullName}</td>
+            <td className="muted">{e.employeeCode}</td>
+          </tr>
+        ))}
+      </DataTable>
     </div>
   );
 }

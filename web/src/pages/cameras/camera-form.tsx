@@ -2,8 +2,8 @@
 // file on the server), loop and real-time for files, frame size and rate,
 // every-Nth-frame, and whether it starts with the server.
 import { useState, type FormEvent, type ReactElement } from 'react';
-import { Dialog } from '../../components/dialog';
-import { Button, ErrorNotice, Field } from '../../components/ui';
+import { Dialog, DialogActions } from '../../components/dialog';
+import { ErrorNotice, Field } from '../../components/ui';
 import { AddCameraDocument, EditCameraDocument, type CameraRowFragment } from '../../gql/graphql';
 import { useMutation } from '../../lib/hooks';
 
@@ -107,12 +107,7 @@ export function CameraFormDialog({ camera, onClose, onSaved }: { camera: CameraR
         </div>
         {errors.form === undefined ? null : <ErrorNotice error={new Error(errors.form)} />}
         <ErrorNotice error={create.error ?? update.error} />
-        <div className="dialog-actions">
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={create.loading || update.loading}>
-            {camera === undefined ? 'Add camera' : 'Save'}
-          </Button>
-        </div>
+        <DialogActions onCancel={onClose} submitLabel={camera === undefined ? 'Add camera' : 'Save'} busy={create.loading || update.loading} />
       </form>
     </Dialog>
   );

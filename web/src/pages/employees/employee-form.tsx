@@ -1,7 +1,7 @@
 // Create or edit an employee: code, name, e-mail, department, active.
 import { useState, type FormEvent, type ReactElement } from 'react';
-import { Dialog } from '../../components/dialog';
-import { Button, ErrorNotice, Field } from '../../components/ui';
+import { Dialog, DialogActions } from '../../components/dialog';
+import { ErrorNotice, Field } from '../../components/ui';
 import { AddEmployeeDocument, EditEmployeeDocument, type EmployeeRowFragment } from '../../gql/graphql';
 import { useMutation } from '../../lib/hooks';
 
@@ -94,12 +94,7 @@ export function EmployeeFormDialog({
         </label>
         {errors.form === undefined ? null : <ErrorNotice error={new Error(errors.form)} />}
         <ErrorNotice error={create.error ?? update.error} />
-        <div className="dialog-actions">
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={busy}>
-            {employee === undefined ? 'Create employee' : 'Save changes'}
-          </Button>
-        </div>
+        <DialogActions onCancel={onClose} submitLabel={employee === undefined ? 'Create employee' : 'Save changes'} busy={busy} />
       </form>
     </Dialog>
   );

@@ -1,7 +1,10 @@
 // API keys (admins): create one (shown once, with a copy button), list, revoke.
 import { useState, type FormEvent, type ReactElement } from 'react';
-import { ConfirmDialog, Dialog } from '../../components/dialog';
-import { Badge, Button, ErrorNotice, Field, Loading, Notice } from '../../components/ui';
+import { ConfirmDialog, Dialog, DialogActions } from '../../components/dialog';
+import { ACTIONS_COLUMN, DataTable } from '../../components/data-table';
+import { QueryView } from '../../components/query-view';
+import { SelectField } from '../../components/select-field';
+import { Badge, Button, ErrorNotice, Field, Notice } from '../../components/ui';
 import { AddKeyDocument, CameraListDocument, KeyListDocument, RevokeKeyDocument, type KeyRowFragment, type Role } from '../../gql/graphql';
 import { formatDateTime } from '../../lib/format';
 import { useMutation, useQuery } from '../../lib/hooks';
@@ -42,50 +45,35 @@ export function ApiKeys(): ReactElement {
           </div>
         </Notice>
       )}
-      <ErrorNotice error={keys.error} onRetry={keys.refetch} />
-      {keys.data === undefined ? (
-        keys.loading ? <Loading what="keys" /> : null
-      ) : (
-        <div className="table-wrap">
-          <table aria-label="API keys">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Key</th>
-                <th scope="col">Role</th>
-                <th scope="col">Created</th>
-                <th scope="col">Last used</th>
-                <th scope="col"><span className="visually-hidden">Actions</span></th>
+      <QueryView query={keys} data={keys.data?.apiKeys} what="keys">
+        {(apiKeys) => (
+          <DataTable label="API keys" columns={['Name', 'Key', 'Role', 'Created', 'Last used', ACTIONS_COLUMN]}>
+            {apiKeys.map((k) => (
+              <tr key={k.id}>
+                <td>{k.name}</td>
+                <td>
+                  <code>{k.prefix}…</code>
+                </td>
+                <td>
+                  <Badge tone={k.role === 'admin' ? 'accent' : 'neutral'}>{k.role}</Badge>
+                  {k.cameraId === null ? null : <span className="muted small"> camera #{k.cameraId}</span>}
+                </td>
+                <td>{formatDateTime(k.createdAt)}</td>
+                <td>{formatDateTime(k.lastUsedAt)}</td>
+                <td className="actions">
+                  {k.revokedAt === null ? (
+                    <Button variant="ghost" icon="trash" onClick={() => setRevoking(k)} aria-label={`Revoke ${k.name}`}>
+                      Revoke
+                    </Button>
+                  ) : (
+                    <Badge tone="bad">revoked</Badge>
+                  )}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {keys.data.apiKeys.map((k) => (
-                <tr key={k.id}>
-                  <td>{k.name}</td>
-                  <td>
-                    <code>{k.prefix}…</code>
-                  </td>
-                  <td>
-                    <Badge tone={k.role === 'admin' ? 'accent' : 'neutral'}>{k.role}</Badge>
-                    {k.cameraId === null ? null : <span className="muted small"> camera #{k.cameraId}</span>}
-                  </td>
-                  <td>{formatDateTime(k.createdAt)}</td>
-                  <td>{formatDateTime(k.lastUsedAt)}</td>
-                  <td className="actions">
-                    {k.revokedAt === null ? (
-                      <Button variant="ghost" icon="trash" onClick={() => setRevoking(k)} aria-label={`Revoke ${k.name}`}>
-                        Revoke
-                      </Button>
-                    ) : (
-                      <Badge tone="bad">revoked</Badge>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+            ))}
+          </DataTable>
+        )}
+      </QueryView>
       {creating ? (
         <CreateKeyDialog
           onClose={() => setCreating(false)}
@@ -159,26 +147,17 @@ function CreateKeyDialog({ onClose, onCreated }: { onClose: () => void; onCreate
           )}
         </Field>
         {role === 'kiosk' ? (
-          <Field label="Camera" hint="Optional: the camera whose results this kiosk may read.">
-            {(p) => (
-              <select {...p} value={cameraId} onChange={(e) => setCameraId(e.target.value)}>
-                <option value="">None</option>
-                {(cameras.data?.cameras ?? []).map((c) => (
-                  <option key={c.id} value={c.id}>
-                    {c.name}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
+          <SelectField
+            label="Camera"
+            hint="Optional: the camera whose results this kiosk may read."
+            value={cameraId}
+            onChange={setCameraId}
+            none="None"
+            choices={(cameras.data?.cameras ?? []).map((c) => ({ value: c.id, label: c.name }))}
+          />
         ) : null}
         <ErrorNotice error={create.error} />
-        <div className="dialog-actions">
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={create.loading}>
-            Create key
-          </Button>
-        </div>
+        <DialogActions onCancel={onClose} submitLabel="Create key" busy={create.loading} />
       </form>
     </Dialog>
   );
