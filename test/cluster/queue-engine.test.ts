@@ -140,8 +140,10 @@ describe('FACE_ENGINE=queue', () => {
         90_000,
       );
       const info = (await s.rest<{ cameras: { frames_captured: number; frames_processed: number; frames_dropped: number }[] }>('GET', `/api/v1/recognition/camera/info?camera_id=${created.body.id}`)).body.cameras[0]!;
-      // Frames the workers could not take were dropped at the camera, not piled up in Redis.
-      expect(Math.max(...depths)).toBeLessThanOrEqual(4);
+      // Frames the workers could not take were dropped at the camera, not piled up in Redis:
+      // the queue holds at most the camera's analyses in flight plus the embeddings of the
+      // faces in them (a few), however long the camera runs; a backlog would be in the dozens.
+      expect(Math.max(...depths)).toBeLessThanOrEqual(8);
       expect(info.frames_captured).toBeGreaterThan(info.frames_processed);
     } finally {
       expect((await s.rest('DELETE', `/api/v1/cameras/${created.body.id}`)).status).toBe(204);
