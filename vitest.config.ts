@@ -11,6 +11,9 @@ export default defineConfig({
     // Builds web/dist when it is missing or stale (the browser tests serve it).
     globalSetup: ['test/web/build-web-app.ts'],
     pool: 'forks',
+    // Two files at a time: most tests wait on servers, processes and sockets, so a second
+    // fork halves the wall time on 2 cores (one at a time: ~17 min on this VM).
+    maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },
