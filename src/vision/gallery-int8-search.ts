@@ -8,7 +8,7 @@
 // best row of its true top-k employees) has approx >= tau - 2 eps, tau being the k-th best approx
 // score, so re-scoring those rows exactly gives the lane's exact answer, and the gallery's merge of
 // the lanes' exact answers is a brute-force float search's answer (gallery-reduce.ts, mergeLanes).
-import { dotAt } from './gallery-exact.js';
+import { dotAt } from '../math/dot.js';
 import { codeLayout, codeStride } from './gallery-int8-codes.js';
 import { int8Kernel, type ScanFn } from './gallery-int8-kernel.js';
 import { BestPerSlot, TopK } from './gallery-reduce.js';
